@@ -1,0 +1,45 @@
+"""The ``mph`` command line (also ``python -m sim``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sim.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mph",
+        description="Simulate multi-problem households (MPH): the siloed method versus "
+        "'één gezin, één plan, één regisseur', with an MKBA of the difference.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from sim import run_cli
+
+    run_cli.add_parser(sub)
+    try:
+        from sim.mkba import cli as mkba_cli
+    except ImportError:  # the MKBA module is optional while it is being built
+        mkba_cli = None
+    if mkba_cli is not None:
+        mkba_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as err:
+        print(f"mph: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mph: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Generates the municipality's households from the scenario's population parameters.
+
+The population is drawn from its own random stream, before any method-specific step, so both working
+methods start from the very same households.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
+from sim.scenario import Population
+
+MAX_CHILDREN = 4
+SCHOOL_AGES = (4, 17)  # leerplicht up to 18: start qualification age range
+DROPOUT_AGES = (12, 17)
+
+
+@dataclass
+class Households:
+    """Household attributes as arrays (one row per household); agents are views on these rows."""
+
+    case_type: np.ndarray  # int8, index into CASE_TYPES
+    adults: np.ndarray  # int8
+    child_age: np.ndarray  # int16 (N, MAX_CHILDREN), -1 where no child
+    severity: np.ndarray  # float64 (N, D), 0 no problem .. 1 crisis
+    strength: np.ndarray  # eigen kracht (own strength, social network), 0..1
+    motivation: np.ndarray  # 0..1
+    in_view: np.ndarray  # bool: known to the system as an MPH at the start
+    reach_rank: np.ndarray  # float: order in which low-threshold reporting finds households not in view
+    join: np.ndarray  # float (N, O): propensity that a siloed organisation joins when a problem is referred
+
+    @property
+    def size(self) -> int:
+        return len(self.case_type)
+
+    def applicable(self) -> np.ndarray:
+        """Domains that exist for each household now (parenting needs children, school school-age ones)."""
+        mask = np.ones(self.severity.shape, dtype=bool)
+        has_child = (self.child_age >= 0).any(axis=1)
+        in_school_age = ((self.child_age >= SCHOOL_AGES[0]) & (self.child_age <= SCHOOL_AGES[1])).any(axis=1)
+        mask[:, DOMAIN_INDEX["parenting"]] = has_child
+        mask[:, DOMAIN_INDEX["school"]] = in_school_age
+        return mask
+
+
+def _beta(rng: np.random.Generator, mean: np.ndarray | float, concentration: float, size: int) -> np.ndarray:
+    mean = np.clip(mean, 1e-3, 1 - 1e-3)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
+
+
+def generate(population: Population, organisations: int, rng: np.random.Generator) -> Households:
+    n = population.households
+    d = len(DOMAINS)
+    case_type = rng.choice(len(CASE_TYPES), size=n, p=np.array(population.case_mix.as_tuple())).astype(np.int8)
+
+    adults = np.where(rng.random(n) < population.single_adult_share, 1, 2).astype(np.int8)
+    has_children = rng.random(n) < population.share_with_children
+    n_children = np.where(has_children, 1 + rng.poisson(max(population.children_mean - 1, 0), n), 0)
+    n_children = np.minimum(n_children, MAX_CHILDREN)
+    ages = rng.integers(0, 18, size=(n, MAX_CHILDREN))
+    child_age = np.where(np.arange(MAX_CHILDREN)[None, :] < n_children[:, None], ages, -1).astype(np.int16)
+
+    # Which domains carry a named problem: a count per case type, domains picked at random.
+    domains_mean = np.array(population.problem_domains_mean.as_tuple())[case_type]
+    n_problems = np.clip(rng.poisson(domains_mean), 2, d)
+    order = np.argsort(rng.random((n, d)), axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(d)[None, :].repeat(n, axis=0), axis=1)
+    has_problem = ranks < n_problems[:, None]
+
+    severity_mean = np.array(population.problem_severity_mean.as_tuple())[case_type]
+    problem = _beta(rng, np.repeat(severity_mean[:, None], d, axis=1).ravel(), population.severity_concentration,
+                    n * d).reshape(n, d)
+    background = _beta(rng, population.background_severity_mean, population.severity_concentration, n * d).reshape(n, d)
+    severity = np.where(has_problem, problem, background)
+
+    strength_mean = np.array(population.strength_mean.as_tuple())[case_type]
+    strength = _beta(rng, strength_mean, 8.0, n)
+    motivation = _beta(rng, population.motivation_mean, 6.0, n)
+    in_view = rng.random(n) < population.in_view_share
+    reach_rank = rng.random(n)
+    join = rng.random((n, organisations))
+
+    households = Households(case_type, adults, child_age, severity, strength, motivation, in_view, reach_rank, join)
+    households.severity = np.where(households.applicable(), severity, 0.0)
+    return households

@@ -1,0 +1,371 @@
+"""Scenario files: levers, population and uncertain parameters, validated.
+
+A scenario file is YAML. It may ``extends:`` another file (a path relative to it, or a bundled name such
+as ``defaults``) and override a few values. A value is either plain (``fte: 20``) or documented
+(``fte: {value: 20, source: "..."}``); the bundled defaults document every value this way, and
+:attr:`Scenario.sources` keeps where each value came from.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+import scenarios
+from sim.domains import CASE_TYPES, DOMAINS
+from sim.errors import UserError
+
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def share(**kw: Any) -> Any:
+    return Field(ge=0.0, le=1.0, **kw)
+
+
+def positive(**kw: Any) -> Any:
+    return Field(gt=0.0, **kw)
+
+
+def non_negative(**kw: Any) -> Any:
+    return Field(ge=0.0, **kw)
+
+
+class PerCaseType(_Strict):
+    light: float = non_negative()
+    heavy: float = non_negative()
+    mda: float = non_negative()
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.light, self.heavy, self.mda)
+
+
+class SharePerCaseType(PerCaseType):
+    light: float = share()
+    heavy: float = share()
+    mda: float = share()
+
+
+class Mandate(_Strict):
+    own_diagnosis_plan: bool
+    free_time: bool
+    free_budget: bool
+    decides_aftercare: bool
+    break_waiting_lists: bool
+    administrative_backing: bool
+
+
+class Levers(_Strict):
+    fte: float = non_negative()
+    fte_per_regisseur: float = Field(gt=0.0, le=1.0)
+    caseload_norm: float = positive()
+    competence_experienced_share: float = share()
+    training_weeks: int = Field(ge=0, le=520)
+    mandate: Mandate
+    aftercare_months: float = Field(ge=0.0, le=120.0)
+    informal_network: bool
+    finding_reach: float = Field(ge=0.0, le=10.0)
+    max_parallel_trajectories: int = Field(ge=1, le=len(DOMAINS))
+
+
+class Population(_Strict):
+    households: int = Field(ge=1, le=2_000_000)
+    in_view_share: float = share()
+    case_mix: SharePerCaseType
+    problem_domains_mean: PerCaseType
+    problem_severity_mean: SharePerCaseType
+    background_severity_mean: float = Field(gt=0.0, lt=1.0)
+    severity_concentration: float = positive()
+    strength_mean: SharePerCaseType
+    motivation_mean: float = Field(gt=0.0, lt=1.0)
+    share_with_children: float = share()
+    children_mean: float = non_negative()
+    single_adult_share: float = share()
+
+    @model_validator(mode="after")
+    def _case_mix_sums_to_one(self) -> Population:
+        total = sum(self.case_mix.as_tuple())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"population.case_mix must add up to 1 (light + heavy + mda), got {total:g}")
+        for name, value in zip(CASE_TYPES, self.problem_severity_mean.as_tuple(), strict=True):
+            if not 0.0 < value < 1.0:
+                raise ValueError(f"population.problem_severity_mean.{name} must be between 0 and 1, got {value}")
+        return self
+
+
+class Dynamics(_Strict):
+    drift_rate: float = share()
+    spillover: float = non_negative()
+    recovery_rate: float = share()
+    shock_rate: float = share()
+    shock_size: float = share()
+    notice_rate: float = share()
+    finding_rate: float = share()
+    referral_threshold: float = share()
+    stabilised_mean_below: float = share()
+    stabilised_max_below: float = share()
+    relapse_mean_above: float = share()
+
+
+def _check_drivers(drivers: dict[str, float]) -> dict[str, float]:
+    for name, weight in drivers.items():
+        if name not in DOMAINS:
+            raise ValueError(f"unknown life domain {name!r}; allowed: {', '.join(DOMAINS)}")
+        if weight < 0:
+            raise ValueError(f"driver weight for {name} must be >= 0, got {weight}")
+    if not drivers or sum(drivers.values()) <= 0:
+        raise ValueError("drivers need at least one positive weight")
+    return drivers
+
+
+class Hazard(_Strict):
+    base_hazard: float = share()
+    drivers: dict[str, float]
+    prevented_share: float = share(default=0.0)
+    mean_years: float = non_negative(default=0.0)
+
+    _drivers_ok = field_validator("drivers")(_check_drivers)
+
+
+class Shelter(_Strict):
+    share_after_eviction: float = share()
+    mean_years: float = positive()
+    rehousing_weeks: int = Field(ge=0, le=520)
+
+
+class Escalations(_Strict):
+    eviction_threat: Hazard
+    shelter: Shelter
+    out_of_home_placement: Hazard
+    police_incident: Hazard
+    intensive_care_episode: Hazard
+    school_dropout: Hazard
+    utility_cutoff: Hazard
+    collection_case: Hazard
+
+
+class CaseloadWeights(PerCaseType):
+    aftercare: float = non_negative()
+    aftercare_with_network: float = non_negative()
+
+
+class RegisseurEffects(_Strict):
+    diagnosis_weeks: int = Field(ge=0, le=52)
+    plan_threshold: float = share()
+    max_active_weeks: PerCaseType
+    caseload_weight: CaseloadWeights
+    intake_severity: float = share()
+    presence_drift_reduction: float = share()
+    integral_success_gain: float = Field(ge=0.0, le=2.0)
+    in_training_competence: float = share()
+    without_free_time_factor: float = share()
+    eviction_prevention_gain: float = share()
+    utility_prevention_gain: float = share()
+    placement_prevention_gain: float = share()
+    without_free_budget_factor: float = share()
+    coordination_saving: float = share()
+    aftercare_shock_reduction: float = share()
+    without_aftercare_mandate_factor: float = share()
+    network_share: float = share()
+    network_shock_reduction: float = share()
+    priority_wait_weeks: int = Field(ge=0, le=520)
+    priority_severity: float = share()
+    ladder_rungs: int = Field(ge=0, le=10)
+    ladder_weeks_per_rung: int = Field(ge=1, le=52)
+    ladder_success_per_rung: float = share()
+    ladder_success_without_backing: float = share()
+    without_own_diagnosis_intake_factor: float = Field(ge=0.0, le=2.0)
+
+
+class Organisation(_Strict):
+    label: str
+    domain: str
+    join_share: float = share()
+    capacity: int = Field(ge=0)
+    intake_weeks: int = Field(ge=0, le=520)
+    trajectory_weeks: int = Field(ge=1, le=520)
+    success_rate: float = share()
+
+    @field_validator("domain")
+    @classmethod
+    def _known_domain(cls, value: str) -> str:
+        if value not in DOMAINS:
+            raise ValueError(f"unknown life domain {value!r}; allowed: {', '.join(DOMAINS)}")
+        return value
+
+
+class OrganisationCommon(_Strict):
+    conflict_penalty: float = share()
+    coordination_load: float = non_negative()
+    intake_hours: float = non_negative()
+    plan_hours_saved: float = non_negative()
+    coordination_hours_per_week: float = non_negative()
+    success_residual: float = share()
+    failure_residual: float = share()
+    trajectory_drift_factor: float = share()
+
+
+Method = Literal["verkokerd", "1g1p1r"]
+
+
+class Scenario(_Strict):
+    """A validated scenario: plain values, plus where each came from in :attr:`sources`."""
+
+    name: str
+    description: str = ""
+    horizon_years: int = Field(ge=1, le=100)
+    replications: int = Field(ge=1, le=100_000)
+    seed: int = Field(ge=0)
+    methods: tuple[Method, ...] = ("verkokerd", "1g1p1r")
+    levers: Levers
+    population: Population
+    dynamics: Dynamics
+    escalations: Escalations
+    regisseur_effects: RegisseurEffects
+    organisations: dict[str, Organisation]
+    organisation_common: OrganisationCommon
+    sources: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @property
+    def weeks(self) -> int:
+        return self.horizon_years * 52
+
+    def settings(self) -> dict[str, Any]:
+        """The headline settings a summary reports next to the numbers."""
+        return {
+            "scenario": self.name,
+            "households": self.population.households,
+            "fte": self.levers.fte,
+            "caseload_norm": self.levers.caseload_norm,
+            "mandate": self.levers.mandate.model_dump(),
+            "aftercare_months": self.levers.aftercare_months,
+            "years": self.horizon_years,
+            "replications": self.replications,
+            "seed": self.seed,
+            "methods": list(self.methods),
+        }
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "override") -> Scenario:
+        """A copy with dotted-path overrides, e.g. ``{"levers.fte": 20}``, validated again."""
+        tree = self.model_dump(exclude={"sources"})
+        for dotted, value in overrides.items():
+            _set_dotted(tree, dotted, value, origin)
+        sources = dict(self.sources)
+        sources.update({dotted: origin for dotted in overrides})
+        return _validate(tree, sources, origin)
+
+    def to_yaml(self) -> str:
+        """Plain-valued YAML that ``mph run`` accepts back (sources are not repeated)."""
+        tree = self.model_dump(exclude={"sources"}, mode="json")
+        return yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
+
+
+def _set_dotted(tree: dict[str, Any], dotted: str, value: Any, origin: str) -> None:
+    node = tree
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            raise UserError(f"{origin}: unknown field {dotted!r}")
+        node = node[part]
+    if not isinstance(node, dict) or parts[-1] not in node:
+        raise UserError(f"{origin}: unknown field {dotted!r}")
+    node[parts[-1]] = value
+
+
+def _is_documented(node: Any) -> bool:
+    return isinstance(node, dict) and "value" in node and set(node) <= {"value", "source", "unit"}
+
+
+def _unwrap(node: Any, path: str, sources: dict[str, str], origin: str) -> Any:
+    """Replace {value, source} leaves by their value; record each leaf's source."""
+    if _is_documented(node):
+        sources[path] = str(node.get("source", origin))
+        return node["value"]
+    if isinstance(node, dict):
+        return {key: _unwrap(sub, f"{path}.{key}" if path else str(key), sources, origin) for key, sub in node.items()}
+    if path:
+        sources[path] = origin
+    return node
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and not _is_documented(value) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve(reference: str, relative_to: Path | None) -> Path:
+    candidates = []
+    if relative_to is not None:
+        candidates.append(relative_to / reference)
+    candidates += [scenarios.bundled(reference), scenarios.bundled(f"{reference}.yaml")]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise UserError(f"scenario file not found: {reference!r} (looked in {', '.join(str(c) for c in candidates)})")
+
+
+def _read_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+    if path in seen:
+        raise UserError(f"{path}: 'extends' loops back to itself")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise UserError(f"{path}: not valid YAML: {err}") from None
+    except OSError as err:
+        raise UserError(f"{path}: cannot read: {err.strerror}") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{path}: a scenario file must be a mapping of fields, got {type(raw).__name__}")
+    sources: dict[str, str] = {}
+    parent_ref = raw.pop("extends", None)
+    tree = _unwrap(raw, "", sources, f"scenario file {path.name}")
+    if parent_ref is None:
+        return tree, sources
+    parent_tree, parent_sources = _read_tree(_resolve(str(parent_ref), path.parent), (*seen, path))
+    parent_sources.update(sources)
+    return _merge(parent_tree, tree), parent_sources
+
+
+def _validate(tree: dict[str, Any], sources: dict[str, str], origin: str) -> Scenario:
+    try:
+        return Scenario.model_validate({**tree, "sources": sources})
+    except ValidationError as err:
+        raise UserError(format_validation_error(err, origin)) from None
+
+
+def format_validation_error(err: ValidationError, origin: str) -> str:
+    """One line per problem: file, dotted field, the value given, what is allowed."""
+    lines = []
+    for problem in err.errors():
+        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        given = problem.get("input")
+        if problem["type"] == "extra_forbidden":
+            lines.append(f"{origin}: unknown field {field!r} (check the spelling; see scenarios/defaults.yaml)")
+            continue
+        if problem["type"] == "missing":
+            lines.append(f"{origin}: field {field!r} is missing")
+            continue
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{origin}: field {field!r} has value {given!r}: {message}")
+    return "\n".join(lines)
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario file; without a path, the bundled example municipality."""
+    if path is None:
+        path = scenarios.bundled("example_municipality.yaml")
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"scenario file not found: {path}")
+    tree, sources = _read_tree(path)
+    return _validate(tree, sources, str(path))
