@@ -101,6 +101,7 @@ class RegisseurTeam:
     def step(self, draws: np.ndarray) -> None:
         week = self.model.week
         self._refresh_competence(week)
+        self._empower()
         self._find(draws)
         self._queue(week)
         self._take_in(week)
@@ -115,6 +116,12 @@ class RegisseurTeam:
         if assigned.any():
             ids, inverse = np.unique(self.regisseur[assigned], return_inverse=True)
             self.competence[assigned] = np.array([by_id[i] for i in ids])[inverse]
+
+    def _empower(self) -> None:
+        """Working from the household's own strength (eigen kracht) builds it up."""
+        hh = self.model.households
+        gain = self.effects.empowerment_rate * self.competence * self.under_care()
+        hh.strength += gain * (1.0 - hh.strength)
 
     def _find(self, draws: np.ndarray) -> None:
         """Escalations and signals from 'vindplaatsen' bring hidden households into view over time."""
@@ -140,8 +147,8 @@ class RegisseurTeam:
         if assigned.any():
             np.add.at(load, np.searchsorted(self._member_ids, self.regisseur[assigned]), weights[assigned])
         free = np.array([m.capacity for m in self.members]) - load
-        # Heaviest cases first, then longest waiting.
-        order = np.lexsort((self.since[queued], -self.model.households.case_type[queued]))
+        # Longest waiting first; households reported in the same week in a fixed random order.
+        order = np.lexsort((self.model.households.reach_rank[queued], self.since[queued]))
         taken = []
         for n in queued[order]:
             best = int(np.argmax(free))
@@ -227,8 +234,9 @@ class RegisseurTeam:
                 self.until[closing] = week + aftercare_weeks
                 if self.model.scenario.levers.informal_network:
                     idx = np.flatnonzero(closing)
-                    built = self.model.streams.keyed(Keyed.NETWORK, idx, week) < self.effects.network_share
-                    self.network[idx[built]] = True
+                    built = idx[self.model.streams.keyed(Keyed.NETWORK, idx, week) < self.effects.network_share]
+                    self.network[built] = True
+                    hh.strength[built] += self.effects.network_strength_gain * (1.0 - hh.strength[built])
             else:
                 self._release(closing)
         ended = (self.phase == AFTERCARE) & (self.until <= week)

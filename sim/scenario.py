@@ -172,6 +172,8 @@ class RegisseurEffects(_Strict):
     coordination_saving: float = share()
     aftercare_shock_reduction: float = share()
     without_aftercare_mandate_factor: float = share()
+    empowerment_rate: float = share()
+    network_strength_gain: float = share()
     network_share: float = share()
     network_shock_reduction: float = share()
     priority_wait_weeks: int = Field(ge=0, le=520)
