@@ -105,14 +105,15 @@ class CareNetwork:
 
     def step(self, own_intake_factor: float) -> None:
         week = self.model.week
-        self._finish_intakes(week)
-        self._finish_trajectories(week)
-        self._admit(week, own_intake_factor)
-        self._tally_coordination()
-
-    def _finish_intakes(self, week: int) -> None:
-        rows, orgs = np.nonzero((self.status == INTAKE) & (self.until <= week))
-        self._start_trajectories(rows, orgs, week)
+        rows, orgs = np.nonzero((self.status >= INTAKE) & (self.until <= week))
+        ending = self.status[rows, orgs] == TRAJECTORY
+        self._finish_trajectories(rows[ending], orgs[ending])
+        self._start_trajectories(rows[~ending], orgs[~ending], week)
+        coordination = self._coordination_weight()
+        self._admit(week, own_intake_factor, coordination)
+        rows, orgs = np.nonzero(self.status >= INTAKE)
+        hours = self.common.coordination_hours_per_week * coordination[rows, orgs]
+        self.model.tally.add_per_org("coordination_hours", orgs, hours)
 
     def _start_trajectories(self, rows: np.ndarray, orgs: np.ndarray, week: int) -> None:
         self.status[rows, orgs] = TRAJECTORY
@@ -121,8 +122,7 @@ class CareNetwork:
         self.model.reached[rows] = True
         self.model.tally.add_per_org("trajectories_started", orgs)
 
-    def _finish_trajectories(self, week: int) -> None:
-        rows, orgs = np.nonzero((self.status == TRAJECTORY) & (self.until <= week))
+    def _finish_trajectories(self, rows: np.ndarray, orgs: np.ndarray) -> None:
         if rows.size == 0:
             return
         model = self.model
@@ -141,15 +141,12 @@ class CareNetwork:
         model.tally.add_per_org("trajectories_completed", orgs)
         model.tally.add_per_org("trajectories_succeeded", orgs[success])
 
-    def _admit(self, week: int, own_intake_factor: float) -> None:
+    def _admit(self, week: int, own_intake_factor: float, coordination: np.ndarray) -> None:
         """Fill free capacity from the waiting lists: priority cases first, then longest waiting."""
-        per_case = 1.0 + self.common.coordination_load * self._coordination_weight()
-        load = np.zeros(len(self.keys))
-        rows, orgs = np.nonzero(self.status >= INTAKE)
-        np.add.at(load, orgs, per_case[rows, orgs])
-        free = np.floor(self.capacity - load).astype(int)
-
-        wrows, worgs = np.nonzero(self.status == WAITING)
+        per_case = np.where(self.status >= INTAKE, 1.0 + self.common.coordination_load * coordination, 0.0)
+        free = np.floor(self.capacity - per_case.sum(axis=0)).astype(int)
+        waiting = (self.status == WAITING) & (free > 0)[None, :]
+        wrows, worgs = np.nonzero(waiting)
         if wrows.size == 0:
             return
         order = np.lexsort((self.since[wrows, worgs], ~self.priority[wrows, worgs], worgs))
@@ -180,9 +177,3 @@ class CareNetwork:
         others = np.maximum(self.open_count() - 1, 0)[:, None].astype(float)
         saving = np.where(self.via_regisseur, 1.0 - self.model.coordination_saving, 1.0)
         return others * saving
-
-    def _tally_coordination(self) -> None:
-        rows, orgs = np.nonzero(self.status >= INTAKE)
-        if rows.size:
-            hours = self.common.coordination_hours_per_week * self._coordination_weight()[rows, orgs]
-            self.model.tally.add_per_org("coordination_hours", orgs, hours)

@@ -1,0 +1,87 @@
+"""Measures (the M of XLRM): from a run's yearly counts to the numbers policy makers compare."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.domains import ESCALATIONS
+from sim.scenario import Scenario
+
+QUANTILES = (0.05, 0.95)
+
+# measure -> (Dutch label, unit)
+LABELS: dict[str, tuple[str, str]] = {
+    **{f"{e}_per_year": (e.replace("_", " "), "per jaar") for e in ESCALATIONS},
+    "eviction_threats_per_year": ("dreigende huisuitzettingen", "per jaar"),
+    "eviction_threats_in_approach_per_year": ("dreigende huisuitzettingen in de aanpak", "per jaar"),
+    "households_reached": ("huishoudens bereikt", "huishoudens"),
+    "households_stabilised": ("huishoudens gestabiliseerd", "huishoudens"),
+    "households_in_approach": ("huishoudens in de aanpak (ooit)", "huishoudens"),
+    "approach_intakes_per_year": ("instroom aanpak", "per jaar"),
+    "recidive_share": ("recidive (terugval na stabilisatie)", "aandeel"),
+    "org_wait_weeks": ("wachttijd organisaties", "weken"),
+    "regisseur_wait_weeks": ("wachttijd regisseur", "weken"),
+    "professionals_per_household": ("professionals per huishouden", "gemiddeld"),
+    "trajectories_per_year": ("gestarte trajecten", "per jaar"),
+    "debt_relief_success_share": ("schuldhulp met financiële stabilisatie", "aandeel"),
+    "intake_hours_per_year": ("intake- en planuren organisaties", "uren per jaar"),
+    "coordination_hours_per_year": ("coördinatie-uren organisaties", "uren per jaar"),
+}
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return numerator / denominator.where(denominator > 0)
+
+
+def per_replication(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """One row per replication, method and measure over the whole horizon."""
+    wide = yearly.pivot_table(index=["replication", "method", "year"], columns="measure", values="value")
+    totals = wide.groupby(level=["replication", "method"]).sum()
+    last = wide.groupby(level=["replication", "method"]).last()
+    years = scenario.horizon_years
+    out = pd.DataFrame(index=totals.index)
+    for name in ESCALATIONS:
+        out[f"{name}_per_year"] = totals[name] / years
+    out["eviction_threats_per_year"] = totals["eviction_threats"] / years
+    out["eviction_threats_in_approach_per_year"] = totals["eviction_threats_in_approach"] / years
+    out["households_reached"] = last["households_reached_cum"]
+    out["households_stabilised"] = last["households_stabilised_cum"]
+    out["households_in_approach"] = last["in_approach_cum"]
+    out["approach_intakes_per_year"] = totals["regisseur_intakes"] / years
+    out["recidive_share"] = _ratio(totals["relapses"], totals["stabilisations"])
+    out["org_wait_weeks"] = _ratio(totals["org_wait_weeks"], totals["org_admissions"])
+    out["regisseur_wait_weeks"] = _ratio(totals["regisseur_wait_weeks"], totals["regisseur_intakes"])
+    out["professionals_per_household"] = _ratio(totals["professional_household_weeks"],
+                                                 totals["helped_household_weeks"])
+    out["trajectories_per_year"] = totals["trajectories_started"] / years
+    out["debt_relief_success_share"] = _ratio(totals["trajectories_succeeded.debt_relief"],
+                                              totals["trajectories_completed.debt_relief"])
+    out["intake_hours_per_year"] = totals["intake_hours"] / years
+    out["coordination_hours_per_year"] = totals["coordination_hours"] / years
+    long = out.reset_index().melt(id_vars=["replication", "method"], var_name="measure", value_name="value")
+    return long
+
+
+def _describe(values: pd.Series) -> pd.Series:
+    clean = values.dropna()
+    if clean.empty:
+        return pd.Series({"mean": np.nan, "p5": np.nan, "p95": np.nan})
+    return pd.Series({"mean": clean.mean(), "p5": clean.quantile(QUANTILES[0]), "p95": clean.quantile(QUANTILES[1])})
+
+
+def summarise(measures: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 5-95% interval per method and measure; with both methods, also their paired difference.
+
+    Both methods of a replication share households and draws, so the difference is taken per replication
+    before summarising: its interval is the uncertainty of the method effect, not of the municipality.
+    """
+    by_method = measures.groupby(["method", "measure"], sort=False)["value"].apply(_describe).unstack()
+    methods = measures["method"].unique()
+    if {"verkokerd", "1g1p1r"} <= set(methods):
+        wide = measures.pivot_table(index=["replication", "measure"], columns="method", values="value")
+        diff = (wide["1g1p1r"] - wide["verkokerd"]).rename("value").reset_index()
+        diff_summary = diff.groupby("measure", sort=False)["value"].apply(_describe).unstack()
+        diff_summary.index = pd.MultiIndex.from_product([["difference"], diff_summary.index])
+        by_method = pd.concat([by_method, diff_summary])
+    return by_method.rename_axis(["method", "measure"])

@@ -1,0 +1,15 @@
+import pytest
+
+from sim.scenario import Scenario, load_scenario
+
+
+@pytest.fixture(scope="session")
+def example() -> Scenario:
+    return load_scenario()
+
+
+@pytest.fixture(scope="session")
+def small(example: Scenario) -> Scenario:
+    """A small town: fast enough to run many times in tests."""
+    return example.with_overrides(
+        {"population.households": 600, "horizon_years": 3, "replications": 2, "levers.fte": 3}, origin="test")

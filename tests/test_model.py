@@ -1,0 +1,103 @@
+"""Behaviour of the simulation that users rely on."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import MPHModel
+from sim.run import run_replication, run_scenario
+
+
+def totals(results, method: str) -> pd.Series:
+    m = results.measures
+    return m[m["method"] == method].groupby("measure")["value"].mean()
+
+
+def test_same_seed_same_numbers(small):
+    a = run_scenario(small, seed=7)
+    b = run_scenario(small, seed=7)
+    pd.testing.assert_frame_equal(a.yearly, b.yearly)
+    c = run_scenario(small, seed=8)
+    assert not a.yearly["value"].equals(c.yearly["value"])
+
+
+def test_same_numbers_in_another_process(small, tmp_path):
+    here = run_replication(small, "1g1p1r", 1)[0]
+    path = tmp_path / "s.yaml"
+    path.write_text(small.to_yaml())
+    code = (
+        "import sys; from sim.scenario import load_scenario; from sim.run import run_replication; "
+        f"run_replication(load_scenario(sys.argv[1]), '1g1p1r', 1)[0].to_pickle(sys.argv[2])"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "y.pkl")], check=True)
+    pd.testing.assert_frame_equal(here, pd.read_pickle(tmp_path / "y.pkl"))
+
+
+def test_both_methods_start_from_the_same_households(small):
+    a, b = MPHModel(small, "verkokerd", 3), MPHModel(small, "1g1p1r", 3)
+    np.testing.assert_array_equal(a.households.severity, b.households.severity)
+    np.testing.assert_array_equal(a.households.child_age, b.households.child_age)
+    np.testing.assert_array_equal(a.streams.weekly_block(10), b.streams.weekly_block(10))
+
+
+def test_households_are_conserved(small):
+    model = MPHModel(small, "1g1p1r", 0)
+    model.run()
+    n = small.population.households
+    assert model.households.size == n == len(model.household_agents)
+    assert np.bincount(model.team.phase, minlength=6).sum() == n
+    assert ((model.households.severity >= 0) & (model.households.severity <= 1)).all()
+    assert model.week == small.weeks
+
+
+def test_zero_regisseurs_equals_old_method(small):
+    none = small.with_overrides({"levers.fte": 0})
+    a = run_scenario(none, methods=["verkokerd"]).yearly.drop(columns="method")
+    b = run_scenario(none, methods=["1g1p1r"]).yearly.drop(columns="method")
+    # The regisseurs' own bookkeeping is zero; every household outcome is identical.
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_old_method_ignores_regisseur_settings(small):
+    a = run_scenario(small, methods=["verkokerd"]).yearly
+    other = small.with_overrides({"levers.fte": 30, "levers.caseload_norm": 5, "levers.aftercare_months": 0,
+                                  "levers.mandate.free_budget": False, "levers.finding_reach": 2.0})
+    b = run_scenario(other, methods=["verkokerd"]).yearly
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_more_fte_reaches_more_households_until_demand_is_met(small):
+    reached = []
+    for fte in (1, 3, 12, 60, 120):
+        res = run_scenario(small.with_overrides({"levers.fte": fte}), methods=["1g1p1r"])
+        reached.append(totals(res, "1g1p1r")["households_in_approach"])
+    assert reached[0] < reached[1] < reached[2]
+    # Once everyone found is taken in, more staff reaches no one new.
+    assert reached[4] == pytest.approx(reached[3], rel=0.05)
+
+
+def test_full_mandate_gives_fewer_escalations_than_none(small):
+    levers = {f"levers.mandate.{k}": False for k in small.levers.mandate.model_dump()}
+    scenario = small.with_overrides({"replications": 4})
+    full = totals(run_scenario(scenario, methods=["1g1p1r"]), "1g1p1r")
+    none = totals(run_scenario(scenario.with_overrides(levers), methods=["1g1p1r"]), "1g1p1r")
+    escalations = ["eviction_per_year", "utility_cutoff_per_year", "police_incident_per_year",
+                   "intensive_care_episode_per_year"]
+    assert full[escalations].sum() < none[escalations].sum()
+
+
+def test_regisseurs_reduce_escalations_against_old_method(small):
+    res = run_scenario(small.with_overrides({"replications": 3}))
+    diff = res.summary().loc["difference"]
+    assert diff.loc["eviction_per_year", "mean"] < 0
+    assert diff.loc["households_stabilised", "mean"] > 0
+
+
+def test_summary_has_interval_per_method_and_measure(small):
+    summary = run_scenario(small).summary()
+    assert set(summary.index.get_level_values("method")) == {"verkokerd", "1g1p1r", "difference"}
+    row = summary.loc[("verkokerd", "eviction_per_year")]
+    assert row["p5"] <= row["mean"] <= row["p95"]
