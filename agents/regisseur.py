@@ -75,7 +75,7 @@ class RegisseurTeam:
         # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the
         # most severe first: they are in view from the start under this method.
         hh = model.households
-        extra = int(round(levers.finding_reach * hh.in_view.sum()))
+        extra = round(levers.finding_reach * hh.in_view.sum())
         hidden = np.flatnonzero(~hh.in_view)
         order = hidden[np.argsort(-hh.severity[hidden].mean(axis=1) + 0.1 * hh.reach_rank[hidden])]
         self.found = hh.in_view.copy()
@@ -226,7 +226,7 @@ class RegisseurTeam:
         nothing_open = (care.status != NONE).sum(axis=1) == 0
         nothing_left = ~((hh.severity > self.effects.plan_threshold) & self.model.applicable).any(axis=1)
         closing = active & ((nothing_open & nothing_left) | (self.until <= week))
-        aftercare_weeks = int(round(self.model.scenario.levers.aftercare_months * WEEKS_PER_MONTH))
+        aftercare_weeks = round(self.model.scenario.levers.aftercare_months * WEEKS_PER_MONTH)
         if closing.any():
             self.model.tally.add("approach_closed", float(closing.sum()))
             if aftercare_weeks > 0:
@@ -242,7 +242,8 @@ class RegisseurTeam:
         ended = (self.phase == AFTERCARE) & (self.until <= week)
         self._release(ended)
         # Monitoring catches a relapse early: straight back to active care.
-        relapsing = (self.phase == AFTERCARE) & (hh.severity.mean(axis=1) >= self.model.scenario.dynamics.relapse_mean_above)
+        relapse_level = self.model.scenario.dynamics.relapse_mean_above
+        relapsing = (self.phase == AFTERCARE) & (hh.severity.mean(axis=1) >= relapse_level)
         self.phase[relapsing] = ACTIVE
         self.until[relapsing] = week + self._max_active[relapsing]
         self.model.tally.add("aftercare_readmissions", float(relapsing.sum()))

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.domains import ESCALATIONS, METHOD_LABELS  # noqa: E402
-from sim.measures import LABELS  # noqa: E402
-from sim.outputs import atomic_write  # noqa: E402
+from sim.domains import ESCALATIONS, METHOD_LABELS
+from sim.measures import LABELS
+from sim.outputs import atomic_write
 
 if TYPE_CHECKING:
     from sim.run import Results

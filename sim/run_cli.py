@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from sim import charts
-from sim.errors import UserError
 from sim.measures import LABELS
 from sim.outputs import atomic_write, write_json
 from sim.run import Results, run_scenario

@@ -20,7 +20,6 @@ from sim.domains import CASE_TYPES, DOMAINS
 from sim.errors import UserError
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -30,7 +30,7 @@ def test_same_numbers_in_another_process(small, tmp_path):
     path.write_text(small.to_yaml())
     code = (
         "import sys; from sim.scenario import load_scenario; from sim.run import run_replication; "
-        f"run_replication(load_scenario(sys.argv[1]), '1g1p1r', 1)[0].to_pickle(sys.argv[2])"
+        "run_replication(load_scenario(sys.argv[1]), '1g1p1r', 1)[0].to_pickle(sys.argv[2])"
     )
     subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "y.pkl")], check=True)
     pd.testing.assert_frame_equal(here, pd.read_pickle(tmp_path / "y.pkl"))
