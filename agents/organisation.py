@@ -78,6 +78,7 @@ class CareNetwork:
         """Put (household, organisation) pairs on the waiting list, if not already involved."""
         fresh = self.status[households, orgs] == NONE
         households, orgs = households[fresh], orgs[fresh]
+        self.model.tally.add_per_org("referrals", orgs)
         self.status[households, orgs] = WAITING
         self.since[households, orgs] = self.model.week
         self.priority[households, orgs] = False
@@ -159,8 +160,8 @@ class CareNetwork:
             return
         waited = week - self.since[rows, orgs]
         via = self.via_regisseur[rows, orgs]
-        self.model.tally.add("org_wait_weeks", float(waited.sum()))
-        self.model.tally.add("org_admissions", float(rows.size))
+        self.model.tally.add_per_org("org_wait_weeks", orgs, waited.astype(float))
+        self.model.tally.add_per_org("org_admissions", orgs)
         intake_weeks = np.where(via, np.rint(self.intake_weeks[orgs] * own_intake_factor), self.intake_weeks[orgs])
         direct = intake_weeks <= 0
         self._start_trajectories(rows[direct], orgs[direct], week)

@@ -15,8 +15,6 @@ TOTALS: tuple[str, ...] = (
     "eviction_threats_in_approach",
     "shelter_household_weeks",
     "placement_child_weeks",
-    "org_wait_weeks",
-    "org_admissions",
     "regisseur_wait_weeks",
     "regisseur_intakes",
     "in_approach_new",
@@ -31,6 +29,9 @@ TOTALS: tuple[str, ...] = (
     "regisseur_fte_weeks",
 )
 PER_ORGANISATION: tuple[str, ...] = (
+    "referrals",
+    "org_wait_weeks",
+    "org_admissions",
     "trajectories_started",
     "trajectories_completed",
     "trajectories_succeeded",
