@@ -15,6 +15,7 @@ import numpy as np
 from agents.organisation import TRAJECTORY
 from sim.crn import Keyed, Weekly
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
+from sim.fastops import row_any, row_count
 from sim.population import DROPOUT_AGES
 
 if TYPE_CHECKING:
@@ -60,13 +61,15 @@ def spiral(model: MPHModel, draws: np.ndarray) -> None:
     hh = model.households
     sev = hh.severity
     app = model.applicable
-    mean = (sev * app).sum(axis=1) / np.maximum(app.sum(axis=1), 1)
-    drift = dyn.drift_rate * ((1.0 - hh.strength) * (1.0 + dyn.spillover * mean))[:, None] * (1.0 - sev)
-    drift *= (1.0 - model.presence())[:, None]
-    in_trajectory = ((model.care.status == TRAJECTORY).astype(float) @ model.org_domain) > 0
-    drift = np.where(in_trajectory, drift * model.scenario.organisation_common.trajectory_drift_factor, drift)
-    recovery = dyn.recovery_rate * (hh.strength * hh.motivation)[:, None] * sev
-    sev += drift - recovery
+    mean = model.mean_severity()
+    # drift pushes towards 1, faster for weak households, slower under a regisseur or a running trajectory;
+    # own recovery pulls towards 0. Written as one update to keep the passes over (households x domains) few.
+    push = dyn.drift_rate * (1.0 - hh.strength) * (1.0 + dyn.spillover * mean) * (1.0 - model.presence())
+    in_trajectory = (model.care.status == TRAJECTORY).astype(float) @ model.org_domain
+    slowed = 1.0 - (1.0 - model.scenario.organisation_common.trajectory_drift_factor) * np.minimum(in_trajectory, 1.0)
+    drift = push[:, None] * slowed
+    pull = dyn.recovery_rate * hh.strength * hh.motivation
+    sev += drift - (drift + pull[:, None]) * sev
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
     p = dyn.shock_rate * (1.0 - model.shock_protection())
@@ -126,7 +129,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
 
     # Out-of-home placement of a child (uithuisplaatsing), averted in part by 'drang' and a safety plan.
     at_home = (hh.child_age >= 0) & (model.placed_until <= week)
-    has_child = at_home.any(axis=1)
+    has_child = row_any(at_home)
     h = np.where(has_child, _hazard(model, "out_of_home_placement", column["out_of_home_placement"]), 0.0)
     u = draws[Weekly.PLACEMENT]
     threat = u < h
@@ -148,7 +151,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
 
     # School dropout, per child of 12-17 still in school.
     in_school = (hh.child_age >= DROPOUT_AGES[0]) & (hh.child_age <= DROPOUT_AGES[1]) & ~model.dropped_out
-    pupils = in_school.sum(axis=1)
+    pupils = row_count(in_school)
     event = draws[Weekly.DROPOUT] < _hazard(model, "school_dropout", column["school_dropout"]) * pupils
     if event.any():
         idx = np.flatnonzero(event)

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.crn import Keyed
 from sim.domains import DOMAIN_INDEX
+from sim.fastops import nonzero2d, row_count
 
 if TYPE_CHECKING:
     from sim.model import MPHModel
@@ -88,31 +89,31 @@ class CareNetwork:
         """Old method: every organisation serving the domain may start its own offer."""
         serves = self.domain[None, :] == domains[:, None]
         joins = serves & (self.model.households.join[households] < self.join_share[None, :])
-        rows, orgs = np.nonzero(joins)
+        rows, orgs = nonzero2d(joins)
         self.refer(households[rows], orgs, via_regisseur=False)
 
     def drop_duplicates(self, households: np.ndarray) -> None:
         """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
         involved = self.status[households] != NONE
         stop = involved & ~self.is_primary[None, :]
-        rows, orgs = np.nonzero(stop)
+        rows, orgs = nonzero2d(stop)
         self.status[households[rows], orgs] = NONE
         self.via_regisseur[households] |= involved & self.is_primary[None, :]
 
     # -- the weekly step -----------------------------------------------------------------------------
     def open_count(self) -> np.ndarray:
         """Organisations involved per household (intake or trajectory): the professionals in the home."""
-        return (self.status >= INTAKE).sum(axis=1)
+        return row_count(self.status >= INTAKE)
 
     def step(self, own_intake_factor: float) -> None:
         week = self.model.week
-        rows, orgs = np.nonzero((self.status >= INTAKE) & (self.until <= week))
+        rows, orgs = nonzero2d((self.status >= INTAKE) & (self.until <= week))
         ending = self.status[rows, orgs] == TRAJECTORY
         self._finish_trajectories(rows[ending], orgs[ending])
         self._start_trajectories(rows[~ending], orgs[~ending], week)
         coordination = self._coordination_weight()
         self._admit(week, own_intake_factor, coordination)
-        rows, orgs = np.nonzero(self.status >= INTAKE)
+        rows, orgs = nonzero2d(self.status >= INTAKE)
         hours = self.common.coordination_hours_per_week * coordination[rows, orgs]
         self.model.tally.add_per_org("coordination_hours", orgs, hours)
 
@@ -147,7 +148,7 @@ class CareNetwork:
         per_case = np.where(self.status >= INTAKE, 1.0 + self.common.coordination_load * coordination, 0.0)
         free = np.floor(self.capacity - per_case.sum(axis=0)).astype(int)
         waiting = (self.status == WAITING) & (free > 0)[None, :]
-        wrows, worgs = np.nonzero(waiting)
+        wrows, worgs = nonzero2d(waiting)
         if wrows.size == 0:
             return
         order = np.lexsort((self.since[wrows, worgs], ~self.priority[wrows, worgs], worgs))

@@ -16,6 +16,7 @@ import numpy as np
 
 from agents.organisation import NONE, WAITING
 from sim.crn import Keyed, Weekly
+from sim.fastops import nonzero2d, row_any, row_count, row_max
 
 if TYPE_CHECKING:
     from sim.model import MPHModel
@@ -77,7 +78,7 @@ class RegisseurTeam:
         hh = model.households
         extra = round(levers.finding_reach * hh.in_view.sum())
         hidden = np.flatnonzero(~hh.in_view)
-        order = hidden[np.argsort(-hh.severity[hidden].mean(axis=1) + 0.1 * hh.reach_rank[hidden])]
+        order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
         self.found = hh.in_view.copy()
         self.found[order[:extra]] = True
 
@@ -125,15 +126,13 @@ class RegisseurTeam:
 
     def _find(self, draws: np.ndarray) -> None:
         """Escalations and signals from 'vindplaatsen' bring hidden households into view over time."""
-        hh = self.model.households
-        severe = hh.severity.mean(axis=1)
+        severe = self.model.mean_severity()
         rate = self.model.scenario.dynamics.finding_rate
         self.found |= (draws[Weekly.FINDING] < rate * severe**2) | self.model.escalated_this_week
 
     def _queue(self, week: int) -> None:
-        hh = self.model.households
         eligible = ((self.phase == OUTSIDE) | (self.phase == CLOSED)) & self.found
-        eligible &= hh.severity.mean(axis=1) >= self.effects.intake_severity
+        eligible &= self.model.mean_severity() >= self.effects.intake_severity
         self.phase[eligible] = QUEUED
         self.since[eligible] = week
 
@@ -147,6 +146,8 @@ class RegisseurTeam:
         if assigned.any():
             np.add.at(load, np.searchsorted(self._member_ids, self.regisseur[assigned]), weights[assigned])
         free = np.array([m.capacity for m in self.members]) - load
+        if free.max() < self._case_weight[queued].min():
+            return  # the team is full this week
         # Longest waiting first; households reported in the same week in a fixed random order.
         order = np.lexsort((self.model.households.reach_rank[queued], self.since[queued]))
         taken = []
@@ -182,7 +183,7 @@ class RegisseurTeam:
         care = self.model.care
         hh = self.model.households
         primary_status = care.status[active][:, care.primary]  # (households, domains)
-        open_now = (care.status[active] != NONE).sum(axis=1)
+        open_now = row_count(care.status[active] != NONE)
         slots = self.model.scenario.levers.max_parallel_trajectories - open_now
         candidate = (hh.severity[active] > self.effects.plan_threshold) & (primary_status == NONE)
         candidate &= self.model.applicable[active]
@@ -196,12 +197,12 @@ class RegisseurTeam:
     def _break_waiting_lists(self, week: int) -> None:
         """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
         care = self.model.care
-        rows, orgs = np.nonzero((care.status == WAITING) & care.via_regisseur & ~care.priority)
+        rows, orgs = nonzero2d((care.status == WAITING) & care.via_regisseur & ~care.priority)
         if rows.size == 0:
             return
         waited = week - care.since[rows, orgs]
         due = waited >= self.effects.priority_wait_weeks
-        crisis = self.model.households.severity[rows].max(axis=1) >= self.effects.priority_severity
+        crisis = row_max(self.model.households.severity[rows]) >= self.effects.priority_severity
         if self.mandate.break_waiting_lists:
             broken = due & crisis
             care.priority[rows[broken], orgs[broken]] = True
@@ -223,8 +224,8 @@ class RegisseurTeam:
         care = self.model.care
         hh = self.model.households
         active = self.phase == ACTIVE
-        nothing_open = (care.status != NONE).sum(axis=1) == 0
-        nothing_left = ~((hh.severity > self.effects.plan_threshold) & self.model.applicable).any(axis=1)
+        nothing_open = ~row_any(care.status != NONE)
+        nothing_left = ~row_any(hh.severity > self.effects.plan_threshold)
         closing = active & ((nothing_open & nothing_left) | (self.until <= week))
         aftercare_weeks = round(self.model.scenario.levers.aftercare_months * WEEKS_PER_MONTH)
         if closing.any():
@@ -243,7 +244,7 @@ class RegisseurTeam:
         self._release(ended)
         # Monitoring catches a relapse early: straight back to active care.
         relapse_level = self.model.scenario.dynamics.relapse_mean_above
-        relapsing = (self.phase == AFTERCARE) & (hh.severity.mean(axis=1) >= relapse_level)
+        relapsing = (self.phase == AFTERCARE) & (self.model.mean_severity() >= relapse_level)
         self.phase[relapsing] = ACTIVE
         self.until[relapsing] = week + self._max_active[relapsing]
         self.model.tally.add("aftercare_readmissions", float(relapsing.sum()))

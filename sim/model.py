@@ -23,6 +23,7 @@ from sim import population
 from sim.crn import RandomStreams, Weekly
 from sim.domains import DOMAIN_INDEX, DOMAINS
 from sim.errors import UserError
+from sim.fastops import row_count, row_max, row_sum
 from sim.scenario import Scenario
 from sim.tally import YearTally, columns
 
@@ -50,6 +51,7 @@ class MPHModel(mesa.Model):
                                                self.streams.population)
         n = self.households.size
         self.applicable = self.households.applicable()
+        self._applicable_count = np.maximum(row_count(self.applicable), 1)
         self.reached = np.zeros(n, dtype=bool)
         self.ever_in_approach = np.zeros(n, dtype=bool)
         self.stabilised = np.zeros(n, dtype=bool)
@@ -126,7 +128,7 @@ class MPHModel(mesa.Model):
             return
         sev = self.households.severity[idx]
         visible = np.where((sev > dyn.referral_threshold) & self.applicable[idx], sev, 0.0)
-        total = visible.sum(axis=1)
+        total = row_sum(visible)
         keep = total > 0
         idx, visible, total = idx[keep], visible[keep], total[keep]
         # The conditional draw u/p chooses the domain, weighted by severity.
@@ -137,8 +139,8 @@ class MPHModel(mesa.Model):
     def _track_stabilisation(self) -> None:
         dyn = self.scenario.dynamics
         sev = self.households.severity
-        mean = (sev * self.applicable).sum(axis=1) / np.maximum(self.applicable.sum(axis=1), 1)
-        stable = self.reached & (mean < dyn.stabilised_mean_below) & (sev.max(axis=1) < dyn.stabilised_max_below)
+        mean = self.mean_severity()
+        stable = self.reached & (mean < dyn.stabilised_mean_below) & (row_max(sev) < dyn.stabilised_max_below)
         new = stable & ~self.stabilised
         relapse = self.stabilised & (mean > dyn.relapse_mean_above)
         self.stabilised = (self.stabilised | new) & ~relapse
@@ -175,7 +177,12 @@ class MPHModel(mesa.Model):
         self.placed_until[adult] = 0
         self.dropped_out[adult] = False
         self.applicable = hh.applicable()
+        self._applicable_count = np.maximum(row_count(self.applicable), 1)
         hh.severity *= self.applicable
+
+    def mean_severity(self) -> np.ndarray:
+        """Mean severity over the domains that exist for each household (others are kept at zero)."""
+        return row_sum(self.households.severity) / self._applicable_count
 
     # -- what households and organisations ask of the method --------------------------------------------
     def professionals(self) -> np.ndarray:

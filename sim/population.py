@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
+from sim.fastops import row_any
 from sim.scenario import Population
 
 MAX_CHILDREN = 4
@@ -39,8 +40,8 @@ class Households:
     def applicable(self) -> np.ndarray:
         """Domains that exist for each household now (parenting needs children, school school-age ones)."""
         mask = np.ones(self.severity.shape, dtype=bool)
-        has_child = (self.child_age >= 0).any(axis=1)
-        in_school_age = ((self.child_age >= SCHOOL_AGES[0]) & (self.child_age <= SCHOOL_AGES[1])).any(axis=1)
+        has_child = row_any(self.child_age >= 0)
+        in_school_age = row_any((self.child_age >= SCHOOL_AGES[0]) & (self.child_age <= SCHOOL_AGES[1]))
         mask[:, DOMAIN_INDEX["parenting"]] = has_child
         mask[:, DOMAIN_INDEX["school"]] = in_school_age
         return mask
