@@ -101,3 +101,14 @@ def test_summary_has_interval_per_method_and_measure(small):
     assert set(summary.index.get_level_values("method")) == {"verkokerd", "1g1p1r", "difference"}
     row = summary.loc[("verkokerd", "eviction_per_year")]
     assert row["p5"] <= row["mean"] <= row["p95"]
+
+
+def test_example_reproduces_the_seeds_order_of_magnitude(example):
+    """~16 evictions prevented per 10 points more prevention, ~25% of the evicted into shelter (cockpit)."""
+    res = run_scenario(example, replications=2)
+    mean = res.summary()["mean"]
+    prevented_per_10_points = 0.10 * mean[("1g1p1r", "eviction_threats_in_approach_per_year")]
+    assert 16 / 2.5 <= prevented_per_10_points <= 16 * 2.5
+    shelter_share = mean[("verkokerd", "shelter_entry_per_year")] / mean[("verkokerd", "eviction_per_year")]
+    assert shelter_share == pytest.approx(0.25, abs=0.05)
+    assert 400 <= mean[("1g1p1r", "approach_intakes_per_year")] <= 700  # cockpit: 550 in the approach
