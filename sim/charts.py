@@ -95,6 +95,27 @@ def key_measures(summary: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
+def costs_per_payer(summary: pd.DataFrame, path: Path) -> Path:
+    """Yearly costs per payer under both methods (register prices), with 5-95% intervals."""
+    methods = [m for m in ("verkokerd", "1g1p1r") if m in summary.index.get_level_values("method")]
+    names = [m for m in summary.loc[methods[0]].index if m.startswith("cost_") and m != "cost_total_per_year"]
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    y = np.arange(len(names))
+    height = 0.8 / max(len(methods), 1)
+    for i, method in enumerate(methods):
+        rows = summary.loc[method].reindex(names) / 1000.0
+        err = np.vstack([rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]])
+        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=err, capsize=3,
+                color=COLOURS[method], label=METHOD_LABELS[method])
+    ax.set_yticks(y, [LABELS[n][0].removeprefix("kosten ") for n in names])
+    ax.invert_yaxis()
+    ax.set_xlabel("kEUR per jaar (gemiddelde, 5-95%)")
+    ax.set_title("Kosten per betaler")
+    ax.legend(frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
 def write_all(results: Results, out_dir: Path) -> list[Path]:
     summary = results.summary()
     out_dir = Path(out_dir)
@@ -102,4 +123,5 @@ def write_all(results: Results, out_dir: Path) -> list[Path]:
         escalation_bars(summary, out_dir / "escalaties_per_jaar.png"),
         escalations_over_time(results.yearly, out_dir / "escalaties_in_de_tijd.png"),
         key_measures(summary, out_dir / "kerncijfers.png"),
+        costs_per_payer(summary, out_dir / "kosten_per_betaler.png"),
     ]

@@ -5,10 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.costing import yearly_costs
 from sim.domains import ESCALATIONS
+from sim.register import STAKEHOLDERS, Register
 from sim.scenario import Scenario
 
 QUANTILES = (0.05, 0.95)
+PAYER_LABELS = {
+    "municipality": "gemeente",
+    "housing_corporation": "woningcorporatie",
+    "care_insurer": "zorgverzekeraar",
+    "police_justice": "politie en justitie",
+    "benefits_agencies": "uitkeringsinstanties",
+    "schools": "scholen",
+    "employers": "werkgevers",
+    "household": "huishouden",
+    "neighbours": "buurtbewoners",
+}
 
 # measure -> (Dutch label, unit)
 LABELS: dict[str, tuple[str, str]] = {
@@ -27,6 +40,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "debt_relief_success_share": ("schuldhulp met financiële stabilisatie", "aandeel"),
     "intake_hours_per_year": ("intake- en planuren organisaties", "uren per jaar"),
     "coordination_hours_per_year": ("coördinatie-uren organisaties", "uren per jaar"),
+    "cost_total_per_year": ("kosten totaal", "euro per jaar"),
+    **{f"cost_{payer}_per_year": (f"kosten {PAYER_LABELS[payer]}", "euro per jaar") for payer in STAKEHOLDERS},
 }
 
 
@@ -34,8 +49,8 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator / denominator.where(denominator > 0)
 
 
-def per_replication(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """One row per replication, method and measure over the whole horizon."""
+def per_replication(yearly: pd.DataFrame, scenario: Scenario, register: Register | None = None) -> pd.DataFrame:
+    """One row per replication, method and measure over the whole horizon; money from the register."""
     wide = yearly.pivot_table(index=["replication", "method", "year"], columns="measure", values="value")
     totals = wide.groupby(level=["replication", "method"]).sum()
     last = wide.groupby(level=["replication", "method"]).last()
@@ -59,6 +74,12 @@ def per_replication(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                                               totals["trajectories_completed.debt_relief"])
     out["intake_hours_per_year"] = totals["intake_hours"] / years
     out["coordination_hours_per_year"] = totals["coordination_hours"] / years
+    costs = yearly_costs(yearly, list(scenario.organisations), register)
+    by_payer = costs.pivot_table(index=["replication", "method"], columns="payer", values="eur", aggfunc="sum")
+    by_payer = by_payer.reindex(index=out.index, columns=list(STAKEHOLDERS), fill_value=0.0).fillna(0.0) / years
+    out["cost_total_per_year"] = by_payer.sum(axis=1)
+    for payer in STAKEHOLDERS:
+        out[f"cost_{payer}_per_year"] = by_payer[payer]
     long = out.reset_index().melt(id_vars=["replication", "method"], var_name="measure", value_name="value")
     return long
 

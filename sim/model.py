@@ -153,8 +153,9 @@ class MPHModel(mesa.Model):
         helped = count > 0
         self.tally.add("professional_household_weeks", float(count[helped].sum()))
         self.tally.add("helped_household_weeks", float(helped.sum()))
-        if self.team is not None:
+        if self.team is not None and self.team.members:
             self.tally.add("regisseur_fte_weeks", self.scenario.levers.fte)
+            self.tally.add("approach_weeks", 1.0)
 
     def _end_of_year(self) -> None:
         row = self.tally.close_year()

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 from tqdm import tqdm
 
+from sim.costing import yearly_costs
 from sim.measures import per_replication, summarise
 from sim.model import METHODS, MPHModel
+from sim.register import Register, load_register
 from sim.scenario import Scenario
 
 
@@ -24,12 +26,14 @@ class Results:
     ``yearly``: one row per replication, method, year and measure (the raw counts of each simulated year).
     ``weekly``: weekly series per replication and method (approach size, regisseur queue, organisations' waiting).
     ``measures``: one row per replication, method and measure, over the whole horizon.
+    ``costs``: one row per replication, method, year, cost item and payer (EUR, register prices).
     """
 
     scenario: Scenario
     yearly: pd.DataFrame
     weekly: pd.DataFrame
     measures: pd.DataFrame
+    costs: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:
         """Per method and measure: mean and the 5% and 95% quantiles over replications, and the paired difference."""
@@ -58,6 +62,7 @@ def run_scenario(
     years: int | None = None,
     methods: Sequence[str] | None = None,
     first_replication: int = 0,
+    register: Register | None = None,
     progress: bool = False,
 ) -> Results:
     """Run ``replications`` replications of each method; each replication's methods share all random draws."""
@@ -80,7 +85,10 @@ def run_scenario(
         yearly.append(y)
         weekly.append(w)
     yearly_df = pd.concat(yearly, ignore_index=True)
-    return Results(scenario, yearly_df, pd.concat(weekly, ignore_index=True), per_replication(yearly_df, scenario))
+    register = register if register is not None else load_register()
+    return Results(scenario, yearly_df, pd.concat(weekly, ignore_index=True),
+                   per_replication(yearly_df, scenario, register),
+                   yearly_costs(yearly_df, list(scenario.organisations), register))
 
 
 __all__ = ["METHODS", "Results", "run_replication", "run_scenario"]

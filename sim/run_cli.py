@@ -61,17 +61,20 @@ def summary_json(results: Results) -> dict[str, Any]:
 
 def format_table(summary: pd.DataFrame) -> str:
     methods = [m for m in ("verkokerd", "1g1p1r", "difference") if m in summary.index.get_level_values("method")]
-    header = f"{'maat':48s}" + "".join(f"{m:>28s}" for m in methods)
-    lines = [header, "-" * len(header)]
+    rows = []
     for measure, (label, unit) in LABELS.items():
         cells = []
         for method in methods:
             if (method, measure) not in summary.index:
-                cells.append(f"{'':>28s}")
+                cells.append("")
                 continue
             row = summary.loc[(method, measure)]
-            cells.append(f"{_num(row['mean']):>10s} [{_num(row['p5'])} – {_num(row['p95'])}]".rjust(28))
-        lines.append(f"{label + ' (' + unit + ')':48.48s}" + "".join(cells))
+            cells.append(f"{_num(row['mean'])} [{_num(row['p5'])} – {_num(row['p95'])}]")
+        rows.append((f"{label} ({unit})", cells))
+    width = max(len(cell) for _, cells in rows for cell in cells) + 2
+    header = f"{'maat':50s}" + "".join(f"{m:>{width}s}" for m in methods)
+    lines = [header, "-" * len(header)]
+    lines += [f"{label:50.50s}" + "".join(f"{cell:>{width}s}" for cell in cells) for label, cells in rows]
     return "\n".join(lines)
 
 
@@ -94,7 +97,8 @@ def handle(args: argparse.Namespace) -> int:
     atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp))
     atomic_write(out / "measures.csv", lambda tmp: results.measures.to_csv(tmp, index=False))
     atomic_write(out / "yearly.csv", lambda tmp: results.yearly.to_csv(tmp, index=False))
-    written = [out / "summary.csv", out / "measures.csv", out / "yearly.csv"]
+    atomic_write(out / "costs.csv", lambda tmp: results.costs.to_csv(tmp, index=False))
+    written = [out / "summary.csv", out / "measures.csv", out / "yearly.csv", out / "costs.csv"]
     if not args.no_charts:
         written += charts.write_all(results, out)
     if args.json:

@@ -27,6 +27,7 @@ TOTALS: tuple[str, ...] = (
     "professional_household_weeks",
     "helped_household_weeks",
     "regisseur_fte_weeks",
+    "approach_weeks",
 )
 PER_ORGANISATION: tuple[str, ...] = (
     "referrals",
