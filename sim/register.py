@@ -131,12 +131,15 @@ class Register:
             return entry.value
         return entry.value * self.index_factor(entry.price_year, price_year)
 
-    def with_values(self, values: Mapping[str, float], origin: str) -> Register:
-        """A copy in which some entries take another value (e.g. the VOLY of a cockpit inputs file)."""
+    def with_values(self, values: Mapping[str, float], origin: str, price_year: int | None = None) -> Register:
+        """A copy in which some entries take another value (e.g. the VOLY of a cockpit inputs file), in
+        ``price_year`` prices (None: the entry's own price year)."""
         entries = dict(self._entries)
         origins = dict(self.origins)
         for key, value in values.items():
-            entries[key] = self[key].model_copy(update={"value": value, "source": origin, "derivation": None})
+            update = {"value": value, "source": origin, "derivation": None,
+                      "price_year": price_year or self[key].price_year}
+            entries[key] = self[key].model_copy(update=update)
             origins[key] = origin
         return Register(entries, origins)
 

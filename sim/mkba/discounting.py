@@ -2,7 +2,8 @@
 
 Convention: year 0 is the first year of the approach and is not discounted; a flow in year ``t`` is worth
 ``flow / (1 + r) ** t`` now. With a horizon of one year the NCW equals the year's flows, which is how the
-published cockpit reads (its costs are "for one year", about 1.4 million euro).
+published cockpit reads (its costs are "for one year", about 1.4 million euro). Price-year indexing is
+:meth:`sim.register.Register.value` with ``price_year``, since the CPI series is register data.
 """
 
 from __future__ import annotations

@@ -1,0 +1,74 @@
+"""``mph mkba``: the social cost-benefit analysis (MKBA).
+
+``mph mkba --cockpit [INPUTS.yaml]`` runs the LPBL-style aggregate cockpit; without a file, the published
+example municipality, which it reproduces line by line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sim.errors import UserError
+from sim.mkba.breakeven import break_even
+from sim.mkba.cockpit import compute_cockpit
+from sim.mkba.inputs import EXAMPLE, load_inputs
+from sim.mkba.report import format_table, to_dict, write_charts, write_excel, write_json
+from sim.register import load_register
+
+
+def _percent(text: str) -> float:
+    try:
+        return float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 2.25)") from None
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "mkba",
+        help="social cost-benefit analysis (MKBA); --cockpit for the published LPBL-style cockpit",
+        description="MKBA of 'één gezin, één plan, één regisseur'. With --cockpit: the aggregate cockpit of "
+        "the e-book's example municipality (or your own inputs file), compared with the published figures.",
+    )
+    parser.add_argument("--cockpit", nargs="?", const=EXAMPLE, type=Path, metavar="INPUTS.yaml",
+                        help="cockpit inputs file (default: the published example, "
+                        "scenarios/mkba/cockpit_example.yaml)")
+    parser.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
+                        help="register file whose entries override the bundled ones (repeatable)")
+    parser.add_argument("--horizon", type=int, default=1, metavar="YEARS",
+                        help="years of the approach to count, each discounted to year 0 (default 1: the "
+                        "published cockpit is one year)")
+    rate = parser.add_mutually_exclusive_group()
+    rate.add_argument("--discount-rate", type=_percent, metavar="PCT",
+                      help="real discount rate in percent per year, 0-15 (default: the newest regime)")
+    rate.add_argument("--discount-regime", metavar="NAME",
+                      help="discount regime from the register: 2020 (2.25%%, default), 2015 (3%%), 2007 (5.5%%)")
+    parser.add_argument("--price-year", type=int, metavar="YEAR",
+                        help="express money in this year's prices (CPI; default: the inputs' price year, 2011)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
+    parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
+    parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.cockpit is None:
+        raise UserError("mph mkba: give --cockpit [INPUTS.yaml] (the MKBA of a simulation run is not there yet)")
+    cockpit = load_inputs(args.cockpit)
+    register = load_register(args.register)
+    settings = {"discount_rate_pct": args.discount_rate, "discount_regime": args.discount_regime,
+                "horizon": args.horizon, "price_year": args.price_year}
+    result = compute_cockpit(cockpit, register, **settings)
+    break_evens = break_even(cockpit, register, **settings)
+    data = to_dict(result, cockpit, break_evens)
+    # everything is computed before the first file is written
+    if args.json:
+        write_json(data, args.json)
+    if args.excel:
+        write_excel(result, data, cockpit, args.excel)
+    if args.charts:
+        write_charts(result, args.charts)
+    print(format_table(result, cockpit, break_evens))
+    return 0
