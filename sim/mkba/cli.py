@@ -14,7 +14,8 @@ from sim.errors import UserError
 from sim.mkba.breakeven import break_even
 from sim.mkba.cockpit import compute_cockpit
 from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.mkba.report import format_table, to_dict, write_charts, write_excel, write_json
+from sim.mkba.report import format_table, to_dict, write_charts, write_excel
+from sim.outputs import write_json
 from sim.register import load_register
 
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     data = to_dict(result, cockpit, break_evens)
     # everything is computed before the first file is written
     if args.json:
-        write_json(data, args.json)
+        write_json(args.json, data)
     if args.excel:
         write_excel(result, data, cockpit, args.excel)
     if args.charts:

@@ -8,10 +8,7 @@ as openpyxl see no value in a formula cell until Excel recalculates).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from sim.mkba.cockpit import (
     unpriced_inputs,
 )
 from sim.mkba.inputs import CockpitInputs
+from sim.outputs import atomic_target
 from sim.register import STAKEHOLDERS
 
 STAKEHOLDER_LABELS = {
@@ -175,27 +173,6 @@ def format_table(result: CockpitResult, cockpit: CockpitInputs, break_evens: lis
 
 
 # --- files -----------------------------------------------------------------------------------------
-
-
-@contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; moved onto ``path`` only if the block completes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output should be like any new file
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def write_json(data: dict[str, Any], path: Path) -> None:
-    with atomic_target(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _flatten(prefix: str, node: Any) -> Iterator[tuple[str, Any]]:
