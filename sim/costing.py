@@ -32,19 +32,21 @@ def price_list(organisations: list[str], register: Register) -> pd.DataFrame:
     """One row per (priced count, payer): the unit price in EUR borne by that payer."""
     rows = []
 
-    def add(item: str, count: str, divisor: float, payers: dict[str, float], price: float) -> None:
+    def add(item: str, count: str, divisor: float, key: str, payers: dict[str, float], price: float) -> None:
         for payer, share in payers.items():
-            rows.append({"item": item, "count": count, "payer": payer, "eur_per_count": price * share / divisor})
+            rows.append({"item": item, "count": count, "key": key, "payer": payer,
+                         "eur_per_count": price * share / divisor})
 
     for key, (count, divisor) in EVENT_PRICES.items():
-        add(count, count, divisor, register[key].shares(), register.value(key))
+        add(count, count, divisor, key, register[key].shares(), register.value(key))
     for org in organisations:
         key = f"cost.trajectory.{org}"
         payers = register[key].shares()
-        add(f"trajectory.{org}", f"trajectories_started.{org}", 1.0, payers, register.value(key))
+        add(f"trajectory.{org}", f"trajectories_started.{org}", 1.0, key, payers, register.value(key))
         # An organisation's own intake and coordination time is paid by whoever funds that organisation.
         for hours in HOUR_COUNTS:
-            add(f"{hours}.{org}", f"{hours}.{org}", 1.0, payers, register.value("cost.professional_hour"))
+            add(f"{hours}.{org}", f"{hours}.{org}", 1.0, "cost.professional_hour", payers,
+                register.value("cost.professional_hour"))
     return pd.DataFrame(rows)
 
 
@@ -54,4 +56,4 @@ def yearly_costs(yearly: pd.DataFrame, organisations: list[str], register: Regis
     prices = price_list(organisations, register)
     priced = yearly.merge(prices, left_on="measure", right_on="count", how="inner")
     priced["eur"] = priced["value"] * priced["eur_per_count"]
-    return priced[["replication", "method", "year", "item", "payer", "eur"]]
+    return priced[["replication", "method", "year", "item", "key", "payer", "eur"]]

@@ -1,7 +1,8 @@
 """``mph mkba``: the social cost-benefit analysis (MKBA).
 
 ``mph mkba --cockpit [INPUTS.yaml]`` runs the LPBL-style aggregate cockpit; without a file, the published
-example municipality, which it reproduces line by line.
+example municipality, which it reproduces line by line. ``mph mkba [SCENARIO.yaml]`` prices a simulation run:
+1g1p1r against the old method, with intervals over replications.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import Any
 
 from sim.errors import UserError
 from sim.mkba.breakeven import break_even
-from sim.mkba.cockpit import compute_cockpit
+from sim.mkba.cockpit import compute_cockpit, resolve_rate
 from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.mkba.report import format_table, to_dict, write_charts, write_excel
+from sim.mkba.report import format_simulated, format_table, to_dict, write_charts, write_excel
+from sim.mkba.simulated import simulated_mkba
 from sim.outputs import write_json
 from sim.register import load_register
+from sim.run import run_scenario
+from sim.scenario import load_scenario
 
 
 def _percent(text: str) -> float:
@@ -33,14 +37,19 @@ def add_parser(subparsers: Any) -> None:
         description="MKBA of 'één gezin, één plan, één regisseur'. With --cockpit: the aggregate cockpit of "
         "the e-book's example municipality (or your own inputs file), compared with the published figures.",
     )
+    parser.add_argument("scenario", nargs="?", type=Path,
+                        help="scenario YAML to simulate and price (default: the example municipality)")
+    parser.add_argument("--years", type=int, help="simulation horizon in years (default: from the scenario)")
+    parser.add_argument("--reps", type=int, help="replications (default: from the scenario)")
+    parser.add_argument("--seed", type=int, help="random seed (default: from the scenario)")
     parser.add_argument("--cockpit", nargs="?", const=EXAMPLE, type=Path, metavar="INPUTS.yaml",
                         help="cockpit inputs file (default: the published example, "
                         "scenarios/mkba/cockpit_example.yaml)")
     parser.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
                         help="register file whose entries override the bundled ones (repeatable)")
     parser.add_argument("--horizon", type=int, default=1, metavar="YEARS",
-                        help="years of the approach to count, each discounted to year 0 (default 1: the "
-                        "published cockpit is one year)")
+                        help="cockpit only: years of the approach to count, each discounted to year 0 (default 1: "
+                        "the published cockpit is one year); a simulation run uses its own horizon")
     rate = parser.add_mutually_exclusive_group()
     rate.add_argument("--discount-rate", type=_percent, metavar="PCT",
                       help="real discount rate in percent per year, 0-15 (default: the newest regime)")
@@ -56,7 +65,9 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.cockpit is None:
-        raise UserError("mph mkba: give --cockpit [INPUTS.yaml] (the MKBA of a simulation run is not there yet)")
+        return run_simulated(args)
+    if args.scenario is not None:
+        raise UserError("mph mkba: give a scenario file or --cockpit, not both")
     cockpit = load_inputs(args.cockpit)
     register = load_register(args.register)
     settings = {"discount_rate_pct": args.discount_rate, "discount_regime": args.discount_regime,
@@ -72,4 +83,25 @@ def run(args: argparse.Namespace) -> int:
     if args.charts:
         write_charts(result, args.charts)
     print(format_table(result, cockpit, break_evens))
+    return 0
+
+
+def run_simulated(args: argparse.Namespace) -> int:
+    """MKBA of a simulation run: both methods on the same households, the difference priced and discounted."""
+    if args.excel or args.charts:
+        raise UserError("mph mkba SCENARIO: --excel and --charts are for --cockpit; use --json")
+    register = load_register(args.register)
+    rate_pct, regime = resolve_rate(register, args.discount_rate, args.discount_regime)
+    scenario = load_scenario(args.scenario)
+    results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
+                           methods=["verkokerd", "1g1p1r"], register=register, progress=True)
+    mkba = simulated_mkba(results, register, rate_pct)
+    summary = mkba.summary()
+    if args.json:
+        write_json(args.json, {
+            "settings": results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime},
+            "results_eur_ncw": summary.to_dict(orient="index"),
+            "items_eur_ncw_mean": mkba.items.mean().to_dict(),
+        })
+    print(format_simulated(mkba, results.scenario.name, regime))
     return 0

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sim.measures import PAYER_LABELS
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
     BENEFITS,
@@ -24,6 +25,7 @@ from sim.mkba.cockpit import (
     unpriced_inputs,
 )
 from sim.mkba.inputs import CockpitInputs
+from sim.mkba.simulated import SimulatedMkba
 from sim.outputs import atomic_target
 from sim.register import STAKEHOLDERS
 
@@ -309,3 +311,33 @@ def _save(fig: Any, path: Path) -> None:
     with atomic_target(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120)
     plt.close(fig)
+
+
+def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
+    """The MKBA of a run in the cockpit's terms: NCW x 1,000 euro, mean and 5-95% over replications."""
+    summary = mkba.summary()
+    labels = {
+        "costs": "Totale kosten (extra uitgaven)",
+        "benefits": "Totale baten (vermeden kosten)",
+        "balance": "MKBA saldo",
+        "benefit_cost_ratio": "Baten-kostenverhouding",
+        "social_return_pct": "Rendement (%)",
+        **{f"balance_{s}": f"  saldo {PAYER_LABELS[s]}" for s in STAKEHOLDERS},
+    }
+    lines = [
+        f"MKBA van een simulatie: {name}, 1g1p1r tegenover de oude werkwijze",
+        f"NCW x € 1.000 over {mkba.horizon_years} jaar, discontovoet {_nl(mkba.rate_pct, 2)}% ({regime}); "
+        "gemiddelde [5% – 95%] over replicaties",
+        "",
+    ]
+    for key, label in labels.items():
+        row = summary.loc[key]
+        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct") else 1000.0
+        decimals = 2 if key == "benefit_cost_ratio" else 0
+        cells = [_nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
+        lines.append(f"{label:50s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
+        if key == "social_return_pct":
+            lines.append("Saldo per belanghebbende (baten min kosten):")
+    lines += ["", "Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
+              "baten (kwaliteit van leven, overlast) ontbreken: een ondergrens naast de cockpit."]
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""The MKBA of a simulation run: 1g1p1r against the old method, from the simulated counts.
+
+Per replication, every priced item's yearly money under 1g1p1r minus under the old method (same households,
+same draws) is a cost where it adds spending and a benefit where it avoids spending. The shared
+:func:`~sim.mkba.stakeholders.ncw_tables` discounts them into NCW per item and per stakeholder; the spread over
+replications gives the intervals. Only what the simulation counts is priced: immaterial benefits (quality of
+life, nuisance) and long-term effects beyond the horizon are not in it, so this is a lower bound next to the
+cockpit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.costing import yearly_costs
+from sim.mkba.stakeholders import MoneyFlow, NcwTables, ncw_tables
+from sim.register import STAKEHOLDERS, Register
+from sim.run import Results
+
+MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct")
+
+
+@dataclass(frozen=True)
+class SimulatedMkba:
+    """NCW results per replication (EUR) and their summary."""
+
+    per_replication: pd.DataFrame  # replication x (measures, balance_<stakeholder>)
+    items: pd.DataFrame  # replication x item NCW (positive = cost, negative = benefit)
+    rate_pct: float
+    horizon_years: int
+
+    def summary(self) -> pd.DataFrame:
+        """Mean, 5% and 95% quantile over replications of each result."""
+        data = self.per_replication
+        return pd.DataFrame({"mean": data.mean(), "p5": data.quantile(0.05), "p95": data.quantile(0.95)})
+
+
+def _flows(difference: pd.DataFrame, register: Register, years: int) -> list[MoneyFlow]:
+    flows = []
+    for (item, key, payer), group in difference.groupby(["item", "key", "payer"]):
+        amounts = group.set_index("year")["eur"].reindex(range(1, years + 1), fill_value=0.0)
+        kind = "cost" if amounts.sum() > 0 else "benefit"
+        sign = 1.0 if kind == "cost" else -1.0
+        flows.append(MoneyFlow(item, kind, payer, bool(register[key].cashable),
+                               tuple(sign * float(a) for a in amounts)))
+    return flows
+
+
+def _row(tables: NcwTables) -> dict[str, float]:
+    costs, benefits = tables.total("cost"), tables.total("benefit")
+    row = {
+        "costs": costs,
+        "benefits": benefits,
+        "balance": benefits - costs,
+        "benefit_cost_ratio": benefits / costs if costs else float("nan"),
+        "social_return_pct": 100.0 * (benefits - costs) / costs if costs else float("nan"),
+    }
+    row.update({f"balance_{r.stakeholder}": r.balance for r in tables.stakeholders})
+    return row
+
+
+def simulated_mkba(results: Results, register: Register, rate_pct: float) -> SimulatedMkba:
+    """NCW of the difference 1g1p1r minus verkokerd over the run's horizon, per replication, at ``register`` prices."""
+    costs = yearly_costs(results.yearly, list(results.scenario.organisations), register)
+    methods = set(costs["method"])
+    if not {"verkokerd", "1g1p1r"} <= methods:
+        raise ValueError("the MKBA of a run needs both methods in the results")
+    keys = ["replication", "year", "item", "key", "payer"]
+    wide = costs.pivot_table(index=keys, columns="method", values="eur", aggfunc="sum", fill_value=0.0)
+    difference = (wide["1g1p1r"] - wide["verkokerd"]).rename("eur").reset_index()
+    years = results.scenario.horizon_years
+    rows, items = {}, {}
+    for replication, group in difference.groupby("replication"):
+        flows = _flows(group, register, years)
+        tables = ncw_tables(flows, rate_pct / 100.0)
+        rows[replication] = _row(tables)
+        items[replication] = {f.item: tables.items[f.item] * (1 if f.kind == "cost" else -1) for f in flows}
+    per_replication = pd.DataFrame.from_dict(rows, orient="index").rename_axis("replication")
+    per_replication = per_replication.reindex(columns=[*MEASURES, *(f"balance_{s}" for s in STAKEHOLDERS)])
+    return SimulatedMkba(per_replication, pd.DataFrame.from_dict(items, orient="index").fillna(0.0), rate_pct,
+                         years)

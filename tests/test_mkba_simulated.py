@@ -1,0 +1,52 @@
+"""The MKBA of a simulation run: the difference between the methods, priced and discounted."""
+
+import json
+
+import pytest
+
+from sim.cli import main
+from sim.mkba.discounting import npv
+from sim.mkba.simulated import simulated_mkba
+from sim.register import STAKEHOLDERS, load_register
+from sim.run import run_scenario
+
+
+@pytest.fixture(scope="module")
+def results(small):
+    return run_scenario(small)
+
+
+def test_stakeholder_balances_add_up_to_the_balance(results):
+    mkba = simulated_mkba(results, load_register(), 2.25)
+    rows = mkba.per_replication
+    by_stakeholder = rows[[f"balance_{s}" for s in STAKEHOLDERS]].sum(axis=1)
+    assert by_stakeholder.to_numpy() == pytest.approx(rows["balance"].to_numpy())
+    assert rows["balance"].to_numpy() == pytest.approx((rows["benefits"] - rows["costs"]).to_numpy())
+
+
+def test_without_regisseurs_there_is_nothing_to_price(small):
+    res = run_scenario(small.with_overrides({"levers.fte": 0}))
+    rows = simulated_mkba(res, load_register(), 2.25).per_replication
+    assert rows["costs"].abs().max() == pytest.approx(0.0, abs=1e-6)
+    assert rows["benefits"].abs().max() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_dearer_regisseurs_cost_their_discounted_price(results, small):
+    register = load_register()
+    fte_cost = register.value("cost.regisseur_fte_year")
+    dearer = register.with_values({"cost.regisseur_fte_year": fte_cost + 10_000}, "test", None)
+    base = simulated_mkba(results, register, 3.0).per_replication["costs"]
+    more = simulated_mkba(results, dearer, 3.0).per_replication["costs"]
+    extra = npv([small.levers.fte * 10_000] * small.horizon_years, 0.03)
+    assert (more - base).to_numpy() == pytest.approx(extra)
+
+
+def test_cli_prints_and_writes_json(tmp_path, small, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(small.to_yaml())
+    out = tmp_path / "mkba.json"
+    assert main(["mkba", str(path), "--reps", "2", "--discount-regime", "2015", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["settings"]["discount_rate_pct"] == 3.0
+    assert {"mean", "p5", "p95"} <= set(data["results_eur_ncw"]["balance"])
+    assert "MKBA saldo" in capsys.readouterr().out
