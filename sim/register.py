@@ -13,17 +13,15 @@ inflation (``inflation.cpi.<year>``) for price-year indexing.
 from __future__ import annotations
 
 import math
-import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import scenarios
 from sim.errors import UserError
+from sim.validation import read_yaml_mapping, validation_message
 
 STAKEHOLDERS: tuple[str, ...] = (
     "municipality",
@@ -165,62 +163,6 @@ class Register:
     def default_regime(self) -> str:
         """The newest regime: the current Dutch standard for MKBA's."""
         return max(self.discount_regimes())
-
-
-def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
-    """A YAML file's top-level mapping, or a :class:`UserError` naming the file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{what} not found: {path}") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise UserError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}: a {what} must be a mapping of fields, got {type(raw).__name__}")
-    return raw
-
-
-def validation_message(err: ValidationError, origin: str | Path, model: type[BaseModel]) -> str:
-    """One line per problem: file, dotted field, the value given and what is allowed."""
-    lines = []
-    for problem in err.errors():
-        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        if problem["type"] == "extra_forbidden":
-            allowed = ", ".join(_allowed_keys(model, problem["loc"][:-1]))
-            lines.append(f"{origin}: unknown key {field!r} (allowed here: {allowed})")
-        elif problem["type"] == "missing":
-            lines.append(f"{origin}: {field}: missing")
-        else:
-            message = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{origin}: {field} = {problem.get('input')!r}: {message}")
-    return "\n".join(lines)
-
-
-def _allowed_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
-    """Field names of the (nested) model at ``loc``; dict keys in ``loc`` are skipped over."""
-    node: Any = model
-    skip_key = False
-    for part in loc:
-        if skip_key:
-            skip_key = False
-            continue
-        if not (isinstance(node, type) and issubclass(node, BaseModel)) or part not in node.model_fields:
-            return []
-        node = _unwrap_optional(node.model_fields[part].annotation)
-        if typing.get_origin(node) is dict:
-            node, skip_key = typing.get_args(node)[1], True
-    if isinstance(node, type) and issubclass(node, BaseModel):
-        return list(node.model_fields)
-    return []
-
-
-def _unwrap_optional(annotation: Any) -> Any:
-    if typing.get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else annotation
-    return annotation
 
 
 def _read_file(path: Path) -> dict[str, Entry]:

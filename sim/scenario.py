@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 import scenarios
 from sim.domains import CASE_TYPES, DOMAINS
 from sim.errors import UserError
+from sim.validation import read_yaml_mapping, validation_message
 
 
 class _Strict(BaseModel):
@@ -319,14 +320,7 @@ def _resolve(reference: str, relative_to: Path | None) -> Path:
 def _read_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
     if path in seen:
         raise UserError(f"{path}: 'extends' loops back to itself")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise UserError(f"{path}: not valid YAML: {err}") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror}") from None
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}: a scenario file must be a mapping of fields, got {type(raw).__name__}")
+    raw = read_yaml_mapping(path, "scenario file")
     sources: dict[str, str] = {}
     parent_ref = raw.pop("extends", None)
     tree = _unwrap(raw, "", sources, f"scenario file {path.name}")
@@ -341,24 +335,7 @@ def _validate(tree: dict[str, Any], sources: dict[str, str], origin: str) -> Sce
     try:
         return Scenario.model_validate({**tree, "sources": sources})
     except ValidationError as err:
-        raise UserError(format_validation_error(err, origin)) from None
-
-
-def format_validation_error(err: ValidationError, origin: str) -> str:
-    """One line per problem: file, dotted field, the value given, what is allowed."""
-    lines = []
-    for problem in err.errors():
-        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        given = problem.get("input")
-        if problem["type"] == "extra_forbidden":
-            lines.append(f"{origin}: unknown field {field!r} (check the spelling; see scenarios/defaults.yaml)")
-            continue
-        if problem["type"] == "missing":
-            lines.append(f"{origin}: field {field!r} is missing")
-            continue
-        message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"{origin}: field {field!r} has value {given!r}: {message}")
-    return "\n".join(lines)
+        raise UserError(validation_message(err, origin, Scenario)) from None
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:

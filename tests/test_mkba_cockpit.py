@@ -15,7 +15,7 @@ from sim.errors import UserError
 from sim.mkba.breakeven import break_even
 from sim.mkba.cockpit import compare, compute_cockpit, published_sum_gaps
 from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.mkba.report import atomic_target
+from sim.outputs import atomic_target
 from sim.register import load_register
 
 SHARED_COCKPIT = Path(__file__).resolve().parents[2] / "shared" / "domain" / "lpbl_cockpit.yaml"
@@ -230,7 +230,8 @@ def test_cli_bad_input_writes_nothing(tmp_path, capsys):
     assert main(["mkba", "--cockpit", "--discount-rate", "20", "--json", str(target)]) == 2
     assert "discount rate 20.0%" in capsys.readouterr().err
     assert not target.exists()
-    assert main(["mkba"]) == 2
+    assert main(["mkba", str(tmp_path / "no_such_scenario.yaml")]) == 2
+    assert "not found" in capsys.readouterr().err
 
 
 def test_atomic_target_leaves_nothing_on_failure(tmp_path):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 import scenarios
 from sim.errors import UserError
-from sim.register import read_yaml_mapping, validation_message
+from sim.validation import read_yaml_mapping, validation_message
 
 EXAMPLE = scenarios.bundled("mkba/cockpit_example.yaml")
 
