@@ -28,8 +28,9 @@ EVENT_PRICES: dict[str, tuple[str, float]] = {
 HOUR_COUNTS = ("intake_hours", "coordination_hours")
 
 
-def price_list(organisations: list[str], register: Register) -> pd.DataFrame:
-    """One row per (priced count, payer): the unit price in EUR borne by that payer."""
+def price_list(organisations: list[str], register: Register, price_year: int | None = None) -> pd.DataFrame:
+    """One row per (priced count, payer): the unit price in EUR borne by that payer, at ``price_year`` prices
+    (default: each register entry's own price year)."""
     rows = []
 
     def add(item: str, count: str, divisor: float, key: str, payers: dict[str, float], price: float) -> None:
@@ -38,22 +39,23 @@ def price_list(organisations: list[str], register: Register) -> pd.DataFrame:
                          "eur_per_count": price * share / divisor})
 
     for key, (count, divisor) in EVENT_PRICES.items():
-        add(count, count, divisor, key, register[key].shares(), register.value(key))
+        add(count, count, divisor, key, register[key].shares(), register.value(key, price_year))
     for org in organisations:
         key = f"cost.trajectory.{org}"
         payers = register[key].shares()
-        add(f"trajectory.{org}", f"trajectories_started.{org}", 1.0, key, payers, register.value(key))
+        add(f"trajectory.{org}", f"trajectories_started.{org}", 1.0, key, payers, register.value(key, price_year))
         # An organisation's own intake and coordination time is paid by whoever funds that organisation.
         for hours in HOUR_COUNTS:
             add(f"{hours}.{org}", f"{hours}.{org}", 1.0, "cost.professional_hour", payers,
-                register.value("cost.professional_hour"))
+                register.value("cost.professional_hour", price_year))
     return pd.DataFrame(rows)
 
 
-def yearly_costs(yearly: pd.DataFrame, organisations: list[str], register: Register | None = None) -> pd.DataFrame:
+def yearly_costs(yearly: pd.DataFrame, organisations: list[str], register: Register | None = None,
+                 price_year: int | None = None) -> pd.DataFrame:
     """Costs per replication, method, year, item and payer (EUR), from the tidy yearly counts."""
     register = register if register is not None else load_register()
-    prices = price_list(organisations, register)
+    prices = price_list(organisations, register, price_year)
     priced = yearly.merge(prices, left_on="measure", right_on="count", how="inner")
     priced["eur"] = priced["value"] * priced["eur_per_count"]
     return priced[["replication", "method", "year", "item", "key", "payer", "eur"]]

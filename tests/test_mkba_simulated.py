@@ -50,3 +50,15 @@ def test_cli_prints_and_writes_json(tmp_path, small, capsys):
     assert data["settings"]["discount_rate_pct"] == 3.0
     assert {"mean", "p5", "p95"} <= set(data["results_eur_ncw"]["balance"])
     assert "MKBA saldo" in capsys.readouterr().out
+
+
+def test_cashable_split_and_price_year(results):
+    register = load_register()
+    base = simulated_mkba(results, register, 2.25).per_replication
+    for s in STAKEHOLDERS:
+        parts = base[f"balance_{s}_cashable"] + base[f"balance_{s}_non_cashable"]
+        assert parts.to_numpy() == pytest.approx(base[f"balance_{s}"].to_numpy())
+    later = simulated_mkba(results, register, 2.25, price_year=2024).per_replication
+    factor = register.index_factor(2011, 2024)
+    assert factor > 1
+    assert later["costs"].to_numpy() == pytest.approx(base["costs"].to_numpy() * factor)

@@ -95,11 +95,12 @@ def run_simulated(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
                            methods=["verkokerd", "1g1p1r"], register=register, progress=True)
-    mkba = simulated_mkba(results, register, rate_pct)
+    mkba = simulated_mkba(results, register, rate_pct, args.price_year)
     summary = mkba.summary()
     if args.json:
         write_json(args.json, {
-            "settings": results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime},
+            "settings": results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
+                                                       "price_year": args.price_year},
             "results_eur_ncw": summary.to_dict(orient="index"),
             "items_eur_ncw_mean": mkba.items.mean().to_dict(),
         })

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.measures import PAYER_LABELS
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
@@ -321,23 +323,26 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
         "benefits": "Totale baten (vermeden kosten)",
         "balance": "MKBA saldo",
         "benefit_cost_ratio": "Baten-kostenverhouding",
-        "social_return_pct": "Rendement (%)",
+        "social_return_pct": "Rendement (%) *",
+        "payback_years": "Terugverdientijd (jaar)",
         **{f"balance_{s}": f"  saldo {PAYER_LABELS[s]}" for s in STAKEHOLDERS},
     }
     lines = [
         f"MKBA van een simulatie: {name}, 1g1p1r tegenover de oude werkwijze",
-        f"NCW x € 1.000 over {mkba.horizon_years} jaar, discontovoet {_nl(mkba.rate_pct, 2)}% ({regime}); "
+        f"NCW x € 1.000 over {mkba.horizon_years} jaar, discontovoet {_nl(mkba.rate_pct, 2)}% ({regime}), prijspeil "
+        f"{mkba.price_year or 'van het register'}; "
         "gemiddelde [5% – 95%] over replicaties",
         "",
     ]
     for key, label in labels.items():
         row = summary.loc[key]
-        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct") else 1000.0
-        decimals = 2 if key == "benefit_cost_ratio" else 0
-        cells = [_nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
+        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years") else 1000.0
+        decimals = 2 if key in ("benefit_cost_ratio", "payback_years") else 0
+        cells = ["–" if pd.isna(row[c]) else _nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
         lines.append(f"{label:50s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
-        if key == "social_return_pct":
-            lines.append("Saldo per belanghebbende (baten min kosten):")
-    lines += ["", "Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
-              "baten (kwaliteit van leven, overlast) ontbreken: een ondergrens naast de cockpit."]
+        if key == "payback_years":
+            lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
+    lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
+              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement: een",
+              "ondergrens naast de cockpit. Terugverdientijd '–': niet terugverdiend binnen de horizon."]
     return "\n".join(lines)

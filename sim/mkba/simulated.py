@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.costing import yearly_costs
+from sim.mkba.discounting import payback_years
 from sim.mkba.stakeholders import MoneyFlow, NcwTables, ncw_tables
 from sim.register import STAKEHOLDERS, Register
 from sim.run import Results
 
-MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct")
+MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years")
+CASH = ("cashable", "non_cashable")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class SimulatedMkba:
     items: pd.DataFrame  # replication x item NCW (positive = cost, negative = benefit)
     rate_pct: float
     horizon_years: int
+    price_year: int | None
 
     def summary(self) -> pd.DataFrame:
         """Mean, 5% and 95% quantile over replications of each result."""
@@ -48,22 +51,31 @@ def _flows(difference: pd.DataFrame, register: Register, years: int) -> list[Mon
     return flows
 
 
-def _row(tables: NcwTables) -> dict[str, float]:
+def _row(tables: NcwTables, rate: float) -> dict[str, float]:
     costs, benefits = tables.total("cost"), tables.total("benefit")
+    payback = payback_years(tables.yearly_costs, tables.yearly_benefits, rate)
     row = {
         "costs": costs,
         "benefits": benefits,
         "balance": benefits - costs,
         "benefit_cost_ratio": benefits / costs if costs else float("nan"),
         "social_return_pct": 100.0 * (benefits - costs) / costs if costs else float("nan"),
+        "payback_years": float("nan") if payback is None else payback,
     }
-    row.update({f"balance_{r.stakeholder}": r.balance for r in tables.stakeholders})
+    for r in tables.stakeholders:
+        row[f"balance_{r.stakeholder}"] = r.balance
+        row[f"balance_{r.stakeholder}_cashable"] = r.benefits_cashable - r.costs_cashable
+        row[f"balance_{r.stakeholder}_non_cashable"] = r.benefits_non_cashable - r.costs_non_cashable
     return row
 
 
-def simulated_mkba(results: Results, register: Register, rate_pct: float) -> SimulatedMkba:
-    """NCW of the difference 1g1p1r minus verkokerd over the run's horizon, per replication, at ``register`` prices."""
-    costs = yearly_costs(results.yearly, list(results.scenario.organisations), register)
+def simulated_mkba(results: Results, register: Register, rate_pct: float,
+                   price_year: int | None = None) -> SimulatedMkba:
+    """NCW of the difference 1g1p1r minus verkokerd over the run's horizon, per replication, at ``register`` prices.
+
+    Simulation year 1 is year 0 of the discounting. Without ``price_year`` each entry keeps its own price year.
+    """
+    costs = yearly_costs(results.yearly, list(results.scenario.organisations), register, price_year)
     methods = set(costs["method"])
     if not {"verkokerd", "1g1p1r"} <= methods:
         raise ValueError("the MKBA of a run needs both methods in the results")
@@ -75,9 +87,10 @@ def simulated_mkba(results: Results, register: Register, rate_pct: float) -> Sim
     for replication, group in difference.groupby("replication"):
         flows = _flows(group, register, years)
         tables = ncw_tables(flows, rate_pct / 100.0)
-        rows[replication] = _row(tables)
+        rows[replication] = _row(tables, rate_pct / 100.0)
         items[replication] = {f.item: tables.items[f.item] * (1 if f.kind == "cost" else -1) for f in flows}
     per_replication = pd.DataFrame.from_dict(rows, orient="index").rename_axis("replication")
-    per_replication = per_replication.reindex(columns=[*MEASURES, *(f"balance_{s}" for s in STAKEHOLDERS)])
+    stakeholder_columns = [f"balance_{s}{suffix}" for s in STAKEHOLDERS for suffix in ("", *(f"_{c}" for c in CASH))]
+    per_replication = per_replication.reindex(columns=[*MEASURES, *stakeholder_columns])
     return SimulatedMkba(per_replication, pd.DataFrame.from_dict(items, orient="index").fillna(0.0), rate_pct,
-                         years)
+                         years, price_year)
