@@ -7,21 +7,10 @@ import pandas as pd
 
 from sim.costing import yearly_costs
 from sim.domains import ESCALATIONS
-from sim.register import STAKEHOLDERS, Register
+from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register
 from sim.scenario import Scenario
 
 QUANTILES = (0.05, 0.95)
-PAYER_LABELS = {
-    "municipality": "gemeente",
-    "housing_corporation": "woningcorporatie",
-    "care_insurer": "zorgverzekeraar",
-    "police_justice": "politie en justitie",
-    "benefits_agencies": "uitkeringsinstanties",
-    "schools": "scholen",
-    "employers": "werkgevers",
-    "household": "huishouden",
-    "neighbours": "buurtbewoners",
-}
 
 # measure -> (Dutch label, unit)
 LABELS: dict[str, tuple[str, str]] = {
@@ -41,7 +30,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "intake_hours_per_year": ("intake- en planuren organisaties", "uren per jaar"),
     "coordination_hours_per_year": ("coördinatie-uren organisaties", "uren per jaar"),
     "cost_total_per_year": ("kosten totaal", "euro per jaar"),
-    **{f"cost_{payer}_per_year": (f"kosten {PAYER_LABELS[payer]}", "euro per jaar") for payer in STAKEHOLDERS},
+    **{f"cost_{payer}_per_year": (f"kosten {STAKEHOLDER_LABELS[payer].lower()}", "euro per jaar")
+       for payer in STAKEHOLDERS},
 }
 
 

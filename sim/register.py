@@ -34,6 +34,17 @@ STAKEHOLDERS: tuple[str, ...] = (
     "household",
     "neighbours",
 )
+STAKEHOLDER_LABELS = {
+    "municipality": "Gemeente",
+    "housing_corporation": "Woningcorporatie",
+    "care_insurer": "Zorgverzekeraar",
+    "police_justice": "Politie en justitie",
+    "benefits_agencies": "Uitkeringsinstanties",
+    "schools": "Scholen",
+    "employers": "Werkgevers",
+    "household": "Huishoudens",
+    "neighbours": "Buurtbewoners",
+}
 Stakeholder = Literal[
     "municipality",
     "housing_corporation",

@@ -62,3 +62,19 @@ def test_cashable_split_and_price_year(results):
     factor = register.index_factor(2011, 2024)
     assert factor > 1
     assert later["costs"].to_numpy() == pytest.approx(base["costs"].to_numpy() * factor)
+
+
+def test_cli_writes_excel_and_charts(tmp_path, small):
+    import openpyxl
+    from PIL import Image
+
+    path = tmp_path / "s.yaml"
+    path.write_text(small.to_yaml())
+    book, charts = tmp_path / "mkba.xlsx", tmp_path / "charts"
+    assert main(["mkba", str(path), "--reps", "2", "--excel", str(book), "--charts", str(charts)]) == 0
+    sheets = openpyxl.load_workbook(book)
+    assert sheets.sheetnames == ["mkba", "items", "stakeholders", "sources"]
+    balance = [r for r in sheets["mkba"].iter_rows(values_only=True) if r[0] == "balance"][0]
+    assert all(isinstance(v, float) for v in balance[1:])
+    for name in ("waterfall.png", "stakeholders.png"):
+        assert Image.open(charts / name).size[0] > 500

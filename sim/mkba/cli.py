@@ -15,7 +15,15 @@ from sim.errors import UserError
 from sim.mkba.breakeven import break_even
 from sim.mkba.cockpit import compute_cockpit, resolve_rate
 from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.mkba.report import format_simulated, format_table, to_dict, write_charts, write_excel
+from sim.mkba.report import (
+    format_simulated,
+    format_table,
+    to_dict,
+    write_charts,
+    write_excel,
+    write_simulated_charts,
+    write_simulated_excel,
+)
 from sim.mkba.simulated import simulated_mkba
 from sim.outputs import write_json
 from sim.register import load_register
@@ -88,8 +96,6 @@ def run(args: argparse.Namespace) -> int:
 
 def run_simulated(args: argparse.Namespace) -> int:
     """MKBA of a simulation run: both methods on the same households, the difference priced and discounted."""
-    if args.excel or args.charts:
-        raise UserError("mph mkba SCENARIO: --excel and --charts are for --cockpit; use --json")
     register = load_register(args.register)
     rate_pct, regime = resolve_rate(register, args.discount_rate, args.discount_regime)
     scenario = load_scenario(args.scenario)
@@ -97,12 +103,17 @@ def run_simulated(args: argparse.Namespace) -> int:
                            methods=["verkokerd", "1g1p1r"], register=register, progress=True)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)
     summary = mkba.summary()
+    settings = results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
+                                              "price_year": args.price_year}
     if args.json:
         write_json(args.json, {
-            "settings": results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
-                                                       "price_year": args.price_year},
+            "settings": settings,
             "results_eur_ncw": summary.to_dict(orient="index"),
             "items_eur_ncw_mean": mkba.items.mean().to_dict(),
         })
+    if args.excel:
+        write_simulated_excel(mkba, settings, register, args.excel)
+    if args.charts:
+        write_simulated_charts(mkba, args.charts)
     print(format_simulated(mkba, results.scenario.name, regime))
     return 0

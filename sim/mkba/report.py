@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from sim.measures import PAYER_LABELS
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
     BENEFITS,
@@ -29,19 +28,8 @@ from sim.mkba.cockpit import (
 from sim.mkba.inputs import CockpitInputs
 from sim.mkba.simulated import SimulatedMkba
 from sim.outputs import atomic_target
-from sim.register import STAKEHOLDERS
+from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register
 
-STAKEHOLDER_LABELS = {
-    "municipality": "Gemeente",
-    "housing_corporation": "Woningcorporatie",
-    "care_insurer": "Zorgverzekeraar",
-    "police_justice": "Politie en justitie",
-    "benefits_agencies": "Uitkeringsinstanties",
-    "schools": "Scholen",
-    "employers": "Werkgevers",
-    "household": "Huishoudens",
-    "neighbours": "Buurtbewoners",
-}
 STAKEHOLDER_COLUMNS = ("costs_cashable", "costs_non_cashable", "benefits_cashable", "benefits_non_cashable")
 STAKEHOLDER_HEADERS = ("kosten kasbaar", "kosten niet-kasbaar", "baten kasbaar", "baten niet-kasbaar", "saldo")
 PRINTED_QUANTITY_KEYS = {key for key, _, _ in PRINTED_QUANTITIES}
@@ -265,14 +253,26 @@ def write_excel(result: CockpitResult, data: dict[str, Any], cockpit: CockpitInp
 
 def write_charts(result: CockpitResult, directory: Path) -> list[Path]:
     """waterfall.png (costs and benefits to the balance) and stakeholders.png (net per stakeholder)."""
+    steps = [(line.label, -result.costs[line.key] / 1000.0) for line in COSTS.children]
+    steps += [(line.label, result.benefits[line.key] / 1000.0)
+              for group in BENEFITS.children for line in group.children]
+    rows = result.tables.stakeholders
+    cash = [(r.benefits_cashable - r.costs_cashable) / 1000.0 for r in rows]
+    non_cash = [(r.benefits_non_cashable - r.costs_non_cashable) / 1000.0 for r in rows]
+    return [
+        waterfall_chart(steps, "Kosten en baten één gezin, één plan, één regisseur (waterval)",
+                        directory / "waterfall.png"),
+        stakeholder_chart([r.stakeholder for r in rows], cash, non_cash, directory / "stakeholders.png"),
+    ]
+
+
+def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path) -> Path:
+    """Bars from zero: costs down (red), benefits up (green), then the balance."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    steps = [(line.label, -result.costs[line.key] / 1000.0) for line in COSTS.children]
-    steps += [(line.label, result.benefits[line.key] / 1000.0)
-              for group in BENEFITS.children for line in group.children]
     fig, ax = plt.subplots(figsize=(11, 6))
     level = 0.0
     for i, (_, amount) in enumerate(steps):
@@ -283,28 +283,96 @@ def write_charts(result: CockpitResult, directory: Path) -> list[Path]:
                   rotation=60, ha="right", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel("NCW x € 1.000")
-    ax.set_title("Kosten en baten één gezin, één plan, één regisseur (waterval)")
+    ax.set_title(title)
     fig.tight_layout()
-    waterfall = directory / "waterfall.png"
-    _save(fig, waterfall)
+    _save(fig, path)
+    return path
+
+
+def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list[float], path: Path) -> Path:
+    """Who pays, who benefits: net NCW per stakeholder, cashable and non-cashable side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(10, 5))
-    rows = result.tables.stakeholders
-    names = [STAKEHOLDER_LABELS[r.stakeholder] for r in rows]
-    cash = [(r.benefits_cashable - r.costs_cashable) / 1000.0 for r in rows]
-    non_cash = [(r.benefits_non_cashable - r.costs_non_cashable) / 1000.0 for r in rows]
-    x = range(len(rows))
+    x = range(len(stakeholders))
     ax.bar([i - 0.2 for i in x], cash, width=0.4, label="kasbaar", color="#2980b9")
     ax.bar([i + 0.2 for i in x], non_cash, width=0.4, label="niet-kasbaar", color="#95a5a6")
-    ax.set_xticks(list(x), names, rotation=30, ha="right")
+    ax.set_xticks(list(x), [STAKEHOLDER_LABELS[s] for s in stakeholders], rotation=30, ha="right")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel("saldo NCW x € 1.000")
     ax.set_title("Wie betaalt, wie profiteert")
     ax.legend()
     fig.tight_layout()
-    bars = directory / "stakeholders.png"
-    _save(fig, bars)
-    return [waterfall, bars]
+    _save(fig, path)
+    return path
+
+
+def write_simulated_charts(mkba: SimulatedMkba, directory: Path) -> list[Path]:
+    """The same two charts for a simulation run, from the mean over replications."""
+    items = mkba.items.mean().sort_values(ascending=False)
+    steps = [(item, -value / 1000.0) for item, value in items.items() if abs(value) >= 0.5]
+    mean = mkba.per_replication.mean()
+    cash = [mean[f"balance_{s}_cashable"] / 1000.0 for s in STAKEHOLDERS]
+    non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]
+    return [
+        waterfall_chart(steps, "MKBA van de simulatie: extra kosten en vermeden kosten (gemiddelde)",
+                        directory / "waterfall.png"),
+        stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png"),
+    ]
+
+
+def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], register: Register, path: Path) -> None:
+    """Workbook with sheets mkba (mean, 5%, 95%), items, stakeholders, sources; every cell a value."""
+    import xlsxwriter
+
+    summary = mkba.summary()
+    with atomic_target(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp))
+        bold = book.add_format({"bold": True})
+        number = book.add_format({"num_format": "#,##0.00"})
+        sheet = book.add_worksheet("mkba")
+        sheet.write(0, 0, "MKBA van een simulatie, 1g1p1r min oude werkwijze (NCW, EUR)", bold)
+        sheet.write_row(2, 0, ["measure", "mean", "p5", "p95"], bold)
+        for row, (key, values) in enumerate(summary.iterrows(), start=3):
+            sheet.write(row, 0, key)
+            sheet.write_row(row, 1, [None if pd.isna(v) else float(v) for v in values], number)
+        first = 3 + len(summary) + 1
+        for row, (key, value) in enumerate(settings.items(), start=first):
+            sheet.write_row(row, 0, [key, json.dumps(value) if isinstance(value, dict | list) else value])
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, 3, 16)
+
+        sheet = book.add_worksheet("items")
+        sheet.write_row(0, 0, ["item", "NCW mean (EUR; + cost, - benefit)"], bold)
+        for row, (item, value) in enumerate(mkba.items.mean().items(), start=1):
+            sheet.write(row, 0, item)
+            sheet.write(row, 1, float(value), number)
+        sheet.set_column(0, 1, 36)
+
+        sheet = book.add_worksheet("stakeholders")
+        sheet.write_row(0, 0, ["stakeholder", "label", "saldo", "saldo kasbaar", "saldo niet-kasbaar"], bold)
+        for row, who in enumerate(STAKEHOLDERS, start=1):
+            values = [summary.loc[f"balance_{who}{suffix}", "mean"] for suffix in ("", "_cashable", "_non_cashable")]
+            sheet.write_row(row, 0, [who, STAKEHOLDER_LABELS[who]])
+            sheet.write_row(row, 2, [float(v) for v in values], number)
+        sheet.set_column(0, 4, 22)
+
+        sheet = book.add_worksheet("sources")
+        fields = ["value", "unit", "price_year", "source", "derivation", "confidence", "payer", "cashable"]
+        sheet.write_row(0, 0, ["key", *fields], bold)
+        for row, key in enumerate(sorted(k for k in register if k.startswith("cost.")), start=1):
+            entry = register[key].model_dump()
+            sheet.write(row, 0, key)
+            for col, f in enumerate(fields, start=1):
+                value = entry.get(f)
+                cell = json.dumps(value) if isinstance(value, dict) else ("" if value is None else value)
+                sheet.write(row, col, cell)
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(4, 5, 80)
+        book.close()
 
 
 def _save(fig: Any, path: Path) -> None:
@@ -325,7 +393,7 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
         "benefit_cost_ratio": "Baten-kostenverhouding",
         "social_return_pct": "Rendement (%) *",
         "payback_years": "Terugverdientijd (jaar)",
-        **{f"balance_{s}": f"  saldo {PAYER_LABELS[s]}" for s in STAKEHOLDERS},
+        **{f"balance_{s}": f"  saldo {STAKEHOLDER_LABELS[s].lower()}" for s in STAKEHOLDERS},
     }
     lines = [
         f"MKBA van een simulatie: {name}, 1g1p1r tegenover de oude werkwijze",
