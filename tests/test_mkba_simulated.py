@@ -74,7 +74,16 @@ def test_cli_writes_excel_and_charts(tmp_path, small):
     assert main(["mkba", str(path), "--reps", "2", "--excel", str(book), "--charts", str(charts)]) == 0
     sheets = openpyxl.load_workbook(book)
     assert sheets.sheetnames == ["mkba", "items", "stakeholders", "sources"]
-    balance = [r for r in sheets["mkba"].iter_rows(values_only=True) if r[0] == "balance"][0]
+    balance = next(r for r in sheets["mkba"].iter_rows(values_only=True) if r[0] == "balance")
     assert all(isinstance(v, float) for v in balance[1:])
     for name in ("waterfall.png", "stakeholders.png"):
         assert Image.open(charts / name).size[0] > 500
+
+
+def test_break_even_fte_price_zeroes_the_balance(results):
+    register = load_register()
+    rows = simulated_mkba(results, register, 2.25).per_replication
+    for replication, price in rows["break_even_fte_cost"].items():
+        at_break_even = register.with_values({"cost.regisseur_fte_year": price}, "test", None)
+        balance = simulated_mkba(results, at_break_even, 2.25).per_replication.loc[replication, "balance"]
+        assert balance == pytest.approx(0.0, abs=1e-3)

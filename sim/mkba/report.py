@@ -393,6 +393,7 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
         "benefit_cost_ratio": "Baten-kostenverhouding",
         "social_return_pct": "Rendement (%) *",
         "payback_years": "Terugverdientijd (jaar)",
+        "break_even_fte_cost": "Break-even: kosten per fte-jaar regisseur (euro)",
         **{f"balance_{s}": f"  saldo {STAKEHOLDER_LABELS[s].lower()}" for s in STAKEHOLDERS},
     }
     lines = [
@@ -404,11 +405,12 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
     ]
     for key, label in labels.items():
         row = summary.loc[key]
-        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years") else 1000.0
+        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years",
+                               "break_even_fte_cost") else 1000.0
         decimals = 2 if key in ("benefit_cost_ratio", "payback_years") else 0
         cells = ["–" if pd.isna(row[c]) else _nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
         lines.append(f"{label:50s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
-        if key == "payback_years":
+        if key == "break_even_fte_cost":
             lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
     lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
               "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement: een",

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.costing import yearly_costs
-from sim.mkba.discounting import payback_years
+from sim.mkba.discounting import npv, payback_years
 from sim.mkba.stakeholders import MoneyFlow, NcwTables, ncw_tables
 from sim.register import STAKEHOLDERS, Register
 from sim.run import Results
 
-MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years")
+MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years",
+            "break_even_fte_cost")
 CASH = ("cashable", "non_cashable")
 
 
@@ -90,6 +91,13 @@ def simulated_mkba(results: Results, register: Register, rate_pct: float,
         rows[replication] = _row(tables, rate_pct / 100.0)
         items[replication] = {f.item: tables.items[f.item] * (1 if f.kind == "cost" else -1) for f in flows}
     per_replication = pd.DataFrame.from_dict(rows, orient="index").rename_axis("replication")
+    # The balance is linear in the price of a regisseur fte-year, so its break-even price follows directly:
+    # the yearly cost per fte at which the approach's balance turns zero (in the run's price year).
+    fte = results.scenario.levers.fte
+    fte_price = register.value("cost.regisseur_fte_year", price_year)
+    ncw_per_eur = npv([fte] * years, rate_pct / 100.0)
+    per_replication["break_even_fte_cost"] = (fte_price + per_replication["balance"] / ncw_per_eur
+                                              if fte > 0 else float("nan"))
     stakeholder_columns = [f"balance_{s}{suffix}" for s in STAKEHOLDERS for suffix in ("", *(f"_{c}" for c in CASH))]
     per_replication = per_replication.reindex(columns=[*MEASURES, *stakeholder_columns])
     return SimulatedMkba(per_replication, pd.DataFrame.from_dict(items, orient="index").fillna(0.0), rate_pct,
