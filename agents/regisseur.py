@@ -29,8 +29,9 @@ WEEKS_PER_MONTH = 52 / 12
 class Regisseur(mesa.Agent):
     """A case director: an experienced generalist, or one in training who grows into the role."""
 
-    def __init__(self, model: MPHModel, fte: float, experienced: bool, training_weeks: int) -> None:
+    def __init__(self, model: MPHModel, index: int, fte: float, experienced: bool, training_weeks: int) -> None:
         super().__init__(model)
+        self.index = index  # position in the team; households refer to their regisseur by it
         self.fte = fte
         self.experienced = experienced
         self.training_weeks = training_weeks
@@ -44,7 +45,7 @@ class Regisseur(mesa.Agent):
 
     @property
     def caseload(self) -> int:
-        return int((self.model.team.regisseur == self.unique_id).sum())
+        return int((self.model.team.regisseur == self.index).sum())
 
 
 class RegisseurTeam:
@@ -59,12 +60,12 @@ class RegisseurTeam:
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)
         self.members: list[Regisseur] = []
         remaining = levers.fte
-        for _ in range(n_regisseurs):
+        for index in range(n_regisseurs):
             fte = min(levers.fte_per_regisseur, remaining)
             remaining -= fte
             experienced = bool(rng.random() < levers.competence_experienced_share)
-            self.members.append(Regisseur(model, fte, experienced, levers.training_weeks))
-        self._member_ids = np.array([m.unique_id for m in self.members], dtype=np.int64)
+            self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks))
+        self._capacity = np.array([m.capacity for m in self.members])
 
         n = model.households.size
         self.phase = np.zeros(n, dtype=np.int8)
@@ -111,12 +112,10 @@ class RegisseurTeam:
         self._close(week)
 
     def _refresh_competence(self, week: int) -> None:
-        by_id = {m.unique_id: m.competence(week) for m in self.members}
-        assigned = self.regisseur >= 0
-        self.competence[:] = 0.0
-        if assigned.any():
-            ids, inverse = np.unique(self.regisseur[assigned], return_inverse=True)
-            self.competence[assigned] = np.array([by_id[i] for i in ids])[inverse]
+        if not self.members:
+            return
+        by_member = np.array([m.competence(week) for m in self.members])
+        self.competence = np.where(self.regisseur >= 0, by_member[np.maximum(self.regisseur, 0)], 0.0)
 
     def _empower(self) -> None:
         """Working from the household's own strength (eigen kracht) builds it up."""
@@ -140,12 +139,10 @@ class RegisseurTeam:
         queued = np.flatnonzero(self.phase == QUEUED)
         if queued.size == 0 or not self.members:
             return
-        load = np.zeros(len(self.members))
-        weights = self.caseload_weights()
         assigned = self.regisseur >= 0
-        if assigned.any():
-            np.add.at(load, np.searchsorted(self._member_ids, self.regisseur[assigned]), weights[assigned])
-        free = np.array([m.capacity for m in self.members]) - load
+        load = np.bincount(self.regisseur[assigned], weights=self.caseload_weights()[assigned],
+                           minlength=len(self.members))
+        free = self._capacity - load
         if free.max() < self._case_weight[queued].min():
             return  # the team is full this week
         # Longest waiting first; households reported in the same week in a fixed random order.
@@ -156,7 +153,7 @@ class RegisseurTeam:
             if free[best] < self._case_weight[n]:
                 break
             free[best] -= self._case_weight[n]
-            self.regisseur[n] = self._member_ids[best]
+            self.regisseur[n] = best
             taken.append(n)
         if not taken:
             return
