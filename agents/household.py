@@ -60,16 +60,20 @@ def spiral(model: MPHModel, draws: np.ndarray) -> None:
     dyn = model.scenario.dynamics
     hh = model.households
     sev = hh.severity
-    app = model.applicable
     mean = model.mean_severity()
-    # drift pushes towards 1, faster for weak households, slower under a regisseur or a running trajectory;
-    # own recovery pulls towards 0. Written as one update to keep the passes over (households x domains) few.
+    # Drift pushes towards 1, faster for weak households, slower under a regisseur or a running trajectory;
+    # own recovery pulls towards 0: sev += drift - (drift + pull) * sev keeps severities within [0, 1] and
+    # domains that do not exist for a household (no drift) at 0. In place: this is the hottest loop.
     push = dyn.drift_rate * (1.0 - hh.strength) * (1.0 + dyn.spillover * mean) * (1.0 - model.presence())
     in_trajectory = (model.care.status == TRAJECTORY).astype(float) @ model.org_domain
-    slowed = 1.0 - (1.0 - model.scenario.organisation_common.trajectory_drift_factor) * np.minimum(in_trajectory, 1.0)
-    drift = push[:, None] * slowed
+    drift = 1.0 - (1.0 - model.scenario.organisation_common.trajectory_drift_factor) * np.minimum(in_trajectory, 1.0)
+    drift *= model.applicable_weight
+    drift *= push[:, None]
     pull = dyn.recovery_rate * hh.strength * hh.motivation
-    sev += drift - (drift + pull[:, None]) * sev
+    change = drift + pull[:, None]
+    change *= sev
+    sev += drift
+    sev -= change
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
     p = dyn.shock_rate * (1.0 - model.shock_protection())
@@ -79,10 +83,10 @@ def spiral(model: MPHModel, draws: np.ndarray) -> None:
         v = u[hit] / p[hit] * len(DOMAINS)
         first = v.astype(int)
         second = ((v - first) * len(DOMAINS)).astype(int)
-        sev[hit, first] += dyn.shock_size
-        sev[hit, second] += dyn.shock_size
-    np.clip(sev, 0.0, 1.0, out=sev)
-    sev *= app
+        app = model.applicable_weight
+        sev[hit, first] += dyn.shock_size * app[hit, first]
+        sev[hit, second] += dyn.shock_size * app[hit, second]
+        sev[hit] = np.minimum(sev[hit], 1.0)
 
 
 def _hazard(model: MPHModel, name: str, drivers: np.ndarray) -> np.ndarray:

@@ -50,8 +50,7 @@ class MPHModel(mesa.Model):
         self.households = population.generate(scenario.population, len(scenario.organisations),
                                                self.streams.population)
         n = self.households.size
-        self.applicable = self.households.applicable()
-        self._applicable_count = np.maximum(row_count(self.applicable), 1)
+        self._set_applicable(self.households.applicable())
         self.reached = np.zeros(n, dtype=bool)
         self.ever_in_approach = np.zeros(n, dtype=bool)
         self.stabilised = np.zeros(n, dtype=bool)
@@ -177,9 +176,14 @@ class MPHModel(mesa.Model):
         hh.child_age[adult] = -1
         self.placed_until[adult] = 0
         self.dropped_out[adult] = False
-        self.applicable = hh.applicable()
-        self._applicable_count = np.maximum(row_count(self.applicable), 1)
-        hh.severity *= self.applicable
+        self._set_applicable(hh.applicable())
+        hh.severity *= self.applicable_weight
+
+    def _set_applicable(self, applicable: np.ndarray) -> None:
+        """Which life domains exist per household; changes only when children grow up."""
+        self.applicable = applicable
+        self.applicable_weight = applicable.astype(float)
+        self._applicable_count = np.maximum(row_count(applicable), 1)
 
     def mean_severity(self) -> np.ndarray:
         """Mean severity over the domains that exist for each household (others are kept at zero)."""
