@@ -111,10 +111,12 @@ class CareNetwork:
         ending = self.status[rows, orgs] == TRAJECTORY
         self._finish_trajectories(rows[ending], orgs[ending])
         self._start_trajectories(rows[~ending], orgs[~ending], week)
-        coordination = self._coordination_weight()
-        self._admit(week, own_intake_factor, coordination)
         rows, orgs = nonzero2d(self.status >= INTAKE)
-        hours = self.common.coordination_hours_per_week * coordination[rows, orgs]
+        load = np.bincount(orgs, 1.0 + self.common.coordination_load * self._coordination_weight(rows, orgs),
+                           minlength=len(self.keys))
+        self._admit(week, own_intake_factor, np.floor(self.capacity - load).astype(int))
+        rows, orgs = nonzero2d(self.status >= INTAKE)
+        hours = self.common.coordination_hours_per_week * self._coordination_weight(rows, orgs)
         self.model.tally.add_per_org("coordination_hours", orgs, hours)
 
     def _start_trajectories(self, rows: np.ndarray, orgs: np.ndarray, week: int) -> None:
@@ -143,10 +145,8 @@ class CareNetwork:
         model.tally.add_per_org("trajectories_completed", orgs)
         model.tally.add_per_org("trajectories_succeeded", orgs[success])
 
-    def _admit(self, week: int, own_intake_factor: float, coordination: np.ndarray) -> None:
-        """Fill free capacity from the waiting lists: priority cases first, then longest waiting."""
-        per_case = np.where(self.status >= INTAKE, 1.0 + self.common.coordination_load * coordination, 0.0)
-        free = np.floor(self.capacity - per_case.sum(axis=0)).astype(int)
+    def _admit(self, week: int, own_intake_factor: float, free: np.ndarray) -> None:
+        """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting."""
         waiting = (self.status == WAITING) & (free > 0)[None, :]
         wrows, worgs = nonzero2d(waiting)
         if wrows.size == 0:
@@ -174,8 +174,8 @@ class CareNetwork:
         hours = np.full(rows.size, self.common.intake_hours)
         self.model.tally.add_per_org("intake_hours", orgs, hours)
 
-    def _coordination_weight(self) -> np.ndarray:
-        """Other organisations each case coordinates with; the regisseur takes most of it over."""
-        others = np.maximum(self.open_count() - 1, 0)[:, None].astype(float)
-        saving = np.where(self.via_regisseur, 1.0 - self.model.coordination_saving, 1.0)
+    def _coordination_weight(self, rows: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+        """Per open case: the other organisations it coordinates with; a regisseur takes most of that over."""
+        others = np.maximum(np.bincount(rows, minlength=self.status.shape[0])[rows] - 1, 0)
+        saving = np.where(self.via_regisseur[rows, orgs], 1.0 - self.model.coordination_saving, 1.0)
         return others * saving
