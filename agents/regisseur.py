@@ -94,10 +94,11 @@ class RegisseurTeam:
     def in_approach(self) -> np.ndarray:
         return (self.phase >= DIAGNOSIS) & (self.phase <= AFTERCARE)
 
-    def caseload_weights(self) -> np.ndarray:
-        aftercare = np.where(self.network, self.effects.caseload_weight.aftercare_with_network,
-                             self.effects.caseload_weight.aftercare)
-        return np.select([self.under_care(), self.phase == AFTERCARE], [self._case_weight, aftercare], 0.0)
+    def caseload_weights(self, households: np.ndarray) -> np.ndarray:
+        """Weight in a regisseur's caseload of each of ``households`` (all assigned: in care or aftercare)."""
+        weights = self.effects.caseload_weight
+        aftercare = np.where(self.network[households], weights.aftercare_with_network, weights.aftercare)
+        return np.where(self.phase[households] == AFTERCARE, aftercare, self._case_weight[households])
 
     # -- the weekly step ------------------------------------------------------------------------------
     def step(self, draws: np.ndarray) -> None:
@@ -139,8 +140,8 @@ class RegisseurTeam:
         queued = np.flatnonzero(self.phase == QUEUED)
         if queued.size == 0 or not self.members:
             return
-        assigned = self.regisseur >= 0
-        load = np.bincount(self.regisseur[assigned], weights=self.caseload_weights()[assigned],
+        assigned = np.flatnonzero(self.regisseur >= 0)
+        load = np.bincount(self.regisseur[assigned], weights=self.caseload_weights(assigned),
                            minlength=len(self.members))
         free = self._capacity - load
         if free.max() < self._case_weight[queued].min():

@@ -74,8 +74,10 @@ class RandomStreams:
 
     def keyed(self, purpose: Keyed, *keys: np.ndarray | int) -> np.ndarray:
         """Uniforms in [0, 1) determined by (seed, purpose, keys) alone."""
+        # Fold the keys in with an odd multiplier (a bijection per step), then mix once.
         with np.errstate(over="ignore"):
-            x = _splitmix(np.asarray(self._key ^ np.uint64(purpose), dtype=np.uint64))
+            x = np.asarray(self._key ^ np.uint64(purpose), dtype=np.uint64)
             for key in keys:
-                x = _splitmix(x ^ np.asarray(key, dtype=np.int64).astype(np.uint64))
+                x = ((x ^ np.asarray(key, dtype=np.int64).astype(np.uint64)) * _M1) & _MASK
+            x = _splitmix(x)
         return (x >> np.uint64(11)).astype(np.float64) * _TO_UNIT
