@@ -71,11 +71,11 @@ def test_old_method_ignores_regisseur_settings(small):
 
 def test_more_fte_reaches_more_households_until_demand_is_met(small):
     reached = []
-    for fte in (1, 3, 12, 60, 120):
+    for fte in (0.5, 1, 2, 12, 60):
         res = run_scenario(small.with_overrides({"levers.fte": fte}), methods=["1g1p1r"])
         reached.append(totals(res, "1g1p1r")["households_in_approach"])
-    assert reached[0] < reached[1] < reached[2]
-    # Once everyone found is taken in, more staff reaches no one new.
+    assert reached[0] < reached[1] < reached[2] < reached[3]
+    # Once everyone found and eligible is taken in, more staff reaches no one new.
     assert reached[4] == pytest.approx(reached[3], rel=0.05)
 
 
