@@ -23,17 +23,6 @@ import scenarios
 from sim.errors import UserError
 from sim.validation import read_yaml_mapping, validation_message
 
-STAKEHOLDERS: tuple[str, ...] = (
-    "municipality",
-    "housing_corporation",
-    "care_insurer",
-    "police_justice",
-    "benefits_agencies",
-    "schools",
-    "employers",
-    "household",
-    "neighbours",
-)
 STAKEHOLDER_LABELS = {
     "municipality": "Gemeente",
     "housing_corporation": "Woningcorporatie",
@@ -45,17 +34,8 @@ STAKEHOLDER_LABELS = {
     "household": "Huishoudens",
     "neighbours": "Buurtbewoners",
 }
-Stakeholder = Literal[
-    "municipality",
-    "housing_corporation",
-    "care_insurer",
-    "police_justice",
-    "benefits_agencies",
-    "schools",
-    "employers",
-    "household",
-    "neighbours",
-]
+STAKEHOLDERS: tuple[str, ...] = tuple(STAKEHOLDER_LABELS)
+Stakeholder = Literal[STAKEHOLDERS]  # validates payer names against the list above
 # Money entries (these prefixes) must say who pays and whether it is cash; other entries (effects,
 # discount rates, inflation) are plain numbers.
 MONEY_PREFIXES = ("cost.", "benefit.", "value.")

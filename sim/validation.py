@@ -32,18 +32,21 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
 
 def validation_message(err: ValidationError, origin: str | Path, model: type[BaseModel]) -> str:
     """One line per problem: file, dotted field, the value given and what is allowed."""
-    lines = []
+    lines: dict[str, str] = {}  # field -> its first problem: a value failing every member of a union reports once
     for problem in err.errors():
-        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        # pydantic adds the union member tried ("literal[...]", "dict[...]") to the location: not a field
+        field = ".".join(str(p) for p in problem["loc"] if not (isinstance(p, str) and "[" in p)) or "(top level)"
+        if field in lines:
+            continue
         if problem["type"] == "extra_forbidden":
             allowed = ", ".join(_allowed_keys(model, problem["loc"][:-1]))
-            lines.append(f"{origin}: unknown key {field!r} (allowed here: {allowed})")
+            lines[field] = f"{origin}: unknown key {field!r} (allowed here: {allowed})"
         elif problem["type"] == "missing":
-            lines.append(f"{origin}: {field}: missing")
+            lines[field] = f"{origin}: {field}: missing"
         else:
             message = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{origin}: {field} = {problem.get('input')!r}: {message}")
-    return "\n".join(lines)
+            lines[field] = f"{origin}: {field} = {problem.get('input')!r}: {message}"
+    return "\n".join(lines.values())
 
 
 def _allowed_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:

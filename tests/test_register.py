@@ -143,3 +143,16 @@ def test_with_values_replaces_value_and_keeps_the_rest(register):
     assert changed.value("cost.eviction") == 5000
     assert changed["cost.eviction"].price_year == 2011 and changed["cost.eviction"].payer == "housing_corporation"
     assert register.value("cost.eviction") == 4750  # the original is untouched
+
+
+def test_unknown_payer_is_one_clear_line(tmp_path):
+    from sim.errors import UserError
+    from sim.register import load_register
+
+    path = tmp_path / "mine.yaml"
+    path.write_text("entries:\n  cost.eviction:\n    value: 5000\n    source: own figures\n    payer: landlord\n")
+    with pytest.raises(UserError) as err:
+        load_register([path])
+    message = str(err.value)
+    assert message.count("\n") == 0
+    assert "entries.cost.eviction.payer" in message and "landlord" in message and "municipality" in message
