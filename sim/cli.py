@@ -16,15 +16,11 @@ def build_parser() -> argparse.ArgumentParser:
         "'één gezin, één plan, één regisseur', with an MKBA of the difference.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from sim import run_cli
+    from sim import des_cli, run_cli
+    from sim.mkba import cli as mkba_cli
 
-    run_cli.add_parser(sub)
-    try:
-        from sim.mkba import cli as mkba_cli
-    except ImportError:  # the MKBA module is optional while it is being built
-        mkba_cli = None
-    if mkba_cli is not None:
-        mkba_cli.add_parser(sub)
+    for module in (run_cli, mkba_cli, des_cli):
+        module.add_parser(sub)
     return parser
 
 
