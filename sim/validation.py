@@ -45,7 +45,10 @@ def validation_message(err: ValidationError, origin: str | Path, model: type[Bas
             lines[field] = f"{origin}: {field}: missing"
         else:
             message = problem["msg"].removeprefix("Value error, ")
-            lines[field] = f"{origin}: {field} = {problem.get('input')!r}: {message}"
+            given = problem.get("input")
+            # a check across fields (a whole section as input) names its fields and values in its message
+            shown = "" if isinstance(given, dict | list) else f" = {given!r}"
+            lines[field] = f"{origin}: {field}{shown}: {message}"
     return "\n".join(lines.values())
 
 
