@@ -77,6 +77,7 @@ def test_cli_bad_scenario_gives_one_line_error(tmp_path, capsys):
 
 def test_cross_field_check_is_short_and_names_the_values(tmp_path):
     with pytest.raises(UserError) as err:
-        load_scenario(write(tmp_path, "extends: defaults\npopulation: {case_mix: {light: 0.9, heavy: 0.25, mda: 0.05}}\n"))
+        mix = "population: {case_mix: {light: 0.9, heavy: 0.25, mda: 0.05}}"
+        load_scenario(write(tmp_path, f"extends: defaults\n{mix}\n"))
     message = str(err.value)
     assert "case_mix" in message and "1.2" in message and len(message) < 200
