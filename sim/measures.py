@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.costing import yearly_costs
 from sim.domains import ESCALATIONS
-from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register
+from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS
 from sim.scenario import Scenario
 
 QUANTILES = (0.05, 0.95)
@@ -39,8 +38,8 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator / denominator.where(denominator > 0)
 
 
-def per_replication(yearly: pd.DataFrame, scenario: Scenario, register: Register | None = None) -> pd.DataFrame:
-    """One row per replication, method and measure over the whole horizon; money from the register."""
+def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """One row per replication, method and measure over the whole horizon; money from the priced ``costs``."""
     wide = yearly.pivot_table(index=["replication", "method", "year"], columns="measure", values="value")
     totals = wide.groupby(level=["replication", "method"]).sum()
     last = wide.groupby(level=["replication", "method"]).last()
@@ -64,7 +63,6 @@ def per_replication(yearly: pd.DataFrame, scenario: Scenario, register: Register
                                               totals["trajectories_completed.debt_relief"])
     out["intake_hours_per_year"] = totals["intake_hours"] / years
     out["coordination_hours_per_year"] = totals["coordination_hours"] / years
-    costs = yearly_costs(yearly, list(scenario.organisations), register)
     by_payer = costs.pivot_table(index=["replication", "method"], columns="payer", values="eur", aggfunc="sum")
     by_payer = by_payer.reindex(index=out.index, columns=list(STAKEHOLDERS), fill_value=0.0).fillna(0.0) / years
     out["cost_total_per_year"] = by_payer.sum(axis=1)

@@ -7,7 +7,7 @@ notebook) so it pickles to worker processes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from tqdm import tqdm
@@ -34,10 +34,13 @@ class Results:
     weekly: pd.DataFrame
     measures: pd.DataFrame
     costs: pd.DataFrame
+    _summary: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     def summary(self) -> pd.DataFrame:
         """Per method and measure: mean and the 5% and 95% quantiles over replications, and the paired difference."""
-        return summarise(self.measures)
+        if self._summary is None:  # the table, the charts and the JSON all ask for it
+            self._summary = summarise(self.measures)
+        return self._summary
 
 
 def run_replication(scenario: Scenario, method: str, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -86,9 +89,9 @@ def run_scenario(
         weekly.append(w)
     yearly_df = pd.concat(yearly, ignore_index=True)
     register = register if register is not None else load_register()
+    costs = yearly_costs(yearly_df, list(scenario.organisations), register)
     return Results(scenario, yearly_df, pd.concat(weekly, ignore_index=True),
-                   per_replication(yearly_df, scenario, register),
-                   yearly_costs(yearly_df, list(scenario.organisations), register))
+                   per_replication(yearly_df, costs, scenario), costs)
 
 
 __all__ = ["METHODS", "Results", "run_replication", "run_scenario"]
