@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
+import types
 from collections.abc import Sequence
 
 from sim.errors import UserError
@@ -16,12 +19,23 @@ def build_parser() -> argparse.ArgumentParser:
         "'één gezin, één plan, één regisseur', with an MKBA of the difference.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from sim import des_cli, run_cli
-    from sim.mkba import cli as mkba_cli
-
-    for module in (run_cli, mkba_cli, des_cli):
+    for module in command_modules():
         module.add_parser(sub)
     return parser
+
+
+def command_modules() -> list[types.ModuleType]:
+    """Every ``sim/**/*_cli.py`` (and ``sim/<package>/cli.py``) module: each adds one subcommand with ``add_parser``.
+
+    ``run`` comes first (the main job); command modules import heavy libraries inside their handlers so that
+    ``mph --help`` stays fast.
+    """
+    import sim
+
+    names = sorted(info.name for info in pkgutil.walk_packages(sim.__path__, "sim.")
+                   if info.name.endswith(("_cli", ".cli")) and info.name != __name__)
+    names.sort(key=lambda name: name != "sim.run_cli")
+    return [importlib.import_module(name) for name in names]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
