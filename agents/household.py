@@ -15,7 +15,8 @@ import numpy as np
 from agents.organisation import TRAJECTORY
 from sim.crn import Keyed, Weekly
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
-from sim.fastops import row_any, row_count
+from sim.fastops import nonzero2d
+from sim.kernels import drift_and_recover, exposure
 from sim.population import DROPOUT_AGES
 
 if TYPE_CHECKING:
@@ -60,20 +61,9 @@ def spiral(model: MPHModel, draws: np.ndarray) -> None:
     dyn = model.scenario.dynamics
     hh = model.households
     sev = hh.severity
-    mean = model.mean_severity()
-    # Drift pushes towards 1, faster for weak households, slower under a regisseur or a running trajectory;
-    # own recovery pulls towards 0: sev += drift - (drift + pull) * sev keeps severities within [0, 1] and
-    # domains that do not exist for a household (no drift) at 0. In place: this is the hottest loop.
-    push = dyn.drift_rate * (1.0 - hh.strength) * (1.0 + dyn.spillover * mean) * (1.0 - model.presence())
-    in_trajectory = (model.care.status == TRAJECTORY).astype(float) @ model.org_domain
-    drift = 1.0 - (1.0 - model.scenario.organisation_common.trajectory_drift_factor) * np.minimum(in_trajectory, 1.0)
-    drift *= model.applicable_weight
-    drift *= push[:, None]
-    pull = dyn.recovery_rate * hh.strength * hh.motivation
-    change = drift + pull[:, None]
-    change *= sev
-    sev += drift
-    sev -= change
+    drift_and_recover(sev, hh.strength, hh.motivation, model.presence(), model.care.status, model.care.domain,
+                      TRAJECTORY, model.applicable_weight, model.applicable_count, dyn.drift_rate, dyn.spillover,
+                      dyn.recovery_rate, model.scenario.organisation_common.trajectory_drift_factor)
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
     p = dyn.shock_rate * (1.0 - model.shock_protection())
@@ -89,9 +79,25 @@ def spiral(model: MPHModel, draws: np.ndarray) -> None:
         sev[hit] = np.minimum(sev[hit], 1.0)
 
 
-def _hazard(model: MPHModel, name: str, drivers: np.ndarray) -> np.ndarray:
-    params = getattr(model.scenario.escalations, name)
-    return params.base_hazard * drivers**2
+# The escalations with a weekly hazard, and their rows in the weekly block of draws. The rows are consecutive, so
+# all threats of a week come from one comparison of a slice of the block (no copy) with the hazards.
+HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
+           "school_dropout", "utility_cutoff", "collection_case")
+HAZARD_ROWS = slice(Weekly.EVICTION, Weekly.EVICTION + len(HAZARDS))
+_ROWS_IN_ORDER = [Weekly.EVICTION, Weekly.PLACEMENT, Weekly.POLICE, Weekly.INTENSIVE_CARE, Weekly.DROPOUT,
+                  Weekly.UTILITY, Weekly.COLLECTION]
+assert list(range(HAZARD_ROWS.start, HAZARD_ROWS.stop)) == _ROWS_IN_ORDER
+EVICTION, PLACEMENT, DROPOUT = (HAZARDS.index(name) for name in ("eviction_threat", "out_of_home_placement",
+                                                                  "school_dropout"))
+
+
+def _hazards(model: MPHModel) -> np.ndarray:
+    """Weekly hazard of each escalation (rows, in the order of ``HAZARDS``) per household: it grows with the square
+    of the weighted severity of its driving domains, so mild problems rarely escalate and a crisis often does."""
+    h = model.driver_matrix.T @ model.households.severity.T  # one BLAS call; rows come out contiguous
+    h *= h
+    h *= model.base_hazard[:, None]
+    return h
 
 
 def escalate(model: MPHModel, draws: np.ndarray) -> None:
@@ -100,25 +106,30 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
     hh = model.households
     week = model.week
     tally = model.tally
-    drivers = hh.severity @ model.driver_matrix  # columns in the order of model.HAZARDS
-    column = {name: drivers[:, i] for i, name in enumerate(model.HAZARDS)}
-    escalated = np.zeros(hh.size, dtype=bool)
+    housed, children_at_home, pupils, placed_children = exposure(
+        model.homeless_until, hh.child_age, model.placed_until, model.dropped_out, week, *DROPOUT_AGES)
+    h = _hazards(model)
+    h[EVICTION] *= housed  # only a housed household can be evicted,
+    h[PLACEMENT] *= children_at_home > 0  # only a child at home placed,
+    h[DROPOUT] *= pupils  # and each pupil can drop out
+    u = draws[HAZARD_ROWS]
+    which, who = nonzero2d(u < h)  # events are rare: from here on only the few households concerned
+    bounds = np.searchsorted(which, np.arange(len(HAZARDS) + 1))
+    threat = {name: who[bounds[j]:bounds[j + 1]] for j, name in enumerate(HAZARDS)}
+    # conditional draw u/h in [0, 1) for a threatened household: decides the outcome independently of the event
+    ratio = {name: u[j, threat[name]] / h[j, threat[name]] for j, name in enumerate(HAZARDS)}
+    escalated = []
     prevention = model.prevention_factor()
 
     # Eviction: a threat (rent arrears procedure) that is averted or not; a share of evicted households
     # goes to shelter (maatschappelijke opvang) for years.
-    housed = model.homeless_until <= week
-    h = np.where(housed, _hazard(model, "eviction_threat", column["eviction_threat"]), 0.0)
-    u = draws[Weekly.EVICTION]
-    threat = u < h
-    if threat.any():
-        idx = np.flatnonzero(threat)
-        v = u[idx] / h[idx]
+    idx, v = threat["eviction_threat"], ratio["eviction_threat"]
+    if idx.size:
         averted_share = esc.eviction_threat.prevented_share + model.eviction_gain * prevention[idx]
         evicted = v >= averted_share
         tally.add("eviction_threats", float(idx.size))
         tally.add("eviction_threats_in_approach", float((prevention[idx] > 0).sum()))
-        escalated[idx] = True
+        escalated.append(idx)
         out = idx[evicted]
         if out.size:
             tally.add("eviction", float(out.size))
@@ -132,51 +143,40 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
             hh.severity[out, HOUSING] = 1.0  # losing one's home is a housing crisis by definition
 
     # Out-of-home placement of a child (uithuisplaatsing), averted in part by 'drang' and a safety plan.
-    at_home = (hh.child_age >= 0) & (model.placed_until <= week)
-    has_child = row_any(at_home)
-    h = np.where(has_child, _hazard(model, "out_of_home_placement", column["out_of_home_placement"]), 0.0)
-    u = draws[Weekly.PLACEMENT]
-    threat = u < h
-    if threat.any():
-        idx = np.flatnonzero(threat)
-        averted = u[idx] / h[idx] < model.placement_gain * prevention[idx]
+    idx = threat["out_of_home_placement"]
+    if idx.size:
+        averted = ratio["out_of_home_placement"] < model.placement_gain * prevention[idx]
         idx = idx[~averted]
-        child = np.argmax(at_home[idx], axis=1)
+        child = np.argmax((hh.child_age[idx] >= 0) & (model.placed_until[idx] <= week), axis=1)
         years = -np.log1p(-model.streams.keyed(Keyed.PLACEMENT_STAY, idx, week)) * esc.out_of_home_placement.mean_years
         model.placed_until[idx, child] = week + np.ceil(years * WEEKS_PER_YEAR).astype(np.int32)
         tally.add("out_of_home_placement", float(idx.size))
-        escalated[idx] = True
+        escalated.append(idx)
 
-    for name, row in (("police_incident", Weekly.POLICE), ("intensive_care_episode", Weekly.INTENSIVE_CARE),
-                      ("collection_case", Weekly.COLLECTION)):
-        event = draws[row] < _hazard(model, name, column[name])
-        tally.add(name, float(event.sum()))
-        escalated |= event
+    for name in ("police_incident", "intensive_care_episode", "collection_case"):
+        tally.add(name, float(threat[name].size))
+        escalated.append(threat[name])
 
     # School dropout, per child of 12-17 still in school.
-    in_school = (hh.child_age >= DROPOUT_AGES[0]) & (hh.child_age <= DROPOUT_AGES[1]) & ~model.dropped_out
-    pupils = row_count(in_school)
-    event = draws[Weekly.DROPOUT] < _hazard(model, "school_dropout", column["school_dropout"]) * pupils
-    if event.any():
-        idx = np.flatnonzero(event)
+    idx = threat["school_dropout"]
+    if idx.size:
         pick = (model.streams.keyed(Keyed.DROPOUT_CHILD, idx, week) * pupils[idx]).astype(int)
-        child = np.argmax(np.cumsum(in_school[idx], axis=1) > pick[:, None], axis=1)
+        ages = hh.child_age[idx]
+        in_school = (ages >= DROPOUT_AGES[0]) & (ages <= DROPOUT_AGES[1]) & ~model.dropped_out[idx]
+        child = np.argmax(np.cumsum(in_school, axis=1) > pick[:, None], axis=1)
         model.dropped_out[idx, child] = True
         tally.add("school_dropout", float(idx.size))
-        escalated[idx] = True
+        escalated.append(idx)
 
     # Utility cut-off: averted by agreements, and faster by a regisseur with a free budget.
-    h = _hazard(model, "utility_cutoff", column["utility_cutoff"])
-    u = draws[Weekly.UTILITY]
-    threat = u < h
-    if threat.any():
-        idx = np.flatnonzero(threat)
-        averted = u[idx] / h[idx] < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
+    idx = threat["utility_cutoff"]
+    if idx.size:
+        averted = ratio["utility_cutoff"] < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
         tally.add("utility_cutoff", float((~averted).sum()))
-        escalated[idx] = True
+        escalated.append(idx)
 
-    homeless = model.homeless_until > week
-    model.in_shelter &= homeless
+    model.in_shelter &= model.homeless_until > week
     tally.add("shelter_household_weeks", float(model.in_shelter.sum()))
-    tally.add("placement_child_weeks", float((model.placed_until > week).sum()))
-    model.escalated_this_week = escalated
+    tally.add("placement_child_weeks", float(placed_children))
+    model.escalated_this_week = np.zeros(hh.size, dtype=bool)
+    model.escalated_this_week[np.concatenate(escalated)] = True

@@ -15,6 +15,7 @@ import numpy as np
 from sim.crn import Keyed
 from sim.domains import DOMAIN_INDEX
 from sim.fastops import nonzero2d, row_count
+from sim.kernels import coordination
 
 if TYPE_CHECKING:
     from sim.model import MPHModel
@@ -72,6 +73,7 @@ class CareNetwork:
         self.via_regisseur = np.zeros((n, o), dtype=bool)
         self.started = np.zeros((n, o), dtype=np.int32)  # trajectories started so far, keys outcome draws
 
+        self._all = np.arange(o)
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(zip(self.keys, params, strict=True))]
 
     # -- referrals ---------------------------------------------------------------------------------
@@ -111,13 +113,11 @@ class CareNetwork:
         ending = self.status[rows, orgs] == TRAJECTORY
         self._finish_trajectories(rows[ending], orgs[ending])
         self._start_trajectories(rows[~ending], orgs[~ending], week)
-        rows, orgs = nonzero2d(self.status >= INTAKE)
-        load = np.bincount(orgs, 1.0 + self.common.coordination_load * self._coordination_weight(rows, orgs),
-                           minlength=len(self.keys))
-        self._admit(week, own_intake_factor, np.floor(self.capacity - load).astype(int))
-        rows, orgs = nonzero2d(self.status >= INTAKE)
-        hours = self.common.coordination_hours_per_week * self._coordination_weight(rows, orgs)
-        self.model.tally.add_per_org("coordination_hours", orgs, hours)
+        cases, weight = self._coordination()
+        self._admit(week, own_intake_factor, np.floor(self.capacity - cases - self.common.coordination_load * weight)
+                    .astype(int))
+        _, weight = self._coordination()
+        self.model.tally.add_per_org("coordination_hours", self._all, self.common.coordination_hours_per_week * weight)
 
     def _start_trajectories(self, rows: np.ndarray, orgs: np.ndarray, week: int) -> None:
         self.status[rows, orgs] = TRAJECTORY
@@ -174,8 +174,7 @@ class CareNetwork:
         hours = np.full(rows.size, self.common.intake_hours)
         self.model.tally.add_per_org("intake_hours", orgs, hours)
 
-    def _coordination_weight(self, rows: np.ndarray, orgs: np.ndarray) -> np.ndarray:
-        """Per open case: the other organisations it coordinates with; a regisseur takes most of that over."""
-        others = np.maximum(np.bincount(rows, minlength=self.status.shape[0])[rows] - 1, 0)
-        saving = np.where(self.via_regisseur[rows, orgs], 1.0 - self.model.coordination_saving, 1.0)
-        return others * saving
+    def _coordination(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per organisation: open cases, and the other organisations they coordinate with (a regisseur takes most of
+        that over)."""
+        return coordination(self.status, self.via_regisseur, INTAKE, 1.0 - self.model.coordination_saving)

@@ -103,14 +103,15 @@ class RegisseurTeam:
     # -- the weekly step ------------------------------------------------------------------------------
     def step(self, draws: np.ndarray) -> None:
         week = self.model.week
+        mean_severity = self.model.mean_severity()  # the team's work changes no severity this week
         self._refresh_competence(week)
         self._empower()
-        self._find(draws)
-        self._queue(week)
+        self._find(draws, mean_severity)
+        self._queue(week, mean_severity)
         self._take_in(week)
         self._plan(week)
         self._break_waiting_lists(week)
-        self._close(week)
+        self._close(week, mean_severity)
 
     def _refresh_competence(self, week: int) -> None:
         if not self.members:
@@ -124,15 +125,14 @@ class RegisseurTeam:
         gain = self.effects.empowerment_rate * self.competence * self.under_care()
         hh.strength += gain * (1.0 - hh.strength)
 
-    def _find(self, draws: np.ndarray) -> None:
+    def _find(self, draws: np.ndarray, mean_severity: np.ndarray) -> None:
         """Escalations and signals from 'vindplaatsen' bring hidden households into view over time."""
-        severe = self.model.mean_severity()
         rate = self.model.scenario.dynamics.finding_rate
-        self.found |= (draws[Weekly.FINDING] < rate * severe**2) | self.model.escalated_this_week
+        self.found |= (draws[Weekly.FINDING] < rate * mean_severity**2) | self.model.escalated_this_week
 
-    def _queue(self, week: int) -> None:
+    def _queue(self, week: int, mean_severity: np.ndarray) -> None:
         eligible = ((self.phase == OUTSIDE) | (self.phase == CLOSED)) & self.found
-        eligible &= self.model.mean_severity() >= self.effects.intake_severity
+        eligible &= mean_severity >= self.effects.intake_severity
         self.phase[eligible] = QUEUED
         self.since[eligible] = week
 
@@ -218,13 +218,14 @@ class RegisseurTeam:
         care.priority[r[success], o[success]] = True
         self.model.tally.add("ladder_escalations", float(at_rung.sum()))
 
-    def _close(self, week: int) -> None:
+    def _close(self, week: int, mean_severity: np.ndarray) -> None:
         care = self.model.care
         hh = self.model.households
-        active = self.phase == ACTIVE
-        nothing_open = ~row_any(care.status != NONE)
-        nothing_left = ~row_any(hh.severity > self.effects.plan_threshold)
-        closing = active & ((nothing_open & nothing_left) | (self.until <= week))
+        active = np.flatnonzero(self.phase == ACTIVE)
+        nothing_open = ~row_any(care.status[active] != NONE)
+        nothing_left = ~row_any(hh.severity[active] > self.effects.plan_threshold)
+        closing = np.zeros(self.phase.size, dtype=bool)
+        closing[active] = (nothing_open & nothing_left) | (self.until[active] <= week)
         aftercare_weeks = round(self.model.scenario.levers.aftercare_months * WEEKS_PER_MONTH)
         if closing.any():
             self.model.tally.add("approach_closed", float(closing.sum()))
@@ -242,7 +243,7 @@ class RegisseurTeam:
         self._release(ended)
         # Monitoring catches a relapse early: straight back to active care.
         relapse_level = self.model.scenario.dynamics.relapse_mean_above
-        relapsing = (self.phase == AFTERCARE) & (self.model.mean_severity() >= relapse_level)
+        relapsing = (self.phase == AFTERCARE) & (mean_severity >= relapse_level)
         self.phase[relapsing] = ACTIVE
         self.until[relapsing] = week + self._max_active[relapsing]
         self.model.tally.add("aftercare_readmissions", float(relapsing.sum()))

@@ -16,11 +16,13 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+# splitmix64 constants; numba freezes module globals into the compiled code
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_SHIFTS = (np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31))
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
@@ -50,11 +52,21 @@ class Keyed(IntEnum):
     DROPOUT_CHILD = 6
 
 
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    x = (x + _GOLDEN) & _MASK
-    x = ((x ^ (x >> np.uint64(30))) * _M1) & _MASK
-    x = ((x ^ (x >> np.uint64(27))) * _M2) & _MASK
-    return x ^ (x >> np.uint64(31))
+@njit(cache=True)
+def _hash_to_unit(seed: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Fold each column of ``keys`` into ``seed`` with an odd multiplier (a bijection per step), then mix once
+    (splitmix64's finaliser); uint64 arithmetic wraps, as the hash wants."""
+    out = np.empty(keys.shape[1])
+    for i in range(keys.shape[1]):
+        x = seed[0]
+        for j in range(keys.shape[0]):
+            x = (x ^ keys[j, i]) * _M1
+        x = x + _GOLDEN
+        x = (x ^ (x >> _SHIFTS[2])) * _M1
+        x = (x ^ (x >> _SHIFTS[1])) * _M2
+        x = x ^ (x >> _SHIFTS[3])
+        out[i] = float(x >> _SHIFTS[0]) * _TO_UNIT
+    return out
 
 
 class RandomStreams:
@@ -66,18 +78,18 @@ class RandomStreams:
         self.population = np.random.Generator(np.random.PCG64(population_seq))
         self.team = np.random.Generator(np.random.PCG64(team_seq))
         self._weekly = np.random.Generator(np.random.PCG64(weekly_seq))
-        self._key = np.uint64(key_seq.generate_state(1, dtype=np.uint64)[0])
+        key = np.uint64(key_seq.generate_state(1, dtype=np.uint64)[0])
+        # one uint64 array per purpose: numba types an array argument much faster than a numpy scalar
+        self._seed_for = {purpose: np.array([key ^ np.uint64(purpose)]) for purpose in Keyed}
 
     def weekly_block(self, households: int) -> np.ndarray:
         """Uniforms, shape (len(Weekly), households), for the coming week."""
-        return self._weekly.random((len(Weekly), households))
+        return self._weekly.random((len(Weekly), households), dtype=np.float32)
 
     def keyed(self, purpose: Keyed, *keys: np.ndarray | int) -> np.ndarray:
-        """Uniforms in [0, 1) determined by (seed, purpose, keys) alone."""
-        # Fold the keys in with an odd multiplier (a bijection per step), then mix once.
-        with np.errstate(over="ignore"):
-            x = np.asarray(self._key ^ np.uint64(purpose), dtype=np.uint64)
-            for key in keys:
-                x = ((x ^ np.asarray(key, dtype=np.int64).astype(np.uint64)) * _M1) & _MASK
-            x = _splitmix(x)
-        return (x >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        """Uniforms in [0, 1) determined by (seed, purpose, keys) alone; keys are equally long 1-D arrays or scalars."""
+        (size,) = np.broadcast_shapes(*(np.shape(key) for key in keys)) or (1,)
+        stacked = np.empty((len(keys), size), dtype=np.uint64)
+        for row, key in zip(stacked, keys, strict=True):
+            row[:] = key  # a scalar key (a week) broadcasts along the households
+        return _hash_to_unit(self._seed_for[purpose], stacked)

@@ -16,7 +16,7 @@ import numpy as np
 from mesa.experimental.devs import ABMSimulator
 from mesa.experimental.devs.eventlist import Priority
 
-from agents.household import WEEKS_PER_YEAR, Household, escalate, spiral
+from agents.household import HAZARDS, WEEKS_PER_YEAR, Household, escalate, spiral
 from agents.organisation import WAITING, CareNetwork
 from agents.regisseur import QUEUED, RegisseurTeam
 from sim import population
@@ -34,9 +34,6 @@ YEAR_STATE = ("households_reached_cum", "households_stabilised_cum", "households
 
 class MPHModel(mesa.Model):
     """Multi-problem households, siloed organisations and (under 1g1p1r) regisseurs over ``scenario.weeks``."""
-
-    HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
-               "school_dropout", "utility_cutoff", "collection_case")
 
     def __init__(self, scenario: Scenario, method: str, replication: int = 0) -> None:
         if method not in METHODS:
@@ -62,8 +59,9 @@ class MPHModel(mesa.Model):
         self.escalated_this_week = np.zeros(n, dtype=bool)
         self.rehousing_weeks = scenario.escalations.shelter.rehousing_weeks
 
-        self.driver_matrix = np.zeros((len(DOMAINS), len(self.HAZARDS)))
-        for j, name in enumerate(self.HAZARDS):
+        self.base_hazard = np.array([getattr(scenario.escalations, name).base_hazard for name in HAZARDS])
+        self.driver_matrix = np.zeros((len(DOMAINS), len(HAZARDS)))  # weights per hazard add up to 1
+        for j, name in enumerate(HAZARDS):
             drivers = getattr(scenario.escalations, name).drivers
             total = sum(drivers.values())
             for domain, weight in drivers.items():
@@ -71,8 +69,6 @@ class MPHModel(mesa.Model):
 
         self.household_agents = [Household(self, i) for i in range(n)]
         self.care = CareNetwork(self)
-        self.org_domain = np.zeros((len(self.care.keys), len(DOMAINS)))
-        self.org_domain[np.arange(len(self.care.keys)), self.care.domain] = 1.0
         self.tally = YearTally(self.care.keys)
 
         effects = scenario.regisseur_effects
@@ -183,11 +179,11 @@ class MPHModel(mesa.Model):
         """Which life domains exist per household; changes only when children grow up."""
         self.applicable = applicable
         self.applicable_weight = applicable.astype(float)
-        self._applicable_count = np.maximum(row_count(applicable), 1)
+        self.applicable_count = np.maximum(row_count(applicable), 1)
 
     def mean_severity(self) -> np.ndarray:
         """Mean severity over the domains that exist for each household (others are kept at zero)."""
-        return row_sum(self.households.severity) / self._applicable_count
+        return row_sum(self.households.severity) / self.applicable_count
 
     # -- what households and organisations ask of the method --------------------------------------------
     def professionals(self) -> np.ndarray:
