@@ -4,11 +4,16 @@ A scenario file is YAML. It may ``extends:`` another file (a path relative to it
 as ``defaults``) and override a few values. A value is either plain (``fte: 20``) or documented
 (``fte: {value: 20, source: "..."}``); the bundled defaults document every value this way, and
 :attr:`Scenario.sources` keeps where each value came from.
+
+``uncertainties:`` maps a dotted parameter path (``regisseur_effects.eviction_prevention_gain``) or a register
+price (``register.cost.shelter_year``) to a distribution (:mod:`sim.distributions`). A plain run uses the point
+values; sweeps and ``mph compare --uncertain`` draw from the distributions.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import scenarios
+from sim.distributions import Distribution, parse_distribution
 from sim.domains import CASE_TYPES, DOMAINS
 from sim.errors import UserError
 from sim.validation import read_yaml_mapping, validation_message
@@ -214,6 +220,7 @@ class OrganisationCommon(_Strict):
 
 
 Method = Literal["verkokerd", "1g1p1r"]
+REGISTER_PREFIX = "register."  # uncertainties on register prices: ``register.<key>``
 
 
 class Scenario(_Strict):
@@ -232,6 +239,7 @@ class Scenario(_Strict):
     regisseur_effects: RegisseurEffects
     organisations: dict[str, Organisation]
     organisation_common: OrganisationCommon
+    uncertainties: dict[str, Distribution] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property
@@ -262,6 +270,34 @@ class Scenario(_Strict):
         sources.update({dotted: origin for dotted in overrides})
         return _validate(tree, sources, origin)
 
+    def value_at(self, dotted: str) -> Any:
+        """The point value of a dotted parameter path, e.g. ``levers.fte`` (organisations and drivers by key)."""
+        node: Any = self
+        for part in dotted.split("."):
+            if isinstance(node, BaseModel) and part in type(node).model_fields and part != "uncertainties":
+                node = getattr(node, part)
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(dotted)
+        return node
+
+    def with_values(self, values: dict[str, float], origin: str) -> tuple[Scenario, dict[str, float]]:
+        """Apply drawn values of uncertainties or levers: (the scenario with the model parameters set, the
+        register prices ``{key: value}`` for :meth:`sim.register.Register.with_values`). Whole-number
+        parameters (households, weeks) take the nearest whole number."""
+        model, prices = {}, {}
+        for dotted, value in values.items():
+            if dotted.startswith(REGISTER_PREFIX):
+                prices[dotted.removeprefix(REGISTER_PREFIX)] = float(value)
+            else:
+                try:
+                    current = self.value_at(dotted)
+                except KeyError:
+                    raise UserError(f"{origin}: unknown field {dotted!r}") from None
+                model[dotted] = round(value) if isinstance(current, int) and not isinstance(current, bool) else value
+        return (self.with_overrides(model, origin) if model else self), prices
+
     def to_yaml(self) -> str:
         """Plain-valued YAML that ``mph run`` accepts back (sources are not repeated)."""
         tree = self.model_dump(exclude={"sources"}, mode="json")
@@ -284,6 +320,11 @@ def _is_documented(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and set(node) <= {"value", "source", "unit"}
 
 
+def _is_leaf(node: Any) -> bool:
+    """A documented value or a distribution: replaced as a whole by a file that extends another."""
+    return _is_documented(node) or (isinstance(node, dict) and "dist" in node)
+
+
 def _unwrap(node: Any, path: str, sources: dict[str, str], origin: str) -> Any:
     """Replace {value, source} leaves by their value; record each leaf's source."""
     if _is_documented(node):
@@ -299,14 +340,15 @@ def _unwrap(node: Any, path: str, sources: dict[str, str], origin: str) -> Any:
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and not _is_documented(value) and isinstance(merged.get(key), dict):
+        if isinstance(value, dict) and not _is_leaf(value) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)
         else:
             merged[key] = value
     return merged
 
 
-def _resolve(reference: str, relative_to: Path | None) -> Path:
+def resolve_reference(reference: str, relative_to: Path | None) -> Path:
+    """A scenario file named relative to ``relative_to`` (a folder), or a bundled one (``defaults``)."""
     candidates = []
     if relative_to is not None:
         candidates.append(relative_to / reference)
@@ -326,16 +368,73 @@ def _read_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any],
     tree = _unwrap(raw, "", sources, f"scenario file {path.name}")
     if parent_ref is None:
         return tree, sources
-    parent_tree, parent_sources = _read_tree(_resolve(str(parent_ref), path.parent), (*seen, path))
+    parent_tree, parent_sources = _read_tree(resolve_reference(str(parent_ref), path.parent), (*seen, path))
     parent_sources.update(sources)
     return _merge(parent_tree, tree), parent_sources
 
 
-def _validate(tree: dict[str, Any], sources: dict[str, str], origin: str) -> Scenario:
+@functools.cache
+def _register_keys() -> frozenset[str]:
+    from sim.register import load_register  # the register imports nothing from here, but loads files: lazily
+
+    return frozenset(load_register().keys())
+
+
+def _parse_uncertainties(tree: dict[str, Any], origin: str) -> None:
+    """Check each distribution in place with :func:`parse_distribution`, so an error names the uncertainty as
+    written (``uncertainties['levers.fte']``) rather than pydantic's union tags; ``null`` removes an inherited one."""
+    raw = tree.get("uncertainties")
+    if raw is None:
+        tree.pop("uncertainties", None)
+        return
+    if not isinstance(raw, dict):
+        raise UserError(f"{origin}: uncertainties: a mapping of parameter path -> distribution, got {raw!r}")
+    tree["uncertainties"] = {path: spec if isinstance(spec, BaseModel)
+                             else parse_distribution(spec, f"{origin}: uncertainties[{path!r}]")
+                             for path, spec in raw.items() if spec is not None}
+
+
+def check_uncertain_path(scenario: Scenario, dotted: str, where: str) -> None:
+    """A path an uncertainty or sweep may vary: a numeric model parameter or a register price."""
+    if dotted.startswith(REGISTER_PREFIX):
+        if dotted.removeprefix(REGISTER_PREFIX) not in _register_keys():
+            raise UserError(f"{where}: {dotted!r}: no such register entry (allowed: register.<key> with a key "
+                            f"from scenarios/register/*.yaml, e.g. register.cost.shelter_year)")
+        return
     try:
-        return Scenario.model_validate({**tree, "sources": sources})
+        value = scenario.value_at(dotted)
+    except KeyError:
+        raise UserError(f"{where}: {dotted!r}: no such parameter (allowed: a dotted path to a number in the "
+                        f"scenario, e.g. levers.fte or regisseur_effects.eviction_prevention_gain, or "
+                        f"register.<key>)") from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UserError(f"{where}: {dotted!r} is {value!r}, not a number: only numeric parameters can be uncertain "
+                        f"(vary switches such as the mandate as lever options in a sweep)")
+
+
+def check_uncertainty_ranges(scenario: Scenario, uncertainties: dict[str, Any], where: str) -> None:
+    """Every value a distribution's designs can reach (its ``bounds``) must be allowed for its parameter."""
+    for dotted, dist in uncertainties.items():
+        check_uncertain_path(scenario, dotted, where)
+        for end in dist.bounds:
+            try:
+                scenario.with_values({dotted: end}, f"{where}: uncertainties[{dotted!r}] reaches {end:g}")
+            except UserError as err:
+                raise UserError(f"{err} (distribution {dist.dist}, bounds {dist.bounds[0]:g} to "
+                                f"{dist.bounds[1]:g})") from None
+            if dotted.startswith(REGISTER_PREFIX) and end < 0:
+                raise UserError(f"{where}: uncertainties[{dotted!r}] reaches {end:g}: register values must be >= 0")
+
+
+def _validate(tree: dict[str, Any], sources: dict[str, str], origin: str) -> Scenario:
+    _parse_uncertainties(tree, origin)
+    try:
+        scenario = Scenario.model_validate({**tree, "sources": sources})
     except ValidationError as err:
         raise UserError(validation_message(err, origin, Scenario)) from None
+    for dotted in scenario.uncertainties:
+        check_uncertain_path(scenario, dotted, f"{origin}: uncertainties")
+    return scenario
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
@@ -346,4 +445,6 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     if not path.is_file():
         raise UserError(f"scenario file not found: {path}")
     tree, sources = _read_tree(path)
-    return _validate(tree, sources, str(path))
+    scenario = _validate(tree, sources, str(path))
+    check_uncertainty_ranges(scenario, scenario.uncertainties, str(path))
+    return scenario
