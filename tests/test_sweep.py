@@ -118,3 +118,13 @@ def test_changed_sweep_does_not_reuse_old_results(sweep_file):
     folders = [results_folder(s.path.parent, s.context(register, 2.25), s.batches(s.context(register, 2.25)))
                for s in (sweep, changed)]
     assert folders[0] != folders[1]
+
+
+@pytest.mark.parametrize("path", sorted(scenarios.bundled("sweeps").glob("*.yaml"))
+                         + sorted(scenarios.bundled("variants").glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_sweeps_and_variants_load_and_say_they_are_illustrative(path):
+    from sim.scenario import load_scenario
+
+    assert "ILLUSTRATIVE" in path.read_text()
+    loaded = load_sweep(path) if path.parent.name == "sweeps" else load_scenario(path)
+    assert "illustratief" in (loaded.spec.name if path.parent.name == "sweeps" else loaded.name)
