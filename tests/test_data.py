@@ -1,0 +1,119 @@
+"""Dossier files: schema checks with row numbers, clear schema errors, small-count suppression, and synthetic
+dossiers that register exactly what the model counted."""
+
+import json
+
+import pandas as pd
+import pytest
+from dossiers import SMALL_TOWN, small_synthetic
+
+from sim.cli import main
+from sim.data.schema import check_dossier, load_dossier, write_dossier
+from sim.data.synth import record
+from sim.errors import UserError
+from sim.scenario import load_scenario
+
+HEADER = "household_id,group,start_date,end_date,problems_baseline,problems_end\n"
+
+
+def test_invalid_rows_are_reported_with_their_row_numbers(tmp_path, capsys):
+    (tmp_path / "households.csv").write_text(
+        HEADER
+        + "a,1g1p1r,2013-01-07,2014-01-06,3,1\n"      # row 1: fine
+        + "b,regisseur,2013-01-07,2014-01-06,3,\n"    # row 2: unknown group
+        + "c,control,07-01-2013,2014-01-06,2,\n"      # row 3: not an ISO date
+        + "d,control,2014-01-07,2013-01-06,2,\n"      # row 4: ends before it starts
+        + "a,control,2013-01-07,2014-01-06,12,\n")    # row 5: duplicate id, too many problems
+    (tmp_path / "events.csv").write_text(
+        "household_id,date,event,domain,care_type,outcome\n"
+        "a,2013-02-01,trajectory_started,finances,ambulant,\n"   # row 1: fine
+        "zz,2013-02-01,police_incident,,,\n"                      # row 2: unknown household
+        "a,2013-03-01,trajectory_completed,,ambulant,success\n"   # row 3: no domain
+        "a,2013-03-01,eviction,housing,,success\n")               # row 4: outcome on an escalation
+    assert main(["data", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    for row, column in [(2, "group"), (3, "start_date"), (4, "end_date"), (5, "household_id"),
+                        (5, "problems_baseline")]:
+        assert f"households.csv: row {row}: {column}" in out
+    for row, column in [(2, "household_id"), (3, "domain"), (4, "outcome")]:
+        assert f"events.csv: row {row}: {column}" in out
+    assert "row 1:" not in out
+    assert "'regisseur': allowed: 1g1p1r, control" in out
+
+
+def test_wrong_schema_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "households.csv"
+    path.write_text("household_id,groep,start_date,end_date,problems_baseline\na,1g1p1r,2013-01-07,2014-01-06,3\n")
+    assert main(["data", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "missing column(s) group" in err and "Traceback" not in err
+    (tmp_path / "d.xlsx").write_text("")
+    with pytest.raises(UserError, match=r"unknown file type '\.xlsx'"):
+        load_dossier(tmp_path / "d.xlsx")
+
+
+def test_extra_columns_are_dropped_on_reading(tmp_path):
+    (tmp_path / "households.csv").write_text(
+        "household_id,naam,group,start_date,end_date,problems_baseline\na,Jansen,1g1p1r,2013-01-07,2014-01-06,3\n")
+    check = check_dossier(tmp_path)
+    assert "naam" not in check.dossier.households.columns
+    assert any("ignored column(s) naam" in note for note in check.notes)
+
+
+def test_semicolon_csv_and_parquet_are_read(tmp_path):
+    (tmp_path / "h.csv").write_text(HEADER.replace(",", ";") + "a;1g1p1r;2013-01-07;2014-01-06;3;1\n")
+    assert load_dossier(tmp_path / "h.csv").households["problems_baseline"].tolist() == [3]
+    dossier = small_synthetic().dossier
+    write_dossier(dossier, tmp_path / "pq", "parquet")
+    back = load_dossier(tmp_path / "pq")
+    assert len(back.households) == len(dossier.households) and len(back.events) == len(dossier.events)
+
+
+def test_counts_under_five_households_are_suppressed(tmp_path, capsys):
+    rows = [f"t{i},1g1p1r,2013-01-07,2014-01-06,3,1\n" for i in range(7)]
+    rows += [f"c{i},control,2013-01-07,2014-01-06,3,1\n" for i in range(3)]
+    (tmp_path / "households.csv").write_text(HEADER + "".join(rows))
+    assert main(["data", "check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1g1p1r: 7" in out and "control: <5" in out and "control: 3" not in out
+
+
+def test_synthetic_dossier_registers_what_the_model_counted():
+    """Every escalation and trajectory in a synthetic dossier's event log adds up to the model's own yearly counts."""
+    scenario = load_scenario().with_overrides(SMALL_TOWN, origin="test")
+    model = record(scenario, "1g1p1r", 0)
+    log = model.event_log()
+    log["year"] = (log["week"] - 1) // 52 + 1
+    counted = log.groupby(["year", "event"]).size().unstack(fill_value=0)
+    years = model.datacollector.get_table_dataframe("years").set_index("year")
+    pairs = {name: name for name in ("police_incident", "intensive_care_episode", "collection_case",
+                                     "utility_cutoff", "eviction", "shelter_entry", "out_of_home_placement",
+                                     "school_dropout")}
+    pairs |= {"trajectory_offered": "referrals", "trajectory_started": "trajectories_started",
+              "trajectory_completed": "trajectories_completed"}
+    for event, column in pairs.items():
+        assert counted[event].tolist() == years[column].astype(int).tolist(), event
+    successes = log[log["outcome"] == "success"].groupby("year").size()
+    assert successes.tolist() == years["trajectories_succeeded"].astype(int).tolist()
+
+
+def test_synthetic_dossier_passes_its_own_check(tmp_path):
+    synthetic = small_synthetic()
+    households = synthetic.dossier.households
+    assert set(households["group"]) == {"1g1p1r", "control"}
+    assert (households["start_date"] >= pd.Timestamp("2012-12-24")).all()  # week 52 on: after the run-in year
+    write_dossier(synthetic.dossier, tmp_path)
+    check = check_dossier(tmp_path)
+    assert check.problems == [] and len(check.dossier.households) == len(households)
+
+
+def test_synth_command_writes_dossier_and_truth(tmp_path, capsys):
+    out = tmp_path / "syn"
+    assert main(["data", "synth", "--households", "300", "--years", "2", "--fte", "1", "--out", str(out),
+                 "--set", "escalations.police_incident.base_hazard=0.04"]) == 0
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["parameters"]["escalations.police_incident.base_hazard"] == 0.04
+    assert "escalations_per_year" in truth["effect"]
+    assert check_dossier(out).problems == []
+    assert main(["data", "synth", "--years", "1", "--out", str(out)]) == 2
+    assert "run-in year" in capsys.readouterr().err
