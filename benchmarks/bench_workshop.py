@@ -1,0 +1,117 @@
+"""Speed of the workshop: does a lever change rerun the views of the example municipality within 3 seconds?
+
+Run: .venv/bin/python benchmarks/bench_workshop.py [--screenshots docs]
+  1. in one process: a workshop run (both methods, the workshop's default replications, and its MKBA) of the
+     example municipality, serially and with the replications on worker processes, for three fte settings;
+  2. in a real browser (Debian's chromium, Playwright) on `mph workshop`: seconds from moving the fte slider until
+     the new numbers are shown (key-figures tab) and until the escalation chart is redrawn (escalations tab).
+Numbers go to stdout and benchmarks/results/workshop.json. With --screenshots DIR the main views are saved there as
+workshop_*.png (the README's pictures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sim.scenario import load_scenario
+from sim.workshop import controls, serve
+from sim.workshop.simulate import simulate, worker_pool
+
+MOVES = 3
+
+
+def in_process(workers: int) -> dict:
+    base = load_scenario()
+    values = controls.start_values(base)
+    scenarios = [controls.build_scenario(base, values | {"levers.fte": fte}) for fte in (12.0, 12.5, 13.0)]
+    serial = [simulate(s).seconds for s in scenarios]
+    with worker_pool(workers) as pool:
+        simulate(scenarios[0].with_overrides({"replications": 1}), pool)  # start the workers
+        parallel = [simulate(s, pool).seconds for s in scenarios]
+    return {"replications": values["replications"], "workers": workers,
+            "seconds_serial": [round(t, 2) for t in serial], "seconds_on_workers": [round(t, 2) for t in parallel]}
+
+
+def _timed_move(page, until) -> float:  # noqa: ANN001 - Playwright page; the condition reads it
+    started = time.perf_counter()
+    serve.move_fte(page, 1)
+    deadline = started + serve.TIMEOUT_MS / 1000
+    while not until():
+        if time.perf_counter() > deadline:
+            raise AssertionError("no update after moving the slider")
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    serve.wait_idle(page)
+    return round(seconds, 2)
+
+
+def _chart(page) -> str:  # noqa: ANN001
+    return page.get_by_test_id("stImage").locator("img").first.get_attribute("src") or ""
+
+
+def in_browser(workers: int, screenshots: Path | None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    chromium = serve.find_chromium()
+    if chromium is None:
+        return {"skipped": "chromium not found"}
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    with serve.workshop_server(None, workers, log) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=serve.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        started = time.perf_counter()
+        outside = serve.open_page(page, url)
+        first = round(time.perf_counter() - started, 2)
+        numbers = []
+        for _ in range(MOVES):
+            before = serve.metrics(page)
+            numbers.append(_timed_move(page, lambda before=before: serve.metrics(page) != before))
+        if screenshots:
+            page.screenshot(path=screenshots / "workshop_overview.png")
+        page.get_by_role("tab", name="Escalaties").click()
+        serve.wait_idle(page)
+        charts = []
+        for _ in range(MOVES):
+            before = _chart(page)
+            charts.append(_timed_move(page, lambda before=before: _chart(page) not in ("", before)))
+        if screenshots:
+            _screenshots(page, screenshots)
+        browser.close()
+    return {"workers": workers, "first_page_seconds": first, "slider_to_new_numbers_seconds": numbers,
+            "slider_to_new_escalation_chart_seconds": charts, "requests_leaving_127.0.0.1": outside}
+
+
+def _screenshots(page, folder: Path) -> None:  # noqa: ANN001
+    page.screenshot(path=folder / "workshop_escalations.png")
+    for tab, name in (("Uitkomsten", "outcomes"), ("MKBA", "mkba")):
+        page.get_by_role("tab", name=tab).click()
+        serve.wait_idle(page)
+        page.screenshot(path=folder / f"workshop_{name}.png")
+    page.get_by_role("tab", name="Live").click()
+    serve.wait_idle(page)
+    page.get_by_role("button", name="Speel 13 weken af").click()
+    page.get_by_text("week 13 van 520").wait_for(timeout=serve.TIMEOUT_MS)
+    serve.wait_idle(page)
+    page.screenshot(path=folder / "workshop_live.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshots", type=Path, help="save the main views as PNG in this folder")
+    args = parser.parse_args()
+    workers = min(os.cpu_count() or 1, 8)
+    report = {"cpu_count": os.cpu_count(), "load_average_before": os.getloadavg(),
+              "in_process": in_process(workers), "browser": in_browser(workers, args.screenshots)}
+    print(json.dumps(report, indent=2))
+    path = Path(__file__).parent / "results" / "workshop.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

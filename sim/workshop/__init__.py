@@ -1,0 +1,8 @@
+"""The workshop dashboard (``mph workshop``): a Streamlit app where a room moves staffing and mandate levers and
+sees the old method and 1g1p1r side by side, with a live view of the model, exports, Dutch and English.
+
+``app.py`` is the Streamlit script; the rest is plain Python it calls (and tests use without a browser).
+"""
+
+BASE_ENV = "MPH_WORKSHOP_SCENARIO"  # the base scenario file, set by `mph workshop [SCENARIO]`
+WORKERS_ENV = "MPH_WORKSHOP_WORKERS"  # worker processes for replications, set by `mph workshop --workers N`

@@ -1,0 +1,71 @@
+"""One workshop run: both methods for every replication (in parallel worker processes if given), and its MKBA.
+
+Replication r of both methods draws from streams seeded by the scenario's seed and r alone, so running the
+replications in separate processes gives exactly the numbers of one serial :func:`sim.run.run_scenario` call
+(tested): an exported scenario rerun with ``mph run`` reproduces what the room saw.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from itertools import repeat
+
+import pandas as pd
+
+from sim.measures import per_replication
+from sim.mkba.cockpit import resolve_rate
+from sim.mkba.simulated import SimulatedMkba, simulated_mkba
+from sim.register import Register, load_register
+from sim.run import Results, run_scenario
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the views show: the run, its MKBA at the register's default discount regime, and the time it took."""
+
+    results: Results
+    mkba: SimulatedMkba
+    regime: str
+    seconds: float
+
+
+@cache
+def register() -> Register:
+    """The bundled register (read once per process: it is data, not anyone's settings)."""
+    return load_register()
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for replications. Spawned, not forked: the web server runs threads."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _one_run(scenario: Scenario, job: tuple[int, str]) -> Results:
+    replication, method = job
+    return run_scenario(scenario, replications=1, first_replication=replication, methods=[method],
+                        register=register())
+
+
+def run_replications(scenario: Scenario, executor: Executor | None = None) -> Results:
+    """All replications of both methods; with an executor, one (replication, method) per task, in the order of
+    :func:`sim.run.run_scenario`, so that the tables come out the same row for row."""
+    if executor is None:
+        return run_scenario(scenario, register=register())
+    jobs = [(rep, method) for rep in range(scenario.replications) for method in scenario.methods]
+    parts = list(executor.map(_one_run, repeat(scenario), jobs))
+    yearly, weekly, costs = (pd.concat([getattr(part, name) for part in parts], ignore_index=True)
+                             for name in ("yearly", "weekly", "costs"))
+    return Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs)
+
+
+def simulate(scenario: Scenario, executor: Executor | None = None) -> Outcome:
+    started = time.perf_counter()
+    results = run_replications(scenario, executor)
+    rate_pct, regime = resolve_rate(register(), None, None)
+    mkba = simulated_mkba(results, register(), rate_pct)
+    return Outcome(results, mkba, regime, time.perf_counter() - started)

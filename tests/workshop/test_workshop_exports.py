@@ -1,0 +1,98 @@
+"""What participants take home: a scenario file that `mph run` reruns to the same numbers, Excel with values,
+and a one-page sheet; and runs that give the same numbers in worker processes as in one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from sim.cli import main as mph
+from sim.run import run_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.workshop import controls, exports
+from sim.workshop.simulate import Outcome, run_replications, simulate, worker_pool
+
+
+@pytest.fixture(scope="module")
+def room(small_town: Scenario) -> dict[str, Any]:
+    """Settings a room might arrive at: fewer staff, no free budget, more MDA, its own seed, two replications."""
+    return controls.start_values(small_town) | {"levers.fte": 5.0, "levers.mandate.free_budget": False,
+                                                controls.MDA: 0.1, "seed": 7, "replications": 2}
+
+
+@pytest.fixture(scope="module")
+def outcome(small_town: Scenario, room: dict[str, Any]) -> Outcome:
+    return simulate(controls.build_scenario(small_town, room))
+
+
+def _sorted(measures: pd.DataFrame) -> pd.DataFrame:
+    return measures.sort_values(["replication", "method", "measure"]).reset_index(drop=True)
+
+
+def test_exported_scenario_reruns_with_mph_run_from_another_folder_to_identical_measures(
+        small_town: Scenario, small_town_file: Path, room: dict[str, Any], outcome: Outcome, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = exports.scenario_yaml(small_town, small_town_file, room, today=dt.date(2026, 11, 22))
+    tree = yaml.safe_load(text)
+    assert tree["extends"] == str(small_town_file.resolve())
+    assert set(tree["levers"]) == {"fte", "mandate"}
+    source = "workshop 2026-11-22: set by the room"
+    assert tree["levers"]["mandate"] == {"free_budget": {"value": False, "source": source}}
+    assert tree["seed"]["value"] == 7
+    elsewhere = tmp_path / "home" / "participant"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "workshop.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert mph(["run", "workshop.yaml", "--out", "results", "--no-charts"]) == 0
+    rerun = pd.read_csv(elsewhere / "results" / "measures.csv")
+    pd.testing.assert_frame_equal(_sorted(rerun), _sorted(outcome.results.measures), check_dtype=False)
+
+
+def test_exports_of_the_example_extend_it_by_its_bundled_name(tmp_path: Path) -> None:
+    example = load_scenario()
+    values = controls.start_values(example) | {"levers.fte": 20.0, "levers.aftercare_months": 24.0}
+    text = exports.scenario_yaml(example, exports.EXAMPLE_FILE, values)
+    assert yaml.safe_load(text)["extends"] == "example_municipality"
+    path = tmp_path / "mijn_ronde.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    expected = controls.build_scenario(example, values)
+    assert loaded.model_dump(exclude={"sources", "name"}) == expected.model_dump(exclude={"sources", "name"})
+
+
+def test_excel_holds_the_numbers_as_values_not_formulas(outcome: Outcome, room: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(exports.excel(outcome, room, "nl"))
+    book = openpyxl.load_workbook(path)
+    assert {"settings", "summary", "measures", "mkba"} <= set(book.sheetnames)
+    formulas = [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formulas == []
+    summary = pd.DataFrame(book["summary"].values)
+    summary = summary.rename(columns=summary.iloc[0]).iloc[1:].set_index(["method", "measure"])
+    expected = outcome.results.summary()
+    assert summary.loc[("1g1p1r", "eviction_per_year"), "mean"] == pytest.approx(
+        expected.loc[("1g1p1r", "eviction_per_year"), "mean"], rel=1e-12)
+    assert book["measures"].max_row == len(outcome.results.measures) + 1
+    mkba = {row[0]: row[1] for row in book["mkba"].iter_rows(values_only=True)}
+    assert mkba["balance"] == pytest.approx(outcome.mkba.summary().loc["balance", "mean"], rel=1e-12)
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("png", b"\x89PNG")])
+def test_take_home_sheet_is_a_pdf_or_png_page(outcome: Outcome, room: dict[str, Any], fmt: str, magic: bytes) -> None:
+    assert exports.sheet(outcome, room, "en", fmt).startswith(magic)
+
+
+def test_replications_in_worker_processes_give_the_numbers_of_one_process(small_town: Scenario) -> None:
+    scenario = small_town.with_overrides({"replications": 2, "horizon_years": 2})
+    with worker_pool(2) as pool:
+        parallel = run_replications(scenario, pool)
+    serial = run_scenario(scenario)
+    for name in ("yearly", "weekly", "measures", "costs"):
+        pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name))
