@@ -20,13 +20,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-import scenarios
 from sim.data.schema import Dossier, load_dossier
 from sim.data.statistics import NAMES, bootstrap_sd, dossier_statistics
 from sim.distributions import parse_distribution
 from sim.errors import UserError
 from sim.measures import LABELS
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario, resolve_reference
 from sim.validation import read_yaml_mapping, validation_message
 
 
@@ -120,14 +119,6 @@ class Calibration:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _resolve_scenario(reference: str, relative_to: Path) -> Path:
-    for candidate in (relative_to / reference, scenarios.bundled(reference), scenarios.bundled(f"{reference}.yaml")):
-        if candidate.is_file():
-            return candidate
-    raise UserError(f"{relative_to}: scenario {reference!r} not found (a path relative to the calibration file or "
-                    "a bundled scenario such as example_municipality)")
-
-
 def _published(path: Path, spec: CalibrationFile) -> dict[str, dict[str, Any]]:
     if spec.published_targets is None:
         return {}
@@ -177,7 +168,7 @@ def load_calibration(path: Path, key: bytes | None = None) -> Calibration:
         spec = CalibrationFile.model_validate(raw)
     except ValidationError as err:
         raise UserError(validation_message(err, path, CalibrationFile)) from None
-    base_path = _resolve_scenario(spec.scenario, path.parent)
+    base_path = resolve_reference(spec.scenario, path.parent)
     base = load_scenario(base_path)
     scenario = base.with_overrides({**spec.fit_settings, "seed": spec.seed, "replications": spec.replications},
                                    origin=f"{path}: fit_settings")
