@@ -38,7 +38,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     n = workers if workers is not None else default_workers()
     if n < 1:
         raise UserError(f"--workers {n}: needs at least 1 worker")
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as cluster, Client(cluster) as client:
         yield client
 
