@@ -119,6 +119,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
     # conditional draw u/h in [0, 1) for a threatened household: decides the outcome independently of the event
     ratio = {name: u[j, threat[name]] / h[j, threat[name]] for j, name in enumerate(HAZARDS)}
     escalated = []
+    events: dict[str, np.ndarray] = {}  # households per escalation this week, for who records dossiers
     prevention = model.prevention_factor()
 
     # Eviction: a threat (rent arrears procedure) that is averted or not; a share of evicted households
@@ -140,6 +141,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
             model.homeless_until[out] = week + homeless_weeks.astype(np.int32)
             model.in_shelter[out] = to_shelter
             tally.add("shelter_entry", float(to_shelter.sum()))
+            events["eviction"], events["shelter_entry"] = out, out[to_shelter]
             hh.severity[out, HOUSING] = 1.0  # losing one's home is a housing crisis by definition
 
     # Out-of-home placement of a child (uithuisplaatsing), averted in part by 'drang' and a safety plan.
@@ -152,10 +154,12 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
         model.placed_until[idx, child] = week + np.ceil(years * WEEKS_PER_YEAR).astype(np.int32)
         tally.add("out_of_home_placement", float(idx.size))
         escalated.append(idx)
+        events["out_of_home_placement"] = idx
 
     for name in ("police_incident", "intensive_care_episode", "collection_case"):
         tally.add(name, float(threat[name].size))
         escalated.append(threat[name])
+        events[name] = threat[name]
 
     # School dropout, per child of 12-17 still in school.
     idx = threat["school_dropout"]
@@ -167,6 +171,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
         model.dropped_out[idx, child] = True
         tally.add("school_dropout", float(idx.size))
         escalated.append(idx)
+        events["school_dropout"] = idx
 
     # Utility cut-off: averted by agreements, and faster by a regisseur with a free budget.
     idx = threat["utility_cutoff"]
@@ -174,9 +179,11 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
         averted = ratio["utility_cutoff"] < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
         tally.add("utility_cutoff", float((~averted).sum()))
         escalated.append(idx)
+        events["utility_cutoff"] = idx[~averted]
 
     model.in_shelter &= model.homeless_until > week
     tally.add("shelter_household_weeks", float(model.in_shelter.sum()))
     tally.add("placement_child_weeks", float(placed_children))
+    model.events_this_week = events
     model.escalated_this_week = np.zeros(hh.size, dtype=bool)
     model.escalated_this_week[np.concatenate(escalated)] = True

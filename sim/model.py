@@ -57,6 +57,7 @@ class MPHModel(mesa.Model):
         self.placed_until = np.zeros(self.households.child_age.shape, dtype=np.int32)
         self.dropped_out = np.zeros(self.households.child_age.shape, dtype=bool)
         self.escalated_this_week = np.zeros(n, dtype=bool)
+        self.events_this_week: dict[str, np.ndarray] = {}  # escalation -> households, refreshed by escalate()
         self.rehousing_weeks = scenario.escalations.shelter.rehousing_weeks
 
         self.base_hazard = np.array([getattr(scenario.escalations, name).base_hazard for name in HAZARDS])

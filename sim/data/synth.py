@@ -30,7 +30,6 @@ import pandas as pd
 
 from agents.organisation import NONE, TRAJECTORY
 from agents.regisseur import DIAGNOSIS
-from sim.crn import Weekly
 from sim.data.schema import Dossier
 from sim.domains import DOMAIN_INDEX, DOMAINS
 from sim.fastops import nonzero2d, row_any, row_count
@@ -40,7 +39,6 @@ from sim.scenario import Scenario
 FIRST_DAY = dt.date(2012, 1, 2)  # a Monday: week 1 of a synthetic dossier
 RUN_IN_WEEKS = 52
 MIN_FOLLOW_UP_WEEKS = 26
-_STATE = ("homeless_until", "placed_until", "dropped_out")
 _CARE = ("status", "started", "until")
 
 
@@ -57,7 +55,7 @@ class DossierRecorder(MPHModel):
         self.first_start_problems = np.full(n, -1)
         self.run_in_weeks = RUN_IN_WEEKS
         self._prev: dict[str, np.ndarray] = {}
-        self._at_escalation: tuple[np.ndarray, np.ndarray] | None = None
+        self._severity_at_escalation = self.households.severity
         self._severity_before_care = self.households.severity
 
     def problems(self) -> np.ndarray:
@@ -67,22 +65,20 @@ class DossierRecorder(MPHModel):
 
     # -- around the model's week ------------------------------------------------------------------------------
     def step(self) -> None:
-        self._prev = {name: getattr(self, name).copy() for name in _STATE}
-        self._prev |= {name: getattr(self.care, name).copy() for name in _CARE}
+        self._prev = {name: getattr(self.care, name).copy() for name in _CARE}
         self._prev["ever_in_approach"] = self.ever_in_approach.copy()
         super().step()
         self._record_care()
         self._record_starts()
 
     def prevention_factor(self) -> np.ndarray:
-        # escalate() asks this once, right after the spiral: the severities its hazards use
-        prevention = super().prevention_factor()
-        self._at_escalation = (self.households.severity.copy(), prevention)
-        return prevention
+        # escalate() asks this once, before any escalation changes a severity: the severities its hazards used
+        self._severity_at_escalation = self.households.severity.copy()
+        return super().prevention_factor()
 
     def _refer_siloed(self, draws: np.ndarray) -> None:
-        # called right after escalate(), with the week's draws
-        self._record_escalations(draws)
+        # called right after escalate()
+        self._record_escalations()
         self._severity_before_care = self.households.severity.copy()
         super()._refer_siloed(draws)
 
@@ -98,39 +94,17 @@ class DossierRecorder(MPHModel):
         total = sum(drivers.values())
         return np.array([DOMAIN_INDEX[d] for d in drivers]), np.array([w / total for w in drivers.values()])
 
-    def _hazard(self, severity: np.ndarray, hazard: str) -> np.ndarray:
-        """The weekly hazard as the model defines it (scenarios/defaults.yaml): base_hazard * driver^2."""
-        domains, weights = self._drivers(hazard)
-        return getattr(self.scenario.escalations, hazard).base_hazard * (severity[:, domains] @ weights) ** 2
-
     def _main_domain(self, severity: np.ndarray, households: np.ndarray, hazard: str) -> np.ndarray:
         """The driving domain that weighs most in the household's hazard."""
         domains, weights = self._drivers(hazard)
         return domains[np.argmax(severity[households][:, domains] * weights[None, :], axis=1)]
 
-    def _record_escalations(self, draws: np.ndarray) -> None:
-        severity, prevention = self._at_escalation
-        for name, row in (("police_incident", Weekly.POLICE), ("intensive_care_episode", Weekly.INTENSIVE_CARE),
-                          ("collection_case", Weekly.COLLECTION)):
-            idx = np.flatnonzero(draws[row] < self._hazard(severity, name))
-            care = "clinical" if name == "intensive_care_episode" else ""
-            self._log(idx, name, self._main_domain(severity, idx, name), care)
-        h = self._hazard(severity, "utility_cutoff")
-        u = draws[Weekly.UTILITY]
-        idx = np.flatnonzero(u < h)
-        averted = u[idx] / h[idx] < (self.scenario.escalations.utility_cutoff.prevented_share
-                                     + self.utility_gain * prevention[idx])
-        idx = idx[~averted]
-        self._log(idx, "utility_cutoff", self._main_domain(severity, idx, "utility_cutoff"))
-        evicted = np.flatnonzero(self.homeless_until != self._prev["homeless_until"])
-        housing = self._main_domain(severity, evicted, "eviction_threat")
-        self._log(evicted, "eviction", housing)
-        sheltered = self.in_shelter[evicted]
-        self._log(evicted[sheltered], "shelter_entry", housing[sheltered])
-        placed = np.flatnonzero(row_any(self.placed_until != self._prev["placed_until"]))
-        self._log(placed, "out_of_home_placement", self._main_domain(severity, placed, "out_of_home_placement"))
-        dropped = np.flatnonzero(row_any(self.dropped_out & ~self._prev["dropped_out"]))
-        self._log(dropped, "school_dropout", self._main_domain(severity, dropped, "school_dropout"))
+    def _record_escalations(self) -> None:
+        severity = self._severity_at_escalation
+        for event, households in self.events_this_week.items():
+            hazard = "eviction_threat" if event in ("eviction", "shelter_entry") else event
+            care = "clinical" if event == "intensive_care_episode" else ""
+            self._log(households, event, self._main_domain(severity, households, hazard), care)
 
     def _record_care(self) -> None:
         care, prev, week = self.care, self._prev, self.week
