@@ -32,8 +32,9 @@ ESCALATION_LABELS = {
 }
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png"))
+def save_png(fig: plt.Figure, path: Path, dpi: int = 120) -> Path:
+    """Write a figure as PNG atomically and close it."""
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png"))
     plt.close(fig)
     return path
 
@@ -54,7 +55,7 @@ def escalation_bars(summary: pd.DataFrame, path: Path) -> Path:
     ax.set_title("Escalaties per jaar: oude werkwijze en 1 gezin 1 plan 1 regisseur")
     ax.legend(frameon=False)
     ax.grid(axis="y", alpha=0.3)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def escalations_over_time(yearly: pd.DataFrame, path: Path) -> Path:
@@ -72,7 +73,7 @@ def escalations_over_time(yearly: pd.DataFrame, path: Path) -> Path:
     for ax in axes[1]:
         ax.set_xlabel("jaar")
     fig.suptitle("Escalaties per jaar in de tijd (mediaan en 5-95% over replicaties)")
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def key_measures(summary: pd.DataFrame, path: Path) -> Path:
@@ -92,7 +93,7 @@ def key_measures(summary: pd.DataFrame, path: Path) -> Path:
         ax.set_title(f"{label}\n({unit})", fontsize=9)
         ax.set_xticks(range(len(methods)), methods)
         ax.grid(axis="y", alpha=0.3)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def costs_per_payer(summary: pd.DataFrame, path: Path) -> Path:
@@ -113,7 +114,7 @@ def costs_per_payer(summary: pd.DataFrame, path: Path) -> Path:
     ax.set_title("Kosten per betaler")
     ax.legend(frameon=False)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def write_all(results: Results, out_dir: Path) -> list[Path]:

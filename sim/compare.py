@@ -107,9 +107,10 @@ def compare(scenarios: Sequence[Scenario], *, replications: int | None = None, y
 
 
 def _cell(row: pd.Series, scale: float = 1.0) -> str:
-    from sim.run_cli import _num
+    from sim.run_cli import format_number
 
-    return f"{_num(row['mean'] / scale)} [{_num(row['p5'] / scale)} – {_num(row['p95'] / scale)}]"
+    mean, p5, p95 = (format_number(row[key] / scale) for key in ("mean", "p5", "p95"))
+    return f"{mean} [{p5} – {p95}]"
 
 
 def side_by_side(comparison: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:

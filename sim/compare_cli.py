@@ -6,8 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.mkba.cli import _percent
-from sim.run_cli import _non_negative_int, _positive_int
+from sim.cli_args import non_negative_int, percent, positive_int
 from sim.sweep_cli import add_execution_options
 
 
@@ -17,9 +16,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "compare them per measure and in the MKBA, with 5-95%% intervals; write tables, charts "
                        "and a self-contained HTML report that opens offline.")
     p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO.yaml", help="scenario files to compare")
-    p.add_argument("--reps", type=_positive_int, help="replications per scenario (default: the first scenario's)")
-    p.add_argument("--years", type=_positive_int, help="horizon in years (default: each scenario's own)")
-    p.add_argument("--seed", type=_non_negative_int, help="random seed for all scenarios (default: the first's)")
+    p.add_argument("--reps", type=positive_int, help="replications per scenario (default: the first scenario's)")
+    p.add_argument("--years", type=positive_int, help="horizon in years (default: each scenario's own)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed for all scenarios (default: the first's)")
     p.add_argument("--uncertain", action="store_true",
                    help="draw the scenarios' uncertainties per replication (intervals include parameter uncertainty)")
     p.add_argument("--out", type=Path, default=Path("results/compare"), help="output folder (default: results/compare)")
@@ -27,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
                    help="register file whose entries override the bundled prices (repeatable)")
     rate = p.add_mutually_exclusive_group()
-    rate.add_argument("--discount-rate", type=_percent, metavar="PCT", help="discount rate in percent per year")
+    rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     add_execution_options(p)
     p.set_defaults(handler=handle)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli_args import non_negative_int, positive_int
 from sim.model import METHODS
 from sim.outputs import atomic_write
 from sim.run import run_scenario
-from sim.run_cli import _non_negative_int, _positive_int
 from sim.scenario import load_scenario
 
 MAIN_REPLICATIONS = 5
@@ -23,15 +23,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "waiting list with the same referrals, slots and durations, and compare the mean waits. "
                        "Optionally render one organisation's flow as a GIF and PNG.")
     p.add_argument("scenario", nargs="?", help="scenario YAML file (default: the example municipality)")
-    p.add_argument("--reps", type=_positive_int, help="replications of the discrete-event model (default: 20)")
-    p.add_argument("--main-reps", type=_positive_int, default=MAIN_REPLICATIONS,
+    p.add_argument("--reps", type=positive_int, help="replications of the discrete-event model (default: 20)")
+    p.add_argument("--main-reps", type=positive_int, default=MAIN_REPLICATIONS,
                    help=f"replications of the main model (default: {MAIN_REPLICATIONS})")
-    p.add_argument("--seed", type=_non_negative_int, help="random seed (default: from the scenario)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed (default: from the scenario)")
     p.add_argument("--method", choices=METHODS, default="verkokerd",
                    help="working method whose waiting times are checked (default: verkokerd)")
     p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
     p.add_argument("--animate", metavar="ORG", help="also render this organisation's flow as des_ORG.gif/.png")
-    p.add_argument("--weeks", type=_positive_int, default=104, help="weeks to animate (default: 104)")
+    p.add_argument("--weeks", type=positive_int, default=104, help="weeks to animate (default: 104)")
     p.set_defaults(handler=handle)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sim import charts
+from sim.cli_args import non_negative_int, positive_int
 from sim.measures import LABELS
 from sim.outputs import atomic_write, write_json
 from sim.run import Results, run_scenario
@@ -22,30 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Simulate a scenario (default: the bundled example municipality) under the old "
                        "siloed method and under 'één gezin, één plan, één regisseur', side by side.")
     p.add_argument("scenario", nargs="?", help="scenario YAML file (default: the example municipality)")
-    p.add_argument("--years", type=_positive_int, help="horizon in years (default: from the scenario)")
-    p.add_argument("--reps", type=_positive_int, help="replications per method (default: from the scenario)")
-    p.add_argument("--seed", type=_non_negative_int, help="random seed (default: from the scenario)")
+    p.add_argument("--years", type=positive_int, help="horizon in years (default: from the scenario)")
+    p.add_argument("--reps", type=positive_int, help="replications per method (default: from the scenario)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed (default: from the scenario)")
     p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
     p.add_argument("--json", type=Path, help="also write a machine-readable summary to this file")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     p.set_defaults(handler=handle)
-
-
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
-    return value
 
 
 def summary_json(results: Results) -> dict[str, Any]:
@@ -69,7 +53,7 @@ def format_table(summary: pd.DataFrame) -> str:
                 cells.append("")
                 continue
             row = summary.loc[(method, measure)]
-            cells.append(f"{_num(row['mean'])} [{_num(row['p5'])} – {_num(row['p95'])}]")
+            cells.append(f"{format_number(row['mean'])} [{format_number(row['p5'])} – {format_number(row['p95'])}]")
         rows.append((f"{label} ({unit})", cells))
     width = max(len(cell) for _, cells in rows for cell in cells) + 2
     header = f"{'maat':50s}" + "".join(f"{m:>{width}s}" for m in methods)
@@ -78,7 +62,7 @@ def format_table(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _num(value: float) -> str:
+def format_number(value: float) -> str:
     if value is None or math.isnan(value):
         return "–"
     if abs(value) >= 100:

@@ -70,7 +70,7 @@ def tornado_chart(indices: pd.DataFrame, method: Method, title: str, path: Path)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.charts import _save
+    from sim.charts import save_png
 
     value, conf = IMPORTANCE[method]
     rows = indices.iloc[::-1]
@@ -88,7 +88,7 @@ def tornado_chart(indices: pd.DataFrame, method: Method, title: str, path: Path)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 __all__ = ["IMPORTANCE", "analyse", "design", "problem", "tornado_chart"]

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.mkba.cli import _percent
+from sim.cli_args import percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
                    help="register file whose entries override the bundled prices (repeatable)")
     rate = p.add_mutually_exclusive_group()
-    rate.add_argument("--discount-rate", type=_percent, metavar="PCT", help="discount rate in percent per year")
+    rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     p.set_defaults(handler=handle)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.charts import _save
+from sim.charts import save_png
 from sim.outputs import atomic_write
 from sim.sweep import Sweep, parse_outcome
 
@@ -92,7 +92,7 @@ def heatmap(sweep: Sweep, table: pd.DataFrame, outcome: str, path: Path) -> Path
     ax.set_ylabel(y or "")
     fig.colorbar(image, ax=ax, label=f"{outcome} {unit}".strip())
     ax.set_title(f"{outcome} ({method}): gemiddelde over replicaties en onzekerheden")
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def break_even_chart(sweep: Sweep, table: pd.DataFrame, outcome: str, path: Path) -> Path:
@@ -118,7 +118,7 @@ def break_even_chart(sweep: Sweep, table: pd.DataFrame, outcome: str, path: Path
     if y:
         ax.legend(title=y, frameon=False)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def sensitivity_tables(sweep: Sweep, table: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,8 @@ import yaml
 
 import scenarios
 from sim.calibration.config import Calibration, as_overrides
-from sim.outputs import atomic_target, atomic_write
+from sim.charts import save_png
+from sim.outputs import atomic_target
 from sim.scenario import load_scenario
 
 INTERVAL = (0.05, 0.95)  # the 90% credible interval
@@ -62,12 +63,6 @@ def fit_table(calibration: Calibration, simulated: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png"))
-    plt.close(fig)
-    return path
-
-
 def posterior_chart(calibration: Calibration, particles: pd.DataFrame, path: Path,
                     truth: dict[str, float] | None = None) -> Path:
     """Prior density and weighted posterior histogram per parameter (with the true value, when known)."""
@@ -84,7 +79,7 @@ def posterior_chart(calibration: Calibration, particles: pd.DataFrame, path: Pat
             ax.axvline(truth[name], color="#b2182b", label="true value")
         ax.set_title(name, fontsize=9)
         ax.legend(fontsize=7)
-    return _save(fig, path)
+    return save_png(fig, path, dpi=110)
 
 
 def fit_chart(fit: pd.DataFrame, path: Path) -> Path:
@@ -100,7 +95,7 @@ def fit_chart(fit: pd.DataFrame, path: Path) -> Path:
     ax.axvline(0, color="grey", lw=0.5)
     ax.set_xlabel("afwijking in standaarddeviaties van het doel")
     ax.legend(fontsize=7)
-    return _save(fig, path)
+    return save_png(fig, path, dpi=110)
 
 
 def _extends(base_path: Path, folder: Path) -> str:

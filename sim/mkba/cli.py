@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sim.cli_args import percent
 from sim.errors import UserError
 from sim.mkba.breakeven import break_even
 from sim.mkba.cockpit import compute_cockpit, resolve_rate
@@ -29,13 +30,6 @@ from sim.outputs import write_json
 from sim.register import load_register
 from sim.run import run_scenario
 from sim.scenario import load_scenario
-
-
-def _percent(text: str) -> float:
-    try:
-        return float(text.strip().removesuffix("%"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 2.25)") from None
 
 
 def add_parser(subparsers: Any) -> None:
@@ -59,7 +53,7 @@ def add_parser(subparsers: Any) -> None:
                         help="cockpit only: years of the approach to count, each discounted to year 0 (default 1: "
                         "the published cockpit is one year); a simulation run uses its own horizon")
     rate = parser.add_mutually_exclusive_group()
-    rate.add_argument("--discount-rate", type=_percent, metavar="PCT",
+    rate.add_argument("--discount-rate", type=percent, metavar="PCT",
                       help="real discount rate in percent per year, 0-15 (default: the newest regime)")
     rate.add_argument("--discount-regime", metavar="NAME",
                       help="discount regime from the register: 2020 (2.25%%, default), 2015 (3%%), 2007 (5.5%%)")

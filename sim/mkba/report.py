@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.charts import save_png
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
     BENEFITS,
@@ -285,7 +286,7 @@ def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path) -> P
     ax.set_ylabel("NCW x € 1.000")
     ax.set_title(title)
     fig.tight_layout()
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -306,7 +307,7 @@ def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list
     ax.set_title("Wie betaalt, wie profiteert")
     ax.legend()
     fig.tight_layout()
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -373,14 +374,6 @@ def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], registe
         sheet.set_column(0, 0, 40)
         sheet.set_column(4, 5, 80)
         book.close()
-
-
-def _save(fig: Any, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    with atomic_target(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
 
 
 def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
