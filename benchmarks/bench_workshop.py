@@ -16,11 +16,16 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.scenario import load_scenario
 from sim.workshop import controls, serve
 from sim.workshop.simulate import simulate, worker_pool
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 MOVES = 3
 
@@ -37,7 +42,7 @@ def in_process(workers: int) -> dict:
             "seconds_serial": [round(t, 2) for t in serial], "seconds_on_workers": [round(t, 2) for t in parallel]}
 
 
-def _timed_move(page, until) -> float:  # noqa: ANN001 - Playwright page; the condition reads it
+def _timed_move(page: Page, until: Callable[[], bool]) -> float:
     started = time.perf_counter()
     serve.move_fte(page, 1)
     deadline = started + serve.TIMEOUT_MS / 1000
@@ -50,7 +55,7 @@ def _timed_move(page, until) -> float:  # noqa: ANN001 - Playwright page; the co
     return round(seconds, 2)
 
 
-def _chart(page) -> str:  # noqa: ANN001
+def _chart(page: Page) -> str:
     return page.get_by_test_id("stImage").locator("img").first.get_attribute("src") or ""
 
 
@@ -63,7 +68,7 @@ def in_browser(workers: int, screenshots: Path | None) -> dict:
     log = Path(tempfile.mkdtemp()) / "server.log"
     with serve.workshop_server(None, workers, log) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=serve.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 1450})
         started = time.perf_counter()
         outside = serve.open_page(page, url)
         first = round(time.perf_counter() - started, 2)
@@ -86,7 +91,7 @@ def in_browser(workers: int, screenshots: Path | None) -> dict:
             "slider_to_new_escalation_chart_seconds": charts, "requests_leaving_127.0.0.1": outside}
 
 
-def _screenshots(page, folder: Path) -> None:  # noqa: ANN001
+def _screenshots(page: Page, folder: Path) -> None:
     page.screenshot(path=folder / "workshop_escalations.png")
     for tab, name in (("Uitkomsten", "outcomes"), ("MKBA", "mkba")):
         page.get_by_role("tab", name=tab).click()

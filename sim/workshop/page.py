@@ -31,6 +31,7 @@ def _base(path: str) -> Scenario:
 
 @st.cache_resource(show_spinner=False)
 def _pool(workers: int) -> Any:
+    """One pool for the server; it starts processes as tasks arrive, up to ``workers``."""
     return worker_pool(workers) if workers > 1 else None
 
 
@@ -41,7 +42,7 @@ def _workers() -> int:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _outcome(base_path: str, settings: Settings) -> Outcome:
     scenario = controls.build_scenario(_base(base_path), dict(settings))
-    return simulate(scenario, _pool(min(_workers(), 2 * scenario.replications)))
+    return simulate(scenario, _pool(_workers()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -179,16 +180,17 @@ def _live_frame(live: LiveRun, lang: str, frame: Any, caption: Any) -> None:
 def _exports(outcome: Outcome, base: Scenario, base_path: str, values: dict[str, Any], lang: str) -> None:
     st.caption(labels.text(lang, "export_intro"))
     stem = "mph_workshop"
-    columns = st.columns(4)
-    columns[0].download_button(labels.text(lang, "export_yaml"), exports.scenario_yaml(base, base_path, values),
-                               file_name=f"{stem}.yaml", mime="application/x-yaml", key="export_yaml")
-    columns[1].download_button(labels.text(lang, "export_excel"), lambda: exports.excel(outcome, values, lang),
-                               file_name=f"{stem}.xlsx", key="export_excel",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    columns[2].download_button(labels.text(lang, "export_pdf"), lambda: exports.sheet(outcome, values, lang, "pdf"),
-                               file_name=f"{stem}.pdf", mime="application/pdf", key="export_pdf")
-    columns[3].download_button(labels.text(lang, "export_png"), lambda: exports.sheet(outcome, values, lang, "png"),
-                               file_name=f"{stem}.png", mime="image/png", key="export_png")
+    downloads = (
+        ("export_yaml", exports.scenario_yaml(base, base_path, values), "yaml", "application/x-yaml"),
+        ("export_excel", lambda: exports.excel(outcome, values, lang), "xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("export_pdf", lambda: exports.sheet(outcome, values, lang, "pdf"), "pdf", "application/pdf"),
+        ("export_png", lambda: exports.sheet(outcome, values, lang, "png"), "png", "image/png"),
+    )
+    # Files are made when clicked (Excel and the sheet), and a click does not rerun the page.
+    for column, (key, data, suffix, mime) in zip(st.columns(len(downloads)), downloads, strict=True):
+        column.download_button(labels.text(lang, key), data, file_name=f"{stem}.{suffix}", mime=mime, key=key,
+                               on_click="ignore")
     st.caption(labels.text(lang, "export_cli"))
     st.code(f"mph run {stem}.yaml --out results --json summary.json", language="bash")
 

@@ -106,9 +106,11 @@ def open_page(page: Page, url: str) -> list[str]:
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the app has finished its rerun (Streamlit shows a status widget while it runs)."""
-    page.wait_for_timeout(300)
-    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=TIMEOUT_MS)
+    """Wait until the app has finished its rerun (Streamlit marks its root element with the script's state), and
+    its images have loaded."""
+    page.wait_for_timeout(300)  # a rerun asked for by the last action has begun by then
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function("Array.from(document.images).every(image => image.complete)", timeout=TIMEOUT_MS)
 
 
 def metrics(page: Page) -> list[str]:

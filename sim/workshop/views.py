@@ -220,7 +220,7 @@ def mkba_table(outcome: Outcome, lang: str) -> pd.DataFrame:
 
 def agent_view(fig: plt.Figure, snapshots: dict[str, Snapshot], lang: str) -> None:
     """Households coloured by state under both methods, the regisseurs' caseloads, the organisations' queues."""
-    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], hspace=0.35)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0], hspace=0.35, wspace=0.4)
     cmap = ListedColormap([STATE_COLOURS[s] for s in STATES])
     for col, method in enumerate(METHODS):
         ax = fig.add_subplot(grid[0, col])
@@ -246,7 +246,9 @@ def agent_view(fig: plt.Figure, snapshots: dict[str, Snapshot], lang: str) -> No
                    label=labels.text(lang, "capacity"))
         ax.legend(handles=[Patch(color=COLOURS["1g1p1r"], label=labels.text(lang, "experienced")),
                            Patch(color="#92c5de", label=labels.text(lang, "in_training"))],
-                  fontsize=8, frameon=False, loc="lower right")
+                  fontsize=8, frameon=False, loc="upper right", ncol=2)
+        ax.set_ylim(0, 1.3 * max(team["capacity"].max(), team["load"].max()))
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel(labels.text(lang, "regisseur"))
     ax.set_title(labels.text(lang, "regisseurs_title"), fontsize=10)
 
@@ -257,5 +259,6 @@ def agent_view(fig: plt.Figure, snapshots: dict[str, Snapshot], lang: str) -> No
     _interval_bars(ax, waiting, names, horizontal=True)
     ax.set_yticks(range(len(names)), names, fontsize=7)
     ax.invert_yaxis()
+    ax.legend(handles=method_handles(lang), fontsize=7, frameon=False, loc="lower right")
     ax.set_xlabel(labels.text(lang, "households"))
     ax.set_title(labels.text(lang, "org_title"), fontsize=10)

@@ -20,7 +20,7 @@ def test_page_opens_in_dutch_with_both_methods_side_by_side(app: AppTest) -> Non
     table = app.table[0].value
     assert list(table.columns[2:]) == ["oude werkwijze (verkokerd)", "één gezin, één plan, één regisseur",
                                       "verschil (1g1p1r min verkokerd)"]
-    assert "600 huishoudens, 3 jaar, 3 replicaties" in " ".join(c.value for c in app.caption)
+    assert "600 huishoudens, 3 jaar, 2 replicaties" in " ".join(c.value for c in app.caption)
 
 
 def test_moving_the_fte_slider_reruns_and_changes_the_numbers(app: AppTest) -> None:
