@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import scenarios
 from sim.errors import UserError
-from sim.validation import read_yaml_mapping, validation_message
+from sim.validation import read_validated, read_yaml_mapping, validation_message
 
 STAKEHOLDER_LABELS = {
     "municipality": "Gemeente",
@@ -157,11 +157,7 @@ class Register:
 
 
 def _read_file(path: Path) -> dict[str, Entry]:
-    raw = read_yaml_mapping(path, "register file")
-    try:
-        return _RegisterFile.model_validate(raw).entries
-    except ValidationError as err:
-        raise UserError(validation_message(err, path, _RegisterFile)) from None
+    return read_validated(path, "register file", _RegisterFile).entries
 
 
 def _read_override(path: Path, bundled: Mapping[str, Entry]) -> dict[str, Entry]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim import design as designs
 from sim.distributions import parse_distribution
@@ -30,7 +30,7 @@ from sim.scenario import (
     load_scenario,
     resolve_reference,
 )
-from sim.validation import read_yaml_mapping, validation_message
+from sim.validation import read_validated
 
 OUTCOME_METHODS = ("difference", "1g1p1r", "verkokerd")
 
@@ -175,11 +175,7 @@ def point_seed(seed: int, index: int, common: bool) -> int:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file and lay out its design points (each validated)."""
     path = Path(path)
-    raw = read_yaml_mapping(path, "sweep file")
-    try:
-        spec = SweepFile.model_validate(raw)
-    except ValidationError as err:
-        raise UserError(validation_message(err, path, SweepFile)) from None
+    spec = read_validated(path, "sweep file", SweepFile)
     where = str(path)
     base = load_scenario(resolve_reference(spec.scenario, path.parent) if spec.scenario else None)
     fixed = dict(spec.overrides)

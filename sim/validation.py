@@ -7,12 +7,14 @@ import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import UserError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
@@ -28,6 +30,15 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise UserError(f"{path}: a {what} must be a mapping of fields, got {type(raw).__name__}")
     return raw
+
+
+def read_validated(path: Path, what: str, model: type[ModelT]) -> ModelT:
+    """A YAML file read and validated as ``model``, or a :class:`UserError` with one line per problem."""
+    raw = read_yaml_mapping(path, what)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise UserError(validation_message(err, path, model)) from None
 
 
 def validation_message(err: ValidationError, origin: str | Path, model: type[BaseModel]) -> str:

@@ -26,7 +26,7 @@ from sim.distributions import parse_distribution
 from sim.errors import UserError
 from sim.measures import LABELS
 from sim.scenario import Scenario, load_scenario, resolve_reference
-from sim.validation import read_yaml_mapping, validation_message
+from sim.validation import read_validated, read_yaml_mapping, validation_message
 
 
 class _Strict(BaseModel):
@@ -163,11 +163,7 @@ def _complete(target: Target, index: int, path: Path, published: dict[str, dict[
 def load_calibration(path: Path, key: bytes | None = None) -> Calibration:
     """Read and check a calibration file; dossier targets are observed in its ``data`` (read with ``key``)."""
     path = Path(path)
-    raw = read_yaml_mapping(path, "calibration file")
-    try:
-        spec = CalibrationFile.model_validate(raw)
-    except ValidationError as err:
-        raise UserError(validation_message(err, path, CalibrationFile)) from None
+    spec = read_validated(path, "calibration file", CalibrationFile)
     base_path = resolve_reference(spec.scenario, path.parent)
     base = load_scenario(base_path)
     scenario = base.with_overrides({**spec.fit_settings, "seed": spec.seed, "replications": spec.replications},

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import scenarios
-from sim.errors import UserError
-from sim.validation import read_yaml_mapping, validation_message
+from sim.validation import read_validated
 
 EXAMPLE = scenarios.bundled("mkba/cockpit_example.yaml")
 
@@ -119,8 +118,4 @@ class CockpitInputs(_Strict):
 def load_inputs(path: str | Path | None = None) -> CockpitInputs:
     """Load and validate a cockpit inputs file; without a path, the published example municipality."""
     path = Path(path) if path is not None else EXAMPLE
-    raw = read_yaml_mapping(path, "cockpit inputs file")
-    try:
-        return CockpitInputs.model_validate(raw)
-    except ValidationError as err:
-        raise UserError(validation_message(err, path, CockpitInputs)) from None
+    return read_validated(path, "cockpit inputs file", CockpitInputs)
