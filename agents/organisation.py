@@ -74,6 +74,9 @@ class CareNetwork:
         self.started = np.zeros((n, o), dtype=np.int32)  # trajectories started so far, keys outcome draws
 
         self._all = np.arange(o)
+        # (households, organisations, succeeded) of the trajectories ended this week, for who records dossiers
+        none = np.zeros(0, dtype=np.int64)
+        self.completed_this_week = (none, none, np.zeros(0, dtype=bool))
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(zip(self.keys, params, strict=True))]
 
     # -- referrals ---------------------------------------------------------------------------------
@@ -111,7 +114,8 @@ class CareNetwork:
         week = self.model.week
         rows, orgs = nonzero2d((self.status >= INTAKE) & (self.until <= week))
         ending = self.status[rows, orgs] == TRAJECTORY
-        self._finish_trajectories(rows[ending], orgs[ending])
+        success = self._finish_trajectories(rows[ending], orgs[ending])
+        self.completed_this_week = (rows[ending], orgs[ending], success)
         self._start_trajectories(rows[~ending], orgs[~ending], week)
         cases, weight = self._coordination()
         self._admit(week, own_intake_factor, np.floor(self.capacity - cases - self.common.coordination_load * weight)
@@ -126,9 +130,10 @@ class CareNetwork:
         self.model.reached[rows] = True
         self.model.tally.add_per_org("trajectories_started", orgs)
 
-    def _finish_trajectories(self, rows: np.ndarray, orgs: np.ndarray) -> None:
+    def _finish_trajectories(self, rows: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+        """End these trajectories with success or failure; returns which succeeded."""
         if rows.size == 0:
-            return
+            return np.zeros(0, dtype=bool)
         model = self.model
         hh = model.households
         others = self.open_count()[rows] - 1
@@ -144,6 +149,7 @@ class CareNetwork:
         self.via_regisseur[rows, orgs] = False
         model.tally.add_per_org("trajectories_completed", orgs)
         model.tally.add_per_org("trajectories_succeeded", orgs[success])
+        return success
 
     def _admit(self, week: int, own_intake_factor: float, free: np.ndarray) -> None:
         """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting."""

@@ -13,10 +13,9 @@ After a run-in year (so every household has a year of history before its start):
 The same households under the old method (common random numbers: same households, same luck) give the true
 effect on the 1g1p1r group, which real data never shows: ``truth`` holds it, so effect estimates can be checked.
 
-The model exposes no per-household event log, so :class:`DossierRecorder` reads its arrays around each week and
-reconstructs the four escalation types that leave no trace in the state (police incidents, intensive care
-episodes, collection cases, utility cut-offs) from the week's draws and hazards; a test checks that every
-reconstructed count equals the model's own yearly tally.
+:class:`DossierRecorder` reads what the model records of each week (``events_this_week``: households per
+escalation; ``care.completed_this_week``: trajectories ended and their outcome) and compares its arrays around the
+week for offers, starts and intakes; a test checks that every logged count equals the model's own yearly tally.
 """
 
 from __future__ import annotations
@@ -28,8 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agents.organisation import NONE, TRAJECTORY
-from agents.regisseur import DIAGNOSIS
+from agents.organisation import NONE
 from sim.data.schema import Dossier
 from sim.domains import DOMAIN_INDEX, DOMAINS
 from sim.fastops import nonzero2d, row_any, row_count
@@ -39,7 +37,7 @@ from sim.scenario import Scenario
 FIRST_DAY = dt.date(2012, 1, 2)  # a Monday: week 1 of a synthetic dossier
 RUN_IN_WEEKS = 52
 MIN_FOLLOW_UP_WEEKS = 26
-_CARE = ("status", "started", "until")
+_CARE = ("status", "started")
 
 
 class DossierRecorder(MPHModel):
@@ -56,7 +54,6 @@ class DossierRecorder(MPHModel):
         self.run_in_weeks = RUN_IN_WEEKS
         self._prev: dict[str, np.ndarray] = {}
         self._severity_at_escalation = self.households.severity
-        self._severity_before_care = self.households.severity
 
     def problems(self) -> np.ndarray:
         """Life domains per household with a severity at or above the plan threshold (a problem a plan addresses)."""
@@ -79,7 +76,6 @@ class DossierRecorder(MPHModel):
     def _refer_siloed(self, draws: np.ndarray) -> None:
         # called right after escalate()
         self._record_escalations()
-        self._severity_before_care = self.households.severity.copy()
         super()._refer_siloed(draws)
 
     # -- what is written down -----------------------------------------------------------------------------------
@@ -107,25 +103,14 @@ class DossierRecorder(MPHModel):
             self._log(households, event, self._main_domain(severity, households, hazard), care)
 
     def _record_care(self) -> None:
-        care, prev, week = self.care, self._prev, self.week
+        care, prev = self.care, self._prev
         rows, orgs = nonzero2d((prev["status"] == NONE) & (care.status != NONE))
         self._log(rows, "trajectory_offered", care.domain[orgs], "ambulant")
         rows, orgs = nonzero2d(care.started > prev["started"])
         self._log(rows, "trajectory_started", care.domain[orgs], "ambulant")
-        ended = (prev["status"] == TRAJECTORY) & (care.status == NONE) & (prev["until"] <= week)
-        if self.team is not None:
-            # a regisseur's single plan stops other organisations' offers at intake: stopped, not completed
-            taken_in = (self.team.phase == DIAGNOSIS) & (self.team.since == week)
-            ended &= ~(taken_in[:, None] & ~care.is_primary[None, :])
-        rows, orgs = nonzero2d(ended)
-        domain = care.domain[orgs]
-        before = self._severity_before_care[rows, domain]
-        ratio = np.divide(self.households.severity[rows, domain], before, out=np.full(rows.size, np.nan),
-                          where=before > 0)
-        common = self.scenario.organisation_common
-        success = np.abs(ratio - common.success_residual) < np.abs(ratio - common.failure_residual)
-        outcome = np.where(np.isnan(ratio), "", np.where(success, "success", "failure"))
-        self._log(rows, "trajectory_completed", domain, "ambulant", outcome)
+        rows, orgs, success = care.completed_this_week
+        self._log(rows, "trajectory_completed", care.domain[orgs], "ambulant",
+                  np.where(success, "success", "failure"))
 
     def _record_starts(self) -> None:
         week = self.week
