@@ -87,8 +87,8 @@ HAZARD_ROWS = slice(Weekly.EVICTION, Weekly.EVICTION + len(HAZARDS))
 _ROWS_IN_ORDER = [Weekly.EVICTION, Weekly.PLACEMENT, Weekly.POLICE, Weekly.INTENSIVE_CARE, Weekly.DROPOUT,
                   Weekly.UTILITY, Weekly.COLLECTION]
 assert list(range(HAZARD_ROWS.start, HAZARD_ROWS.stop)) == _ROWS_IN_ORDER
-EVICTION, PLACEMENT, DROPOUT = (HAZARDS.index(name) for name in ("eviction_threat", "out_of_home_placement",
-                                                                  "school_dropout"))
+EVICTION, PLACEMENT, DROPOUT, UTILITY = (HAZARDS.index(name) for name in (
+    "eviction_threat", "out_of_home_placement", "school_dropout", "utility_cutoff"))
 
 
 def _hazards(model: MPHModel) -> np.ndarray:
@@ -116,15 +116,19 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
     which, who = nonzero2d(u < h)  # events are rare: from here on only the few households concerned
     bounds = np.searchsorted(which, np.arange(len(HAZARDS) + 1))
     threat = {name: who[bounds[j]:bounds[j + 1]] for j, name in enumerate(HAZARDS)}
-    # conditional draw u/h in [0, 1) for a threatened household: decides the outcome independently of the event
-    ratio = {name: u[j, threat[name]] / h[j, threat[name]] for j, name in enumerate(HAZARDS)}
+
+    def ratio(j: int) -> np.ndarray:
+        """The conditional draw u/h in [0, 1) of the threatened households: it decides the outcome (averted or
+        not) independently of whether the event happened."""
+        return u[j, threat[HAZARDS[j]]] / h[j, threat[HAZARDS[j]]]
+
     escalated = []
     events: dict[str, np.ndarray] = {}  # households per escalation this week, for who records dossiers
     prevention = model.prevention_factor()
 
     # Eviction: a threat (rent arrears procedure) that is averted or not; a share of evicted households
     # goes to shelter (maatschappelijke opvang) for years.
-    idx, v = threat["eviction_threat"], ratio["eviction_threat"]
+    idx, v = threat["eviction_threat"], ratio(EVICTION)
     if idx.size:
         averted_share = esc.eviction_threat.prevented_share + model.eviction_gain * prevention[idx]
         evicted = v >= averted_share
@@ -147,7 +151,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
     # Out-of-home placement of a child (uithuisplaatsing), averted in part by 'drang' and a safety plan.
     idx = threat["out_of_home_placement"]
     if idx.size:
-        averted = ratio["out_of_home_placement"] < model.placement_gain * prevention[idx]
+        averted = ratio(PLACEMENT) < model.placement_gain * prevention[idx]
         idx = idx[~averted]
         child = np.argmax((hh.child_age[idx] >= 0) & (model.placed_until[idx] <= week), axis=1)
         years = -np.log1p(-model.streams.keyed(Keyed.PLACEMENT_STAY, idx, week)) * esc.out_of_home_placement.mean_years
@@ -176,7 +180,7 @@ def escalate(model: MPHModel, draws: np.ndarray) -> None:
     # Utility cut-off: averted by agreements, and faster by a regisseur with a free budget.
     idx = threat["utility_cutoff"]
     if idx.size:
-        averted = ratio["utility_cutoff"] < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
+        averted = ratio(UTILITY) < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
         tally.add("utility_cutoff", float((~averted).sum()))
         escalated.append(idx)
         events["utility_cutoff"] = idx[~averted]

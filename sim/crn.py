@@ -22,7 +22,8 @@ from numba import njit
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_SHIFTS = (np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31))
+_MIX_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+_TO_53_BITS = np.uint64(11)
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
@@ -62,10 +63,10 @@ def _hash_to_unit(seed: np.ndarray, keys: np.ndarray) -> np.ndarray:
         for j in range(keys.shape[0]):
             x = (x ^ keys[j, i]) * _M1
         x = x + _GOLDEN
-        x = (x ^ (x >> _SHIFTS[2])) * _M1
-        x = (x ^ (x >> _SHIFTS[1])) * _M2
-        x = x ^ (x >> _SHIFTS[3])
-        out[i] = float(x >> _SHIFTS[0]) * _TO_UNIT
+        x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
+        x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
+        x = x ^ (x >> _MIX_SHIFTS[2])
+        out[i] = float(x >> _TO_53_BITS) * _TO_UNIT
     return out
 
 
@@ -84,7 +85,7 @@ class RandomStreams:
 
     def weekly_block(self, households: int) -> np.ndarray:
         """Uniforms, shape (len(Weekly), households), for the coming week."""
-        return self._weekly.random((len(Weekly), households), dtype=np.float32)
+        return self._weekly.random((len(Weekly), households))
 
     def keyed(self, purpose: Keyed, *keys: np.ndarray | int) -> np.ndarray:
         """Uniforms in [0, 1) determined by (seed, purpose, keys) alone; keys are equally long 1-D arrays or scalars."""
