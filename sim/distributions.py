@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy import stats
 
 from sim.errors import UserError
 from sim.validation import validation_message
@@ -23,7 +22,8 @@ class _Dist(BaseModel):
     source: str = "assumption, to be calibrated"
 
     def frozen(self) -> Any:
-        """The equivalent frozen ``scipy.stats`` distribution."""
+        """The equivalent frozen ``scipy.stats`` distribution (each subclass imports scipy.stats here, not at module
+        level: it takes ~0.3 s, and every scenario load imports this module)."""
         raise NotImplementedError
 
     def ppf(self, u: np.ndarray | float) -> np.ndarray:
@@ -52,6 +52,8 @@ class Uniform(_Dist):
         return self
 
     def frozen(self) -> Any:
+        from scipy import stats
+
         return stats.uniform(loc=self.low, scale=self.high - self.low)
 
     @property
@@ -73,6 +75,8 @@ class Triangular(_Dist):
         return self
 
     def frozen(self) -> Any:
+        from scipy import stats
+
         width = self.high - self.low
         return stats.triang(c=(self.mode - self.low) / width, loc=self.low, scale=width)
 
@@ -97,6 +101,8 @@ class Normal(_Dist):
         return self
 
     def frozen(self) -> Any:
+        from scipy import stats
+
         return stats.truncnorm((self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd,
                                loc=self.mean, scale=self.sd)
 
@@ -109,6 +115,8 @@ class LogNormal(_Dist):
     sigma: float = Field(gt=0.0)
 
     def frozen(self) -> Any:
+        from scipy import stats
+
         return stats.lognorm(s=self.sigma, scale=self.median)
 
 
@@ -128,6 +136,8 @@ class Beta(_Dist):
         return self
 
     def frozen(self) -> Any:
+        from scipy import stats
+
         return stats.beta(self.a, self.b, loc=self.low, scale=self.high - self.low)
 
     @property
