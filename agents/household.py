@@ -1,29 +1,46 @@
-"""Households: the downward spiral of problems across life domains, life events, and escalations.
+"""Households: the downward spiral of problems across life domains, life events, escalations, being noticed.
 
 A :class:`Household` is a Mesa agent that reads its own row of the population arrays. The behaviour of all
-households in a week (:func:`spiral` and :func:`escalate`) runs vectorised over those arrays, because
-stepping thousands of Python objects one by one is too slow for calibration and sweeps.
+households in a week runs in :func:`household_week`, compiled with numba: one pass over the households, each
+going through :func:`_spiral`, :func:`_escalate` and :func:`_noticed` in turn. Stepping thousands of Python
+objects one by one is far too slow for calibration and sweeps; so is a dozen numpy passes per week.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
+from numba import njit
 
-from agents.organisation import TRAJECTORY
-from sim.crn import Keyed, Weekly
-from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
-from sim.fastops import nonzero2d
-from sim.kernels import drift_and_recover, exposure
+from agents.organisation import TRAJECTORY, refer
+from agents.regisseur import AFTERCARE, in_approach, under_care
+from sim.crn import Draw, unit
+from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
 from sim.population import DROPOUT_AGES
+from sim.tally import Total
 
 if TYPE_CHECKING:
+    from agents.organisation import CareCases, CareRules
+    from agents.regisseur import TeamCases
     from sim.model import MPHModel
+    from sim.population import Households
+    from sim.scenario import Scenario
 
 HOUSING = DOMAIN_INDEX["housing"]
 WEEKS_PER_YEAR = 52
+# The escalations with a weekly hazard, in the order of their draws (Draw.EVICTION onwards).
+HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
+           "school_dropout", "utility_cutoff", "collection_case")
+EVICTION_THREAT, PLACEMENT, POLICE, INTENSIVE_CARE, DROPOUT, UTILITY, COLLECTION = range(len(HAZARDS))
+assert Draw.COLLECTION - Draw.EVICTION == COLLECTION
+# Bits of LifeEvents.events: which escalations (sim.domains.ESCALATIONS) a household had this week.
+EVENT_BIT = {name: 1 << k for k, name in enumerate(ESCALATIONS)}
+EVICTED, SHELTERED, PLACED, POLICED, INTENSIVE, DROPPED_OUT, CUT_OFF, COLLECTED = range(len(ESCALATIONS))
+# The hazard whose driving domains an escalation is recorded under.
+EVENT_HAZARD = np.array([HAZARDS.index(name) if name in HAZARDS else EVICTION_THREAT for name in ESCALATIONS])
 
 
 class Household(mesa.Agent):
@@ -56,138 +73,294 @@ class Household(mesa.Agent):
         return bool(self.model.homeless_until[self.index] <= self.model.week)
 
 
-def spiral(model: MPHModel, draws: np.ndarray) -> None:
-    """One week of drift, spill-over between domains, own recovery, help, and life events."""
-    dyn = model.scenario.dynamics
-    hh = model.households
-    sev = hh.severity
-    drift_and_recover(sev, hh.strength, hh.motivation, model.presence(), model.care.status, model.care.domain,
-                      TRAJECTORY, model.applicable_weight, model.applicable_count, dyn.drift_rate, dyn.spillover,
-                      dyn.recovery_rate, model.scenario.organisation_common.trajectory_drift_factor)
+class LifeEvents(NamedTuple):
+    """What has happened to each household beyond its problems: arrays the weekly step changes in place."""
 
-    # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
-    p = dyn.shock_rate * (1.0 - model.shock_protection())
-    u = draws[Weekly.SHOCK]
-    hit = np.flatnonzero(u < p)
-    if hit.size:
-        v = u[hit] / p[hit] * len(DOMAINS)
-        first = v.astype(int)
-        second = ((v - first) * len(DOMAINS)).astype(int)
-        app = model.applicable_weight
-        sev[hit, first] += dyn.shock_size * app[hit, first]
-        sev[hit, second] += dyn.shock_size * app[hit, second]
-        sev[hit] = np.minimum(sev[hit], 1.0)
+    applicable: np.ndarray  # float (N, D): 1 where the life domain exists for the household
+    applicable_count: np.ndarray  # int (N,): number of such domains
+    homeless_until: np.ndarray  # week from which the household is housed again
+    in_shelter: np.ndarray  # bool
+    placed_until: np.ndarray  # (N, children): week a placed child comes home
+    dropped_out: np.ndarray  # bool (N, children)
+    reached: np.ndarray  # bool: ever had help (a regisseur or a trajectory)
+    escalated: np.ndarray  # bool: an escalation (or its threat) this week: a 'vindplaats' sees the household
+    events: np.ndarray  # uint16 bits EVENT_BIT: escalations this week
+    event_domain: np.ndarray  # int8 (N, len(ESCALATIONS)): the driving domain that weighed most, where the bit is set
 
-
-# The escalations with a weekly hazard, and their rows in the weekly block of draws. The rows are consecutive, so
-# all threats of a week come from one comparison of a slice of the block (no copy) with the hazards.
-HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
-           "school_dropout", "utility_cutoff", "collection_case")
-HAZARD_ROWS = slice(Weekly.EVICTION, Weekly.EVICTION + len(HAZARDS))
-_ROWS_IN_ORDER = [Weekly.EVICTION, Weekly.PLACEMENT, Weekly.POLICE, Weekly.INTENSIVE_CARE, Weekly.DROPOUT,
-                  Weekly.UTILITY, Weekly.COLLECTION]
-assert list(range(HAZARD_ROWS.start, HAZARD_ROWS.stop)) == _ROWS_IN_ORDER
-EVICTION, PLACEMENT, DROPOUT, UTILITY = (HAZARDS.index(name) for name in (
-    "eviction_threat", "out_of_home_placement", "school_dropout", "utility_cutoff"))
+    @classmethod
+    def start(cls, households: Households) -> LifeEvents:
+        n, n_children = households.child_age.shape
+        return cls(np.zeros(households.severity.shape), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int32),
+                   np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
+                   np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
+                   np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8))
 
 
-def _hazards(model: MPHModel) -> np.ndarray:
-    """Weekly hazard of each escalation (rows, in the order of ``HAZARDS``) per household: it grows with the square
-    of the weighted severity of its driving domains, so mild problems rarely escalate and a crisis often does."""
-    h = model.driver_matrix.T @ model.households.severity.T  # one BLAS call; rows come out contiguous
-    h *= h
-    h *= model.base_hazard[:, None]
-    return h
+class HouseholdRules(NamedTuple):
+    """The numbers the households' week reads, from the scenario (what a regisseur changes is 0 without one)."""
+
+    drift_rate: float
+    spillover: float
+    recovery_rate: float
+    trajectory_drift_factor: float
+    shock_rate: float
+    shock_size: float
+    notice_rate: float
+    referral_threshold: float
+    base_hazard: np.ndarray  # per hazard
+    drivers: np.ndarray  # (domains, hazards): weights per hazard add up to 1
+    eviction_prevented: float
+    utility_prevented: float
+    shelter_share: float
+    shelter_mean_years: float
+    rehousing_weeks: int
+    placement_mean_years: float
+    presence: float  # drift reduction under a fully competent regisseur
+    aftercare_protection: float  # fewer life events in aftercare
+    network_protection: float  # fewer life events with an informal network
+    eviction_gain: float  # extra share of eviction threats averted in the approach
+    utility_gain: float
+    placement_gain: float
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> HouseholdRules:
+        dyn, esc, effects = scenario.dynamics, scenario.escalations, scenario.regisseur_effects
+        mandate = scenario.levers.mandate
+        drivers = np.zeros((len(DOMAINS), len(HAZARDS)))
+        for j, name in enumerate(HAZARDS):
+            weights = getattr(esc, name).drivers
+            total = sum(weights.values())
+            for domain, weight in weights.items():
+                drivers[DOMAIN_INDEX[domain], j] = weight / total
+        budget = 1.0 if mandate.free_budget else effects.without_free_budget_factor
+        aftercare = effects.aftercare_shock_reduction
+        if not mandate.decides_aftercare:
+            aftercare *= effects.without_aftercare_mandate_factor
+        return cls(
+            dyn.drift_rate, dyn.spillover, dyn.recovery_rate,
+            scenario.organisation_common.trajectory_drift_factor, dyn.shock_rate, dyn.shock_size, dyn.notice_rate,
+            dyn.referral_threshold, np.array([getattr(esc, name).base_hazard for name in HAZARDS]), drivers,
+            esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
+            esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
+            effects.presence_drift_reduction * (1.0 if mandate.free_time else effects.without_free_time_factor),
+            aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
+            effects.utility_prevention_gain * budget, effects.placement_prevention_gain)
 
 
-def escalate(model: MPHModel, draws: np.ndarray) -> None:
-    """Escalation events whose weekly hazards grow with the severity of their driving domains."""
-    esc = model.scenario.escalations
-    hh = model.households
-    week = model.week
-    tally = model.tally
-    housed, children_at_home, pupils, placed_children = exposure(
-        model.homeless_until, hh.child_age, model.placed_until, model.dropped_out, week, *DROPOUT_AGES)
-    h = _hazards(model)
-    h[EVICTION] *= housed  # only a housed household can be evicted,
-    h[PLACEMENT] *= children_at_home > 0  # only a child at home placed,
-    h[DROPOUT] *= pupils  # and each pupil can drop out
-    u = draws[HAZARD_ROWS]
-    which, who = nonzero2d(u < h)  # events are rare: from here on only the few households concerned
-    bounds = np.searchsorted(which, np.arange(len(HAZARDS) + 1))
-    threat = {name: who[bounds[j]:bounds[j + 1]] for j, name in enumerate(HAZARDS)}
+@njit(cache=True)
+def household_week(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
+                   rules: HouseholdRules, seeds: np.ndarray, week: int, totals: np.ndarray, per_org: np.ndarray
+                   ) -> None:
+    """One week of every household: problems drift and spill over, life events hit, escalations happen, and an
+    organisation may notice a problem."""
+    _spiral(hh, life, care, care_rules, team, rules, seeds, week)
+    _escalate(hh, life, team, rules, seeds, week, totals)
+    _noticed(hh, life, care, care_rules, team, rules, seeds, week, per_org)
 
-    def ratio(j: int) -> np.ndarray:
-        """The conditional draw u/h in [0, 1) of the threatened households: it decides the outcome (averted or
-        not) independently of whether the event happened."""
-        return u[j, threat[HAZARDS[j]]] / h[j, threat[HAZARDS[j]]]
 
-    escalated = []
-    events: dict[str, np.ndarray] = {}  # households per escalation this week, for who records dossiers
-    prevention = model.prevention_factor()
+@njit(cache=True)
+def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
+            rules: HouseholdRules, seeds: np.ndarray, week: int) -> None:
+    """Drift towards crisis and own recovery, then perhaps a life event.
+
+    Drift is faster for weak households and when other domains are bad (spill-over), slower under a regisseur
+    or in a domain with a running trajectory; recovery pulls towards 0. The update
+    ``sev += drift - (drift + pull) * sev`` keeps severities within [0, 1] and absent domains at 0.
+    """
+    for n in range(hh.severity.shape[0]):
+        sev = hh.severity[n]
+        app = life.applicable[n]
+        in_trajectory = 0  # bit per domain
+        for o in range(care.status.shape[1]):
+            if care.status[n, o] == TRAJECTORY:
+                in_trajectory |= 1 << care_rules.domain[o]
+        presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
+        total = 0.0
+        for d in range(sev.size):
+            total += sev[d]
+        mean = total / life.applicable_count[n]
+        push = rules.drift_rate * (1.0 - hh.strength[n]) * (1.0 + rules.spillover * mean) * (1.0 - presence)
+        pull = rules.recovery_rate * hh.strength[n] * hh.motivation[n]
+        for d in range(sev.size):
+            drift = push * app[d]
+            if in_trajectory & (1 << d):
+                drift *= rules.trajectory_drift_factor
+            sev[d] += drift - (drift + pull) * sev[d]
+
+        # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
+        protection = rules.aftercare_protection if team.phase[n] == AFTERCARE else 0.0
+        if team.network[n]:
+            protection = max(protection, rules.network_protection)
+        p = rules.shock_rate * (1.0 - protection)
+        u = unit(seeds, Draw.SHOCK, week, n)
+        if u < p:
+            v = u / p * sev.size
+            first = int(v)
+            second = int((v - first) * sev.size)
+            sev[first] += rules.shock_size * app[first]
+            sev[second] += rules.shock_size * app[second]
+            for d in range(sev.size):
+                sev[d] = min(sev[d], 1.0)
+
+
+@njit(cache=True)
+def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray,
+              week: int, totals: np.ndarray) -> None:
+    """Escalation events whose weekly hazards grow with the square of the weighted severity of their driving
+    domains, so mild problems rarely escalate and a crisis often does."""
+    ratio = np.empty(len(HAZARDS))  # the conditional draw of each threat
+    for n in range(hh.severity.shape[0]):
+        sev = hh.severity[n]
+        ages = hh.child_age[n]
+        at_home, pupils = 0, 0
+        for c in range(ages.size):
+            if life.placed_until[n, c] > week:
+                totals[Total.placement_child_weeks] += 1
+            elif ages[c] >= 0:
+                at_home += 1
+            if DROPOUT_AGES[0] <= ages[c] <= DROPOUT_AGES[1] and not life.dropped_out[n, c]:
+                pupils += 1
+
+        # A threat happens when its draw u falls below the hazard h; the conditional draw u/h in [0, 1) then decides
+        # the outcome (averted or not) independently of whether the threat happened.
+        threatened = False
+        for j in range(len(HAZARDS)):
+            ratio[j] = -1.0  # no threat
+            drive = 0.0
+            for d in range(sev.size):
+                drive += rules.drivers[d, j] * sev[d]
+            h = drive * drive * rules.base_hazard[j]
+            if j == EVICTION_THREAT:
+                h *= life.homeless_until[n] <= week  # only a housed household can be evicted,
+            elif j == PLACEMENT:
+                h *= at_home > 0  # only a child at home placed,
+            elif j == DROPOUT:
+                h *= pupils  # and each pupil can drop out
+            if h > 0.0:
+                u = unit(seeds, Draw.EVICTION + j, week, n)
+                if u < h:
+                    ratio[j] = u / h
+                    threatened = True
+        life.events[n] = 0
+        life.escalated[n] = threatened
+        if threatened:
+            for k in range(EVENT_HAZARD.size):  # recorded before an eviction makes housing a crisis
+                life.event_domain[n, k] = _main_driver(sev, rules.drivers[:, EVENT_HAZARD[k]])
+            prevention = team.competence[n] if in_approach(team.phase[n]) else 0.0
+            life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio, pupils, prevention)
+            # an averted placement threat alone goes unseen
+            life.escalated[n] = life.events[n] != 0 or ratio[EVICTION_THREAT] >= 0.0 or ratio[UTILITY] >= 0.0
+        if life.in_shelter[n] and life.homeless_until[n] <= week:
+            life.in_shelter[n] = False
+        totals[Total.shelter_household_weeks] += life.in_shelter[n]
+
+
+@njit(cache=True)
+def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, seeds: np.ndarray, week: int,
+              totals: np.ndarray, ratio: np.ndarray, pupils: int, prevention: float) -> int:
+    """What the threats of a household's week come to; returns the escalations as EVENT_BIT bits."""
+    sev = hh.severity[n]
+    ages = hh.child_age[n]
+    events = 0
 
     # Eviction: a threat (rent arrears procedure) that is averted or not; a share of evicted households
     # goes to shelter (maatschappelijke opvang) for years.
-    idx, v = threat["eviction_threat"], ratio(EVICTION)
-    if idx.size:
-        averted_share = esc.eviction_threat.prevented_share + model.eviction_gain * prevention[idx]
-        evicted = v >= averted_share
-        tally.add("eviction_threats", float(idx.size))
-        tally.add("eviction_threats_in_approach", float((prevention[idx] > 0).sum()))
-        escalated.append(idx)
-        out = idx[evicted]
-        if out.size:
-            tally.add("eviction", float(out.size))
-            w = (v[evicted] - averted_share[evicted]) / (1.0 - averted_share[evicted])
-            to_shelter = w < esc.shelter.share_after_eviction
-            stay_years = -np.log1p(-model.streams.keyed(Keyed.SHELTER_STAY, out, week)) * esc.shelter.mean_years
-            homeless_weeks = np.where(to_shelter, np.ceil(stay_years * WEEKS_PER_YEAR), model.rehousing_weeks)
-            model.homeless_until[out] = week + homeless_weeks.astype(np.int32)
-            model.in_shelter[out] = to_shelter
-            tally.add("shelter_entry", float(to_shelter.sum()))
-            events["eviction"], events["shelter_entry"] = out, out[to_shelter]
-            hh.severity[out, HOUSING] = 1.0  # losing one's home is a housing crisis by definition
+    v = ratio[EVICTION_THREAT]
+    if v >= 0.0:
+        averted_share = rules.eviction_prevented + rules.eviction_gain * prevention
+        totals[Total.eviction_threats] += 1
+        totals[Total.eviction_threats_in_approach] += prevention > 0
+        if v >= averted_share:
+            totals[Total.eviction] += 1
+            events |= 1 << EVICTED
+            to_shelter = (v - averted_share) / (1.0 - averted_share) < rules.shelter_share
+            if to_shelter:
+                years = -math.log1p(-unit(seeds, Draw.SHELTER_STAY, n, week)) * rules.shelter_mean_years
+                life.homeless_until[n] = week + math.ceil(years * WEEKS_PER_YEAR)
+                totals[Total.shelter_entry] += 1
+                events |= 1 << SHELTERED
+            else:
+                life.homeless_until[n] = week + rules.rehousing_weeks
+            life.in_shelter[n] = to_shelter
+            sev[HOUSING] = 1.0  # losing one's home is a housing crisis by definition
 
     # Out-of-home placement of a child (uithuisplaatsing), averted in part by 'drang' and a safety plan.
-    idx = threat["out_of_home_placement"]
-    if idx.size:
-        averted = ratio(PLACEMENT) < model.placement_gain * prevention[idx]
-        idx = idx[~averted]
-        child = np.argmax((hh.child_age[idx] >= 0) & (model.placed_until[idx] <= week), axis=1)
-        years = -np.log1p(-model.streams.keyed(Keyed.PLACEMENT_STAY, idx, week)) * esc.out_of_home_placement.mean_years
-        model.placed_until[idx, child] = week + np.ceil(years * WEEKS_PER_YEAR).astype(np.int32)
-        tally.add("out_of_home_placement", float(idx.size))
-        escalated.append(idx)
-        events["out_of_home_placement"] = idx
+    v = ratio[PLACEMENT]
+    if v >= 0.0 and v >= rules.placement_gain * prevention:
+        for c in range(ages.size):
+            if ages[c] >= 0 and life.placed_until[n, c] <= week:
+                years = -math.log1p(-unit(seeds, Draw.PLACEMENT_STAY, n, week)) * rules.placement_mean_years
+                life.placed_until[n, c] = week + math.ceil(years * WEEKS_PER_YEAR)
+                break
+        totals[Total.out_of_home_placement] += 1
+        events |= 1 << PLACED
 
-    for name in ("police_incident", "intensive_care_episode", "collection_case"):
-        tally.add(name, float(threat[name].size))
-        escalated.append(threat[name])
-        events[name] = threat[name]
+    if ratio[POLICE] >= 0.0:
+        totals[Total.police_incident] += 1
+        events |= 1 << POLICED
+    if ratio[INTENSIVE_CARE] >= 0.0:
+        totals[Total.intensive_care_episode] += 1
+        events |= 1 << INTENSIVE
+    if ratio[COLLECTION] >= 0.0:
+        totals[Total.collection_case] += 1
+        events |= 1 << COLLECTED
 
-    # School dropout, per child of 12-17 still in school.
-    idx = threat["school_dropout"]
-    if idx.size:
-        pick = (model.streams.keyed(Keyed.DROPOUT_CHILD, idx, week) * pupils[idx]).astype(int)
-        ages = hh.child_age[idx]
-        in_school = (ages >= DROPOUT_AGES[0]) & (ages <= DROPOUT_AGES[1]) & ~model.dropped_out[idx]
-        child = np.argmax(np.cumsum(in_school, axis=1) > pick[:, None], axis=1)
-        model.dropped_out[idx, child] = True
-        tally.add("school_dropout", float(idx.size))
-        escalated.append(idx)
-        events["school_dropout"] = idx
+    # School dropout, of one of the children of 12-17 still in school.
+    if ratio[DROPOUT] >= 0.0:
+        pick = int(unit(seeds, Draw.DROPOUT_CHILD, n, week) * pupils)
+        for c in range(ages.size):
+            if DROPOUT_AGES[0] <= ages[c] <= DROPOUT_AGES[1] and not life.dropped_out[n, c]:
+                if pick == 0:
+                    life.dropped_out[n, c] = True
+                    break
+                pick -= 1
+        totals[Total.school_dropout] += 1
+        events |= 1 << DROPPED_OUT
 
     # Utility cut-off: averted by agreements, and faster by a regisseur with a free budget.
-    idx = threat["utility_cutoff"]
-    if idx.size:
-        averted = ratio(UTILITY) < esc.utility_cutoff.prevented_share + model.utility_gain * prevention[idx]
-        tally.add("utility_cutoff", float((~averted).sum()))
-        escalated.append(idx)
-        events["utility_cutoff"] = idx[~averted]
+    v = ratio[UTILITY]
+    if v >= 0.0 and v >= rules.utility_prevented + rules.utility_gain * prevention:
+        totals[Total.utility_cutoff] += 1
+        events |= 1 << CUT_OFF
+    return events
 
-    model.in_shelter &= model.homeless_until > week
-    tally.add("shelter_household_weeks", float(model.in_shelter.sum()))
-    tally.add("placement_child_weeks", float(placed_children))
-    model.events_this_week = events
-    model.escalated_this_week = np.zeros(hh.size, dtype=bool)
-    model.escalated_this_week[np.concatenate(escalated)] = True
+
+@njit(cache=True)
+def _main_driver(sev: np.ndarray, weights: np.ndarray) -> int:
+    """The driving domain that weighs most in a hazard (the first of equals)."""
+    best, best_weight = 0, -1.0
+    for d in range(sev.size):
+        if weights[d] > 0.0 and sev[d] * weights[d] > best_weight:
+            best, best_weight = d, sev[d] * weights[d]
+    return best
+
+
+@njit(cache=True)
+def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
+             rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
+    """Old method: an organisation notices one of the household's visible problems (the conditional draw picks
+    which, weighted by severity); every organisation serving that domain may start its own offer."""
+    for n in range(hh.severity.shape[0]):
+        if under_care(team.phase[n]):  # a regisseur's household is not referred behind the regisseur's back
+            continue
+        u = unit(seeds, Draw.NOTICE, week, n)
+        if u >= rules.notice_rate:
+            continue
+        sev = hh.severity[n]
+        total = 0.0
+        for d in range(sev.size):
+            if sev[d] > rules.referral_threshold and life.applicable[n, d] > 0:
+                total += sev[d]
+        if total == 0.0:
+            continue
+        pick = u / rules.notice_rate * total
+        domain, cumulative = 0, 0.0
+        for d in range(sev.size):
+            if sev[d] > rules.referral_threshold and life.applicable[n, d] > 0:
+                cumulative += sev[d]
+                if cumulative > pick:
+                    domain = d
+                    break
+        for o in range(care_rules.domain.size):
+            if care_rules.domain[o] == domain and hh.join[n, o] < care_rules.join_share[o]:
+                refer(care, n, o, week, False, per_org)

@@ -1,27 +1,30 @@
 """Siloed care organisations ("kokers"): capacity, a waiting list, intake, trajectories and their outcome.
 
-Each :class:`Organisation` is a Mesa agent with its own parameters and tallies. Their shared hot path, the
-weekly admission and ending of cases for all households at once, lives in :class:`CareNetwork`, which
-keeps the (household x organisation) case table as arrays.
+Each :class:`Organisation` is a Mesa agent with its own parameters. Their shared hot path, the weekly ending,
+starting and admission of cases for all households at once, is :func:`care_week` (compiled with numba) over the
+(household x organisation) case table that :class:`CareNetwork` keeps as arrays.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
+from numba import njit
 
-from sim.crn import Keyed
+from sim.crn import Draw, unit
 from sim.domains import DOMAIN_INDEX
-from sim.fastops import nonzero2d, row_count
-from sim.kernels import coordination
+from sim.tally import PerOrg
 
 if TYPE_CHECKING:
     from sim.model import MPHModel
+    from sim.population import Households
     from sim.scenario import Organisation as OrganisationParams
+    from sim.scenario import Scenario
 
 NONE, WAITING, INTAKE, TRAJECTORY = 0, 1, 2, 3
+FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this week went
 
 
 class Organisation(mesa.Agent):
@@ -44,143 +47,232 @@ class Organisation(mesa.Agent):
         return int((self.model.care.status[:, self.index] >= INTAKE).sum())
 
 
+class CareCases(NamedTuple):
+    """The case table, (households x organisations) arrays changed in place by the compiled weekly step."""
+
+    status: np.ndarray  # NONE, WAITING, INTAKE or TRAJECTORY
+    since: np.ndarray  # week the status began
+    until: np.ndarray  # week the intake or trajectory ends
+    priority: np.ndarray  # bool: the waiting list was broken for this case
+    via_regisseur: np.ndarray  # bool: part of a regisseur's single plan
+    started: np.ndarray  # trajectories started so far; keys the outcome draws
+    ended: np.ndarray  # FAILED or SUCCEEDED where a trajectory ended this week, else 0
+
+    @classmethod
+    def empty(cls, households: int, organisations: int) -> CareCases:
+        shape = (households, organisations)
+        return cls(np.zeros(shape, dtype=np.int8), np.zeros(shape, dtype=np.int32), np.zeros(shape, dtype=np.int32),
+                   np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=np.int32),
+                   np.zeros(shape, dtype=np.int8))
+
+
+class CareRules(NamedTuple):
+    """The organisations' parameters (arrays over organisations) and what they share."""
+
+    domain: np.ndarray
+    join_share: np.ndarray
+    capacity: np.ndarray
+    intake_weeks: np.ndarray
+    trajectory_weeks: np.ndarray
+    success_rate: np.ndarray
+    primary: np.ndarray  # per domain: the organisation a regisseur's plan involves (the first listed), or -1
+    is_primary: np.ndarray
+    conflict_penalty: float
+    coordination_load: float
+    intake_hours: float
+    coordination_hours_per_week: float
+    success_residual: float
+    failure_residual: float
+    integral_success_gain: float  # under a fully competent regisseur (0 without one)
+    regisseur_coordination_share: float  # of the coordination a regisseur's case still costs an organisation
+    regisseur_intake_factor: float  # intake time of a regisseur's referral, relative to the organisation's own
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> CareRules:
+        params = list(scenario.organisations.values())
+        common, effects = scenario.organisation_common, scenario.regisseur_effects
+        domain = np.array([DOMAIN_INDEX[p.domain] for p in params], dtype=np.int64)
+        primary = np.full(len(DOMAIN_INDEX), -1, dtype=np.int64)
+        for o in range(len(params) - 1, -1, -1):
+            primary[domain[o]] = o
+        own_plan = scenario.levers.mandate.own_diagnosis_plan
+        return cls(
+            domain, np.array([p.join_share for p in params]), np.array([p.capacity for p in params], dtype=float),
+            np.array([p.intake_weeks for p in params], dtype=np.int64),
+            np.array([p.trajectory_weeks for p in params], dtype=np.int64),
+            np.array([p.success_rate for p in params]), primary, primary[domain] == np.arange(len(params)),
+            common.conflict_penalty, common.coordination_load, common.intake_hours,
+            common.coordination_hours_per_week, common.success_residual, common.failure_residual,
+            effects.integral_success_gain, 1.0 - effects.coordination_saving,
+            0.0 if own_plan else effects.without_own_diagnosis_intake_factor)
+
+
 class CareNetwork:
-    """The case table of all organisations: status, dates, and how each case came in."""
+    """The organisations and their case table: status, dates, and how each case came in."""
 
     def __init__(self, model: MPHModel) -> None:
         scenario = model.scenario
-        self.model = model
         self.keys = list(scenario.organisations)
-        params = list(scenario.organisations.values())
-        self.common = scenario.organisation_common
-        self.domain = np.array([DOMAIN_INDEX[p.domain] for p in params])
-        self.join_share = np.array([p.join_share for p in params])
-        self.capacity = np.array([p.capacity for p in params], dtype=float)
-        self.intake_weeks = np.array([p.intake_weeks for p in params])
-        self.trajectory_weeks = np.array([p.trajectory_weeks for p in params])
-        self.success_rate = np.array([p.success_rate for p in params])
-        # The first organisation listed for a domain is the one a regisseur's single plan involves.
-        self.primary = np.full(len(DOMAIN_INDEX), -1)
-        for o in range(len(params) - 1, -1, -1):
-            self.primary[self.domain[o]] = o
-        self.is_primary = self.primary[self.domain] == np.arange(len(params))
+        self.rules = CareRules.of(scenario)
+        self.cases = CareCases.empty(model.households.size, len(self.keys))
+        self.status, self.since, self.priority, self.via_regisseur, self.started = (
+            self.cases.status, self.cases.since, self.cases.priority, self.cases.via_regisseur, self.cases.started)
+        self.domain, self.primary = self.rules.domain, self.rules.primary
+        self._waiting = np.empty(self.status.size, dtype=np.int64)  # scratch for the admission queue
+        self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
 
-        n, o = model.households.size, len(params)
-        self.status = np.zeros((n, o), dtype=np.int8)
-        self.since = np.zeros((n, o), dtype=np.int32)
-        self.until = np.zeros((n, o), dtype=np.int32)
-        self.priority = np.zeros((n, o), dtype=bool)
-        self.via_regisseur = np.zeros((n, o), dtype=bool)
-        self.started = np.zeros((n, o), dtype=np.int32)  # trajectories started so far, keys outcome draws
+    def step(self, model: MPHModel) -> None:
+        care_week(model.households, model.reached, self.cases, self.rules, model.team_cases.competence,
+                  model.streams.seeds, model.week, model.tally.per_org, self._waiting)
 
-        self._all = np.arange(o)
-        # (households, organisations, succeeded) of the trajectories ended this week, for who records dossiers
-        none = np.zeros(0, dtype=np.int64)
-        self.completed_this_week = (none, none, np.zeros(0, dtype=bool))
-        self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(zip(self.keys, params, strict=True))]
+    @property
+    def completed_this_week(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(households, organisations, succeeded) of the trajectories ended this week, for who records dossiers."""
+        rows, orgs = np.nonzero(self.cases.ended)
+        return rows, orgs, self.cases.ended[rows, orgs] == SUCCEEDED
 
-    # -- referrals ---------------------------------------------------------------------------------
-    def refer(self, households: np.ndarray, orgs: np.ndarray, via_regisseur: bool) -> None:
-        """Put (household, organisation) pairs on the waiting list, if not already involved."""
-        fresh = self.status[households, orgs] == NONE
-        households, orgs = households[fresh], orgs[fresh]
-        self.model.tally.add_per_org("referrals", orgs)
-        self.status[households, orgs] = WAITING
-        self.since[households, orgs] = self.model.week
-        self.priority[households, orgs] = False
-        self.via_regisseur[households, orgs] = via_regisseur
-
-    def refer_siloed(self, households: np.ndarray, domains: np.ndarray) -> None:
-        """Old method: every organisation serving the domain may start its own offer."""
-        serves = self.domain[None, :] == domains[:, None]
-        joins = serves & (self.model.households.join[households] < self.join_share[None, :])
-        rows, orgs = nonzero2d(joins)
-        self.refer(households[rows], orgs, via_regisseur=False)
-
-    def drop_duplicates(self, households: np.ndarray) -> None:
-        """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
-        involved = self.status[households] != NONE
-        stop = involved & ~self.is_primary[None, :]
-        rows, orgs = nonzero2d(stop)
-        self.status[households[rows], orgs] = NONE
-        self.via_regisseur[households] |= involved & self.is_primary[None, :]
-
-    # -- the weekly step -----------------------------------------------------------------------------
     def open_count(self) -> np.ndarray:
         """Organisations involved per household (intake or trajectory): the professionals in the home."""
-        return row_count(self.status >= INTAKE)
+        return (self.status >= INTAKE).sum(axis=1)
 
-    def step(self, own_intake_factor: float) -> None:
-        week = self.model.week
-        rows, orgs = nonzero2d((self.status >= INTAKE) & (self.until <= week))
-        ending = self.status[rows, orgs] == TRAJECTORY
-        success = self._finish_trajectories(rows[ending], orgs[ending])
-        self.completed_this_week = (rows[ending], orgs[ending], success)
-        self._start_trajectories(rows[~ending], orgs[~ending], week)
-        cases, weight = self._coordination()
-        self._admit(week, own_intake_factor, np.floor(self.capacity - cases - self.common.coordination_load * weight)
-                    .astype(int))
-        _, weight = self._coordination()
-        self.model.tally.add_per_org("coordination_hours", self._all, self.common.coordination_hours_per_week * weight)
 
-    def _start_trajectories(self, rows: np.ndarray, orgs: np.ndarray, week: int) -> None:
-        self.status[rows, orgs] = TRAJECTORY
-        self.until[rows, orgs] = week + self.trajectory_weeks[orgs]
-        self.started[rows, orgs] += 1
-        self.model.reached[rows] = True
-        self.model.tally.add_per_org("trajectories_started", orgs)
+@njit(cache=True)
+def open_cases(status_row: np.ndarray) -> int:
+    count = 0
+    for o in range(status_row.size):
+        count += status_row[o] >= INTAKE
+    return count
 
-    def _finish_trajectories(self, rows: np.ndarray, orgs: np.ndarray) -> np.ndarray:
-        """End these trajectories with success or failure; returns which succeeded."""
-        if rows.size == 0:
-            return np.zeros(0, dtype=bool)
-        model = self.model
-        hh = model.households
-        others = self.open_count()[rows] - 1
-        conflict = (1.0 - self.common.conflict_penalty) ** np.maximum(others, 0)
-        integral = 1.0 + model.integral_gain(rows)
-        via = self.via_regisseur[rows, orgs]
-        p = self.success_rate[orgs] * (0.6 + 0.8 * hh.motivation[rows]) * np.where(via, integral, conflict)
-        success = model.streams.keyed(Keyed.OUTCOME, rows, orgs, self.started[rows, orgs]) < np.minimum(p, 0.98)
-        domains = self.domain[orgs]
-        residual = np.where(success, self.common.success_residual, self.common.failure_residual)
-        hh.severity[rows, domains] *= residual
-        self.status[rows, orgs] = NONE
-        self.via_regisseur[rows, orgs] = False
-        model.tally.add_per_org("trajectories_completed", orgs)
-        model.tally.add_per_org("trajectories_succeeded", orgs[success])
-        return success
 
-    def _admit(self, week: int, own_intake_factor: float, free: np.ndarray) -> None:
-        """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting."""
-        waiting = (self.status == WAITING) & (free > 0)[None, :]
-        wrows, worgs = nonzero2d(waiting)
-        if wrows.size == 0:
-            return
-        order = np.lexsort((self.since[wrows, worgs], ~self.priority[wrows, worgs], worgs))
-        wrows, worgs = wrows[order], worgs[order]
-        group_start = np.searchsorted(worgs, np.arange(len(self.keys)))
-        rank = np.arange(worgs.size) - group_start[worgs]
-        take = rank < free[worgs]
-        rows, orgs = wrows[take], worgs[take]
-        if rows.size == 0:
-            return
-        waited = week - self.since[rows, orgs]
-        via = self.via_regisseur[rows, orgs]
-        self.model.tally.add_per_org("org_wait_weeks", orgs, waited.astype(float))
-        self.model.tally.add_per_org("org_admissions", orgs)
-        intake_weeks = np.where(via, np.rint(self.intake_weeks[orgs] * own_intake_factor), self.intake_weeks[orgs])
-        direct = intake_weeks <= 0
-        self._start_trajectories(rows[direct], orgs[direct], week)
-        rows, orgs = rows[~direct], orgs[~direct]
-        self.status[rows, orgs] = INTAKE
-        self.since[rows, orgs] = week
-        self.until[rows, orgs] = week + intake_weeks[~direct].astype(np.int32)
-        self.model.reached[rows] = True
-        hours = np.full(rows.size, self.common.intake_hours)
-        self.model.tally.add_per_org("intake_hours", orgs, hours)
+@njit(cache=True)
+def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_org: np.ndarray) -> None:
+    """Put household ``n`` on organisation ``o``'s waiting list, if not already involved."""
+    if care.status[n, o] != NONE:
+        return
+    care.status[n, o] = WAITING
+    care.since[n, o] = week
+    care.priority[n, o] = False
+    care.via_regisseur[n, o] = via_regisseur
+    per_org[PerOrg.referrals, o] += 1
 
-    def _coordination(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per organisation: open cases, and the other organisations they coordinate with (a regisseur takes most of
-        that over)."""
-        return coordination(self.status, self.via_regisseur, INTAKE, 1.0 - self.model.coordination_saving)
+
+@njit(cache=True)
+def take_over(care: CareCases, rules: CareRules, n: int) -> None:
+    """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
+    for o in range(care.status.shape[1]):
+        if care.status[n, o] != NONE:
+            if rules.is_primary[o]:
+                care.via_regisseur[n, o] = True
+            else:
+                care.status[n, o] = NONE
+
+
+@njit(cache=True)
+def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
+              seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray) -> None:
+    """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
+    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one)."""
+    n_households, n_orgs = care.status.shape
+    cases = np.zeros(n_orgs)
+    weight = np.zeros(n_orgs)
+    n_waiting = 0
+    for n in range(n_households):
+        others = open_cases(care.status[n]) - 1  # counted before anything ends this week
+        for o in range(n_orgs):
+            care.ended[n, o] = 0
+            status = care.status[n, o]
+            if status == WAITING:
+                waiting[n_waiting] = n * n_orgs + o
+                n_waiting += 1
+            elif status >= INTAKE and care.until[n, o] <= week:
+                if status == TRAJECTORY:
+                    _finish_trajectory(hh, care, rules, n, o, max(others, 0), competence[n], seeds, per_org)
+                else:
+                    _start_trajectory(reached, care, rules, n, o, week, per_org)
+        _add_coordination(care, rules, n, cases, weight)
+    free = np.floor(rules.capacity - cases - rules.coordination_load * weight)
+    _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free)
+    weight[:] = 0.0
+    for n in range(n_households):
+        _add_coordination(care, rules, n, cases, weight)
+    for o in range(n_orgs):
+        per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * weight[o]
+
+
+@njit(cache=True)
+def _add_coordination(care: CareCases, rules: CareRules, n: int, cases: np.ndarray, weight: np.ndarray) -> None:
+    """Household ``n``'s open cases and their coordination weight, the number of other organisations each case
+    coordinates with (a regisseur takes most of that over)."""
+    count = open_cases(care.status[n])
+    if count == 0:
+        return
+    for o in range(care.status.shape[1]):
+        if care.status[n, o] >= INTAKE:
+            cases[o] += 1.0
+            weight[o] += (count - 1) * (rules.regisseur_coordination_share if care.via_regisseur[n, o] else 1.0)
+
+
+@njit(cache=True)
+def _start_trajectory(reached: np.ndarray, care: CareCases, rules: CareRules, n: int, o: int, week: int,
+                      per_org: np.ndarray) -> None:
+    care.status[n, o] = TRAJECTORY
+    care.until[n, o] = week + rules.trajectory_weeks[o]
+    care.started[n, o] += 1
+    reached[n] = True
+    per_org[PerOrg.trajectories_started, o] += 1
+
+
+@njit(cache=True)
+def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int, o: int, others: int,
+                       competence: float, seeds: np.ndarray, per_org: np.ndarray) -> None:
+    """End a trajectory with success or failure. Organisations working side by side get in each other's way;
+    one integral plan instead helps, the more so under a competent regisseur."""
+    if care.via_regisseur[n, o]:
+        method = 1.0 + rules.integral_success_gain * competence
+    else:
+        method = (1.0 - rules.conflict_penalty) ** float(others)
+    p = rules.success_rate[o] * (0.6 + 0.8 * hh.motivation[n]) * method
+    success = unit(seeds, Draw.OUTCOME, n, o, care.started[n, o]) < min(p, 0.98)
+    hh.severity[n, rules.domain[o]] *= rules.success_residual if success else rules.failure_residual
+    care.status[n, o] = NONE
+    care.via_regisseur[n, o] = False
+    care.ended[n, o] = SUCCEEDED if success else FAILED
+    per_org[PerOrg.trajectories_completed, o] += 1
+    per_org[PerOrg.trajectories_succeeded, o] += success
+
+
+@njit(cache=True)
+def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
+           waiting: np.ndarray, free: np.ndarray) -> None:
+    """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in
+    household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o."""
+    n_orgs = care.status.shape[1]
+    # One sortable key per case: (organisation, not priority, waiting since, household)
+    keys = np.empty(waiting.size, dtype=np.int64)
+    count = 0
+    for i in range(waiting.size):
+        n, o = divmod(waiting[i], n_orgs)
+        if free[o] > 0:
+            keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + care.since[n, o]) << 32 | n
+            count += 1
+    keys = np.sort(keys[:count])
+    taken = np.zeros(n_orgs, dtype=np.int64)
+    for key in keys:
+        n = key & 0xFFFFFFFF
+        o = key >> 53
+        if taken[o] >= free[o]:
+            continue
+        taken[o] += 1
+        per_org[PerOrg.org_wait_weeks, o] += week - care.since[n, o]
+        per_org[PerOrg.org_admissions, o] += 1
+        intake_weeks = rules.intake_weeks[o]
+        if care.via_regisseur[n, o]:
+            intake_weeks = int(np.rint(intake_weeks * rules.regisseur_intake_factor))
+        if intake_weeks <= 0:
+            _start_trajectory(reached, care, rules, n, o, week, per_org)
+        else:
+            care.status[n, o] = INTAKE
+            care.since[n, o] = week
+            care.until[n, o] = week + intake_weeks
+            reached[n] = True
+            per_org[PerOrg.intake_hours, o] += rules.intake_hours

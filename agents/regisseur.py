@@ -1,29 +1,44 @@
 """Regisseurs (case directors) and their team: intake, one integral plan, mandate, escalation ladder, aftercare.
 
 Each :class:`Regisseur` is a Mesa agent with fte, competence and a caseload. :class:`RegisseurTeam` runs the
-team's weekly work for all households at once: take found households in up to the caseload norm, make one
-diagnosis and plan, involve one organisation per problem, break waiting lists or climb the escalation
-ladder, close with aftercare and monitoring, and readmit on relapse.
+team's weekly work for all households at once (:func:`team_week`, compiled with numba): take found households in
+up to the caseload norm, make one diagnosis and plan, involve one organisation per problem, break waiting lists
+or climb the escalation ladder, close with aftercare and monitoring, and readmit on relapse.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
+from numba import njit
 
-from agents.organisation import NONE, WAITING
-from sim.crn import Keyed, Weekly
-from sim.fastops import nonzero2d, row_any, row_count, row_max
+from agents.organisation import NONE, WAITING, CareCases, CareRules, refer, take_over
+from sim.crn import Draw, unit
+from sim.tally import Total
 
 if TYPE_CHECKING:
+    from agents.household import LifeEvents
     from sim.model import MPHModel
+    from sim.population import Households
 
 # Phases of a household in the approach.
 OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5
 WEEKS_PER_MONTH = 52 / 12
+
+
+@njit(cache=True)
+def under_care(phase: int) -> bool:
+    """In diagnosis or active care: a regisseur works with the household now."""
+    return phase in (DIAGNOSIS, ACTIVE)
+
+
+@njit(cache=True)
+def in_approach(phase: int) -> bool:
+    """Taken in and not yet released: in care or in aftercare."""
+    return DIAGNOSIS <= phase <= AFTERCARE
 
 
 class Regisseur(mesa.Agent):
@@ -48,14 +63,62 @@ class Regisseur(mesa.Agent):
         return int((self.model.team.regisseur == self.index).sum())
 
 
+class TeamCases(NamedTuple):
+    """Every household's place in the approach, arrays changed in place by the compiled weekly step. Without a
+    team (the old method) all households stay OUTSIDE."""
+
+    phase: np.ndarray  # int8: OUTSIDE .. CLOSED
+    since: np.ndarray  # week the phase began (QUEUED, DIAGNOSIS)
+    until: np.ndarray  # week the phase ends (DIAGNOSIS, ACTIVE, AFTERCARE)
+    regisseur: np.ndarray  # index of the household's regisseur, -1 for none
+    network: np.ndarray  # bool: an informal support network was built in aftercare
+    competence: np.ndarray  # competence of the household's regisseur, refreshed weekly; 0 without one
+    found: np.ndarray  # bool: in view of the approach
+    case_weight: np.ndarray  # weight in a caseload in care (light, heavy, MDA)
+    max_active: np.ndarray  # weeks of active care before the plan is closed
+    mean_severity: np.ndarray  # scratch: this week's mean severity, read by several phases
+
+    @classmethod
+    def outside(cls, households: int) -> TeamCases:
+        return cls(np.zeros(households, dtype=np.int8), np.zeros(households, dtype=np.int32),
+                   np.zeros(households, dtype=np.int32), np.full(households, -1, dtype=np.int64),
+                   np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
+                   np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households))
+
+
+class TeamRules(NamedTuple):
+    """The numbers the team's week reads, from the scenario's levers and regisseur effects."""
+
+    capacity: np.ndarray  # per regisseur: fte x caseload norm
+    competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
+    empowerment_rate: float
+    finding_rate: float
+    intake_severity: float
+    diagnosis_weeks: int
+    plan_threshold: float
+    max_parallel_trajectories: int
+    aftercare_weight: float
+    aftercare_weight_with_network: float
+    break_waiting_lists: bool
+    priority_wait_weeks: int
+    priority_severity: float
+    ladder_rungs: int
+    ladder_weeks_per_rung: int
+    ladder_success: float
+    aftercare_weeks: int
+    informal_network: bool
+    network_share: float
+    network_strength_gain: float
+    relapse_mean_above: float
+
+
 class RegisseurTeam:
     """The multidisciplinary team of regisseurs and the phase of every household in the approach."""
 
     def __init__(self, model: MPHModel) -> None:
         self.model = model
-        levers = model.scenario.levers
-        self.effects = model.scenario.regisseur_effects
-        self.mandate = levers.mandate
+        scenario = model.scenario
+        levers, effects = scenario.levers, scenario.regisseur_effects
         rng = model.streams.team
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)
         self.members: list[Regisseur] = []
@@ -65,208 +128,213 @@ class RegisseurTeam:
             remaining -= fte
             experienced = bool(rng.random() < levers.competence_experienced_share)
             self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks))
-        self._capacity = np.array([m.capacity for m in self.members])
 
-        n = model.households.size
-        self.phase = np.zeros(n, dtype=np.int8)
-        self.since = np.zeros(n, dtype=np.int32)
-        self.until = np.zeros(n, dtype=np.int32)
-        self.regisseur = np.full(n, -1, dtype=np.int64)
-        self.network = np.zeros(n, dtype=bool)
-        self.competence = np.zeros(n)  # competence of the household's regisseur, refreshed weekly
+        hh = model.households
+        self.cases = TeamCases.outside(hh.size)
+        self.phase, self.regisseur, self.network, self.competence = (
+            self.cases.phase, self.cases.regisseur, self.cases.network, self.cases.competence)
+        weights = effects.caseload_weight
+        self.cases.case_weight[:] = np.array([weights.light, weights.heavy, weights.mda])[hh.case_type]
+        self.cases.max_active[:] = np.array(effects.max_active_weeks.as_tuple())[hh.case_type]
         # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the
         # most severe first: they are in view from the start under this method.
-        hh = model.households
         extra = round(levers.finding_reach * hh.in_view.sum())
         hidden = np.flatnonzero(~hh.in_view)
         order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
-        self.found = hh.in_view.copy()
-        self.found[order[:extra]] = True
+        self.cases.found[:] = hh.in_view
+        self.cases.found[order[:extra]] = True
 
-        weights = self.effects.caseload_weight
-        self._case_weight = np.array([weights.light, weights.heavy, weights.mda])[hh.case_type]
-        self._max_active = np.array(self.effects.max_active_weeks.as_tuple())[hh.case_type].astype(np.int32)
+        weeks = np.arange(scenario.weeks + 1)
+        by_week = [[m.competence(int(week)) for m in self.members] for week in weeks]
+        self.rules = TeamRules(
+            np.array([m.capacity for m in self.members]), np.array(by_week).reshape(weeks.size, len(self.members)),
+            effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
+            effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
+            weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
+            effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
+            effects.ladder_weeks_per_rung,
+            effects.ladder_success_per_rung if levers.mandate.administrative_backing
+            else effects.ladder_success_without_backing,
+            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network, effects.network_share,
+            effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
 
-    # -- what other parts of the model ask --------------------------------------------------------
-    def under_care(self) -> np.ndarray:
-        return (self.phase == DIAGNOSIS) | (self.phase == ACTIVE)
+    def step(self) -> None:
+        model = self.model
+        team_week(model.households, model.life, self.cases, self.rules, model.care.cases, model.care.rules,
+                  model.ever_in_approach, model.streams.seeds, model.week, model.tally.totals,
+                  model.tally.per_org)
 
     def in_approach(self) -> np.ndarray:
         return (self.phase >= DIAGNOSIS) & (self.phase <= AFTERCARE)
 
     def caseload_weights(self, households: np.ndarray) -> np.ndarray:
         """Weight in a regisseur's caseload of each of ``households`` (all assigned: in care or aftercare)."""
-        weights = self.effects.caseload_weight
-        aftercare = np.where(self.network[households], weights.aftercare_with_network, weights.aftercare)
-        return np.where(self.phase[households] == AFTERCARE, aftercare, self._case_weight[households])
+        return np.array([_caseload_weight(self.phase[n], self.network[n], self.cases.case_weight[n], self.rules)
+                         for n in households])
 
-    # -- the weekly step ------------------------------------------------------------------------------
-    def step(self, draws: np.ndarray) -> None:
-        week = self.model.week
-        mean_severity = self.model.mean_severity()  # the team's work changes no severity this week
-        self._refresh_competence(week)
-        self._empower()
-        self._find(draws, mean_severity)
-        self._queue(week, mean_severity)
-        self._take_in(week)
-        self._plan(week)
-        self._break_waiting_lists(week)
-        self._close(week, mean_severity)
 
-    def _refresh_competence(self, week: int) -> None:
-        if not self.members:
-            return
-        by_member = np.array([m.competence(week) for m in self.members])
-        self.competence = np.where(self.regisseur >= 0, by_member[np.maximum(self.regisseur, 0)], 0.0)
+@njit(cache=True)
+def _caseload_weight(phase: int, network: bool, case_weight: float, rules: TeamRules) -> float:
+    if phase == AFTERCARE:
+        return rules.aftercare_weight_with_network if network else rules.aftercare_weight
+    return case_weight
 
-    def _empower(self) -> None:
-        """Working from the household's own strength (eigen kracht) builds it up."""
-        hh = self.model.households
-        gain = self.effects.empowerment_rate * self.competence * self.under_care()
-        hh.strength += gain * (1.0 - hh.strength)
 
-    def _find(self, draws: np.ndarray, mean_severity: np.ndarray) -> None:
-        """Escalations and signals from 'vindplaatsen' bring hidden households into view over time."""
-        rate = self.model.scenario.dynamics.finding_rate
-        self.found |= (draws[Weekly.FINDING] < rate * mean_severity**2) | self.model.escalated_this_week
+@njit(cache=True)
+def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
+              care_rules: CareRules, ever_in_approach: np.ndarray, seeds: np.ndarray, week: int, totals: np.ndarray,
+              per_org: np.ndarray) -> None:
+    """The team's week: households come into view and queue, the team takes in whom it has room for, then plans,
+    breaks waiting lists and closes. Each phase is one pass over the households."""
+    queued = _prepare(hh, life, team, rules, seeds, week)
+    if queued.size and rules.capacity.size:
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals, queued)
+    _plan(hh, life, team, rules, care, care_rules, week, per_org)
+    _break_waiting_lists(hh, rules, care, seeds, week, totals)
+    _close(hh, team, rules, care, seeds, week, totals)
 
-    def _queue(self, week: int, mean_severity: np.ndarray) -> None:
-        eligible = ((self.phase == OUTSIDE) | (self.phase == CLOSED)) & self.found
-        eligible &= mean_severity >= self.effects.intake_severity
-        self.phase[eligible] = QUEUED
-        self.since[eligible] = week
 
-    def _take_in(self, week: int) -> None:
-        queued = np.flatnonzero(self.phase == QUEUED)
-        if queued.size == 0 or not self.members:
-            return
-        assigned = np.flatnonzero(self.regisseur >= 0)
-        load = np.bincount(self.regisseur[assigned], weights=self.caseload_weights(assigned),
-                           minlength=len(self.members))
-        free = self._capacity - load
-        if free.max() < self._case_weight[queued].min():
-            return  # the team is full this week
-        # Longest waiting first; households reported in the same week in a fixed random order.
-        order = np.lexsort((self.model.households.reach_rank[queued], self.since[queued]))
-        taken = []
-        for n in queued[order]:
-            best = int(np.argmax(free))
-            if free[best] < self._case_weight[n]:
+@njit(cache=True)
+def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
+             week: int) -> np.ndarray:
+    """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
+    households into view (escalations, signals from 'vindplaatsen') and into the queue once their problems are bad
+    enough. Returns the queued households."""
+    queued = np.empty(team.phase.size, dtype=np.int64)
+    n_queued = 0
+    competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
+    for n in range(team.phase.size):
+        r = team.regisseur[n]
+        team.competence[n] = competence[r] if r >= 0 else 0.0
+        if under_care(team.phase[n]):
+            hh.strength[n] += rules.empowerment_rate * team.competence[n] * (1.0 - hh.strength[n])
+        total = 0.0
+        for d in range(hh.severity.shape[1]):
+            total += hh.severity[n, d]
+        mean = total / life.applicable_count[n]
+        team.mean_severity[n] = mean
+        if not team.found[n]:
+            team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, n) < rules.finding_rate * mean**2
+        outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
+        if outside and team.found[n] and mean >= rules.intake_severity:
+            team.phase[n] = QUEUED
+            team.since[n] = week
+        if team.phase[n] == QUEUED:
+            queued[n_queued] = n
+            n_queued += 1
+    return queued[:n_queued]
+
+
+@njit(cache=True)
+def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
+             queued: np.ndarray) -> None:
+    """Longest waiting first, households reported in the same week in a fixed random order; each to the regisseur
+    with the most room, until the next in line does not fit."""
+    load = np.zeros(rules.capacity.size)
+    for n in range(team.phase.size):
+        if team.regisseur[n] >= 0:
+            load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n], rules)
+    free = rules.capacity - load
+    by_rank = queued[np.argsort(hh.reach_rank[queued], kind="mergesort")]
+    for n in by_rank[np.argsort(team.since[by_rank], kind="mergesort")]:
+        best = np.argmax(free)
+        if free[best] < team.case_weight[n]:
+            break
+        free[best] -= team.case_weight[n]
+        team.regisseur[n] = best
+        totals[Total.regisseur_wait_weeks] += week - team.since[n]
+        totals[Total.regisseur_intakes] += 1
+        totals[Total.in_approach_new] += not ever_in_approach[n]
+        ever_in_approach[n] = True
+        life.reached[n] = True
+        team.phase[n] = DIAGNOSIS
+        team.since[n] = week
+        team.until[n] = week + rules.diagnosis_weeks
+        take_over(care, care_rules, n)
+
+
+@njit(cache=True)
+def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
+          care_rules: CareRules, week: int, per_org: np.ndarray) -> None:
+    """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem, the
+    most severe problems first."""
+    n_domains = hh.severity.shape[1]
+    for n in range(team.phase.size):
+        if team.phase[n] == DIAGNOSIS and team.until[n] <= week:
+            team.phase[n] = ACTIVE
+            team.until[n] = week + team.max_active[n]
+        if team.phase[n] != ACTIVE:
+            continue
+        slots = rules.max_parallel_trajectories
+        for o in range(care.status.shape[1]):
+            slots -= care.status[n, o] != NONE
+        candidate = 0  # bit per domain
+        for d in range(n_domains):
+            o = care_rules.primary[d]
+            if (o >= 0 and hh.severity[n, d] > rules.plan_threshold and care.status[n, o] == NONE
+                    and life.applicable[n, d] > 0):
+                candidate |= 1 << d
+        for _ in range(slots):
+            best = -1
+            for d in range(n_domains):
+                if candidate & (1 << d) and (best < 0 or hh.severity[n, d] > hh.severity[n, best]):
+                    best = d
+            if best < 0:
                 break
-            free[best] -= self._case_weight[n]
-            self.regisseur[n] = best
-            taken.append(n)
-        if not taken:
-            return
-        taken = np.array(taken)
-        tally = self.model.tally
-        tally.add("regisseur_wait_weeks", float((week - self.since[taken]).sum()))
-        tally.add("regisseur_intakes", float(taken.size))
-        tally.add("in_approach_new", float((~self.model.ever_in_approach[taken]).sum()))
-        self.model.ever_in_approach[taken] = True
-        self.model.reached[taken] = True
-        self.phase[taken] = DIAGNOSIS
-        self.since[taken] = week
-        self.until[taken] = week + self.effects.diagnosis_weeks
-        self.model.care.drop_duplicates(taken)
+            candidate &= ~(1 << best)
+            refer(care, n, care_rules.primary[best], week, True, per_org)
 
-    def _plan(self, week: int) -> None:
-        """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem."""
-        done = (self.phase == DIAGNOSIS) & (self.until <= week)
-        self.phase[done] = ACTIVE
-        self.until[done] = week + self._max_active[done]
-        active = np.flatnonzero(self.phase == ACTIVE)
-        if active.size == 0:
-            return
-        care = self.model.care
-        hh = self.model.households
-        primary_status = care.status[active][:, care.primary]  # (households, domains)
-        open_now = row_count(care.status[active] != NONE)
-        slots = self.model.scenario.levers.max_parallel_trajectories - open_now
-        candidate = (hh.severity[active] > self.effects.plan_threshold) & (primary_status == NONE)
-        candidate &= self.model.applicable[active]
-        ranked = np.argsort(np.where(candidate, -hh.severity[active], np.inf), axis=1)
-        for j in range(self.model.scenario.levers.max_parallel_trajectories):
-            domain = ranked[:, j]
-            pick = (j < slots) & candidate[np.arange(active.size), domain]
-            if pick.any():
-                care.refer(active[pick], care.primary[domain[pick]], via_regisseur=True)
 
-    def _break_waiting_lists(self, week: int) -> None:
-        """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
-        care = self.model.care
-        rows, orgs = nonzero2d((care.status == WAITING) & care.via_regisseur & ~care.priority)
-        if rows.size == 0:
-            return
-        waited = week - care.since[rows, orgs]
-        due = waited >= self.effects.priority_wait_weeks
-        crisis = row_max(self.model.households.severity[rows]) >= self.effects.priority_severity
-        if self.mandate.break_waiting_lists:
-            broken = due & crisis
-            care.priority[rows[broken], orgs[broken]] = True
-            self.model.tally.add("waiting_lists_broken", float(broken.sum()))
-            due &= ~broken
-        over = waited - self.effects.priority_wait_weeks
-        rung = over // self.effects.ladder_weeks_per_rung
-        at_rung = due & (over % self.effects.ladder_weeks_per_rung == 0) & (rung < self.effects.ladder_rungs)
-        if not at_rung.any():
-            return
-        r, o, k = rows[at_rung], orgs[at_rung], rung[at_rung]
-        p = (self.effects.ladder_success_per_rung if self.mandate.administrative_backing
-             else self.effects.ladder_success_without_backing)
-        success = self.model.streams.keyed(Keyed.LADDER, r, o, care.since[r, o], k) < p
-        care.priority[r[success], o[success]] = True
-        self.model.tally.add("ladder_escalations", float(at_rung.sum()))
+@njit(cache=True)
+def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
+                         totals: np.ndarray) -> None:
+    """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
+    n_households, n_orgs = care.status.shape
+    for n in range(n_households):
+        for o in range(n_orgs):
+            if care.status[n, o] != WAITING or not care.via_regisseur[n, o] or care.priority[n, o]:
+                continue
+            over = week - care.since[n, o] - rules.priority_wait_weeks
+            if over < 0:
+                continue
+            if rules.break_waiting_lists and hh.severity[n].max() >= rules.priority_severity:
+                care.priority[n, o] = True
+                totals[Total.waiting_lists_broken] += 1
+                continue
+            rung, weeks_into_rung = divmod(over, rules.ladder_weeks_per_rung)
+            if weeks_into_rung == 0 and rung < rules.ladder_rungs:
+                totals[Total.ladder_escalations] += 1
+                if unit(seeds, Draw.LADDER, n, o, care.since[n, o], rung) < rules.ladder_success:
+                    care.priority[n, o] = True
 
-    def _close(self, week: int, mean_severity: np.ndarray) -> None:
-        care = self.model.care
-        hh = self.model.households
-        active = np.flatnonzero(self.phase == ACTIVE)
-        nothing_open = ~row_any(care.status[active] != NONE)
-        nothing_left = ~row_any(hh.severity[active] > self.effects.plan_threshold)
-        closing = np.zeros(self.phase.size, dtype=bool)
-        closing[active] = (nothing_open & nothing_left) | (self.until[active] <= week)
-        aftercare_weeks = round(self.model.scenario.levers.aftercare_months * WEEKS_PER_MONTH)
-        if closing.any():
-            self.model.tally.add("approach_closed", float(closing.sum()))
-            if aftercare_weeks > 0:
-                self.phase[closing] = AFTERCARE
-                self.until[closing] = week + aftercare_weeks
-                if self.model.scenario.levers.informal_network:
-                    idx = np.flatnonzero(closing)
-                    built = idx[self.model.streams.keyed(Keyed.NETWORK, idx, week) < self.effects.network_share]
-                    self.network[built] = True
-                    hh.strength[built] += self.effects.network_strength_gain * (1.0 - hh.strength[built])
+
+@njit(cache=True)
+def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
+           totals: np.ndarray) -> None:
+    """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
+    network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
+    for n in range(team.phase.size):
+        if team.phase[n] == ACTIVE and (team.until[n] <= week or (
+                hh.severity[n].max() <= rules.plan_threshold and not care.status[n].any())):
+            totals[Total.approach_closed] += 1
+            if rules.aftercare_weeks > 0:
+                team.phase[n] = AFTERCARE
+                team.until[n] = week + rules.aftercare_weeks
+                if rules.informal_network and unit(seeds, Draw.NETWORK, n, week) < rules.network_share:
+                    team.network[n] = True
+                    hh.strength[n] += rules.network_strength_gain * (1.0 - hh.strength[n])
             else:
-                self._release(closing)
-        ended = (self.phase == AFTERCARE) & (self.until <= week)
-        self._release(ended)
-        # Monitoring catches a relapse early: straight back to active care.
-        relapse_level = self.model.scenario.dynamics.relapse_mean_above
-        relapsing = (self.phase == AFTERCARE) & (mean_severity >= relapse_level)
-        self.phase[relapsing] = ACTIVE
-        self.until[relapsing] = week + self._max_active[relapsing]
-        self.model.tally.add("aftercare_readmissions", float(relapsing.sum()))
+                _release(team, n)
+        if team.phase[n] == AFTERCARE and team.until[n] <= week:
+            _release(team, n)
+        if team.phase[n] == AFTERCARE and team.mean_severity[n] >= rules.relapse_mean_above:
+            team.phase[n] = ACTIVE
+            team.until[n] = week + team.max_active[n]
+            totals[Total.aftercare_readmissions] += 1
 
-    def _release(self, mask: np.ndarray) -> None:
-        self.phase[mask] = CLOSED
-        self.regisseur[mask] = -1
 
-    # -- effects on households ----------------------------------------------------------------------
-    def shock_protection(self) -> np.ndarray:
-        """Monitoring in aftercare, and a lasting informal network, soften life events."""
-        effects = self.effects
-        aftercare = effects.aftercare_shock_reduction
-        if not self.mandate.decides_aftercare:
-            aftercare *= effects.without_aftercare_mandate_factor
-        protection = np.where(self.phase == AFTERCARE, aftercare, 0.0)
-        return np.maximum(protection, np.where(self.network, effects.network_shock_reduction, 0.0))
-
-    def presence(self) -> np.ndarray:
-        """How much a regisseur's presence calms the downward spiral ('rust in het gezin'), per household."""
-        factor = 1.0 if self.mandate.free_time else self.effects.without_free_time_factor
-        return np.where(self.under_care(), self.effects.presence_drift_reduction * factor * self.competence, 0.0)
-
-    def prevention_factor(self) -> np.ndarray:
-        """Competence of the regisseur for households in the approach, 0 elsewhere."""
-        return np.where(self.in_approach(), self.competence, 0.0)
+@njit(cache=True)
+def _release(team: TeamCases, n: int) -> None:
+    team.phase[n] = CLOSED
+    team.regisseur[n] = -1

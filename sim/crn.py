@@ -1,12 +1,10 @@
 """Common random numbers: both working methods see the same draws for the same household and week.
 
-Two kinds of draws, both independent of what a method does with them:
-
-* a dense block per week (one uniform per household per purpose), drawn whether or not it is used, so the
-  stream never shifts between methods;
-* keyed draws for sparse events (the k-th trajectory of household n at organisation o), computed from
-  (seed, purpose, keys) with a counter-based hash, so the same event gets the same number in any method
-  and in any process.
+Every draw after the population is generated is a keyed draw: a uniform in [0, 1) computed from (seed, purpose,
+keys) with a counter-based hash, e.g. (week, household) for the weekly chance of a life event, or (household,
+organisation, k) for the outcome of the k-th trajectory. A draw is therefore the same in either method and in
+any process, whether or not another draw was used before it, and the compiled weekly step computes only the
+draws it needs.
 
 No global generator is touched: salabim reseeds Python's and numpy's global state on import.
 """
@@ -27,12 +25,13 @@ _TO_53_BITS = np.uint64(11)
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
-class Weekly(IntEnum):
-    """Rows of the dense weekly block."""
+class Draw(IntEnum):
+    """Purposes of keyed draws; each has its own seed, so equal keys of two purposes give unrelated numbers."""
 
+    # weekly, keyed (week, household)
     SHOCK = 0
     NOTICE = 1
-    EVICTION = 2
+    EVICTION = 2  # the seven escalation threats, in the order of agents.household.HAZARDS
     PLACEMENT = 3
     POLICE = 4
     INTENSIVE_CARE = 5
@@ -40,33 +39,36 @@ class Weekly(IntEnum):
     UTILITY = 7
     COLLECTION = 8
     FINDING = 9
-
-
-class Keyed(IntEnum):
-    """Purposes of keyed draws."""
-
-    OUTCOME = 1
-    SHELTER_STAY = 2
-    PLACEMENT_STAY = 3
-    NETWORK = 4
-    LADDER = 5
-    DROPOUT_CHILD = 6
+    # per event
+    OUTCOME = 10  # (household, organisation, trajectory number)
+    SHELTER_STAY = 11  # (household, week)
+    PLACEMENT_STAY = 12  # (household, week)
+    NETWORK = 13  # (household, week)
+    LADDER = 14  # (household, organisation, week waiting began, rung)
+    DROPOUT_CHILD = 15  # (household, week)
 
 
 @njit(cache=True)
-def _hash_to_unit(seed: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Fold each column of ``keys`` into ``seed`` with an odd multiplier (a bijection per step), then mix once
-    (splitmix64's finaliser); uint64 arithmetic wraps, as the hash wants."""
+def unit(seeds: np.ndarray, purpose: int, a: int, b: int, c: int = 0, d: int = 0) -> float:
+    """The uniform of ``purpose`` for keys (a, b, c, d): each key is folded into the purpose's seed with an odd
+    multiplier (a bijection per step), then mixed once (splitmix64's finaliser); uint64 arithmetic wraps."""
+    x = seeds[purpose]
+    x = (x ^ np.uint64(a)) * _M1
+    x = (x ^ np.uint64(b)) * _M1
+    x = (x ^ np.uint64(c)) * _M1
+    x = (x ^ np.uint64(d)) * _M1
+    x = x + _GOLDEN
+    x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
+    x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
+    x = x ^ (x >> _MIX_SHIFTS[2])
+    return float(x >> _TO_53_BITS) * _TO_UNIT
+
+
+@njit(cache=True)
+def _units(seeds: np.ndarray, purpose: int, keys: np.ndarray) -> np.ndarray:
     out = np.empty(keys.shape[1])
     for i in range(keys.shape[1]):
-        x = seed[0]
-        for j in range(keys.shape[0]):
-            x = (x ^ keys[j, i]) * _M1
-        x = x + _GOLDEN
-        x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
-        x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
-        x = x ^ (x >> _MIX_SHIFTS[2])
-        out[i] = float(x >> _TO_53_BITS) * _TO_UNIT
+        out[i] = unit(seeds, purpose, keys[0, i], keys[1, i], keys[2, i], keys[3, i])
     return out
 
 
@@ -75,22 +77,17 @@ class RandomStreams:
 
     def __init__(self, seed: int, replication: int) -> None:
         root = np.random.SeedSequence([seed, replication])
-        population_seq, weekly_seq, team_seq, key_seq = root.spawn(4)
+        population_seq, team_seq, key_seq = root.spawn(3)
         self.population = np.random.Generator(np.random.PCG64(population_seq))
         self.team = np.random.Generator(np.random.PCG64(team_seq))
-        self._weekly = np.random.Generator(np.random.PCG64(weekly_seq))
-        key = np.uint64(key_seq.generate_state(1, dtype=np.uint64)[0])
-        # one uint64 array per purpose: numba types an array argument much faster than a numpy scalar
-        self._seed_for = {purpose: np.array([key ^ np.uint64(purpose)]) for purpose in Keyed}
+        #: one seed per purpose (uint64), indexed by :class:`Draw`; the compiled step reads them with :func:`unit`
+        self.seeds = key_seq.generate_state(len(Draw), dtype=np.uint64)
 
-    def weekly_block(self, households: int) -> np.ndarray:
-        """Uniforms, shape (len(Weekly), households), for the coming week."""
-        return self._weekly.random((len(Weekly), households))
-
-    def keyed(self, purpose: Keyed, *keys: np.ndarray | int) -> np.ndarray:
-        """Uniforms in [0, 1) determined by (seed, purpose, keys) alone; keys are equally long 1-D arrays or scalars."""
+    def keyed(self, purpose: Draw, *keys: np.ndarray | int) -> np.ndarray:
+        """Uniforms determined by (seed, purpose, keys) alone: up to four keys, equally long 1-D arrays or scalars."""
         (size,) = np.broadcast_shapes(*(np.shape(key) for key in keys)) or (1,)
-        stacked = np.empty((len(keys), size), dtype=np.uint64)
-        for row, key in zip(stacked, keys, strict=True):
+        stacked = np.zeros((4, size), dtype=np.int64)
+        for row, key in zip(stacked, keys, strict=False):
             row[:] = key  # a scalar key (a week) broadcasts along the households
-        return _hash_to_unit(self._seed_for[purpose], stacked)
+        return _units(self.seeds, int(purpose), stacked)
+

@@ -15,17 +15,17 @@ import mesa
 import numpy as np
 from mesa.experimental.devs import ABMSimulator
 from mesa.experimental.devs.eventlist import Priority
+from numba import njit
 
-from agents.household import HAZARDS, WEEKS_PER_YEAR, Household, escalate, spiral
-from agents.organisation import WAITING, CareNetwork
-from agents.regisseur import QUEUED, RegisseurTeam
+from agents.household import EVENT_BIT, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
+from agents.organisation import INTAKE, WAITING, CareCases, CareNetwork
+from agents.regisseur import QUEUED, RegisseurTeam, TeamCases, in_approach
 from sim import population
-from sim.crn import RandomStreams, Weekly
-from sim.domains import DOMAIN_INDEX, DOMAINS
+from sim.crn import RandomStreams
 from sim.errors import UserError
-from sim.fastops import row_count, row_max, row_sum
+from sim.population import Households
 from sim.scenario import Scenario
-from sim.tally import YearTally, columns
+from sim.tally import Total, YearTally, columns
 
 METHODS = ("verkokerd", "1g1p1r")
 # State read at each year's end, next to the year's counts.
@@ -45,42 +45,25 @@ class MPHModel(mesa.Model):
         self.week = 0
         self.streams = RandomStreams(scenario.seed, replication)
         self.households = population.generate(scenario.population, len(scenario.organisations),
-                                               self.streams.population)
+                                              self.streams.population)
         n = self.households.size
-        self._set_applicable(self.households.applicable())
-        self.reached = np.zeros(n, dtype=bool)
+        self.life = LifeEvents.start(self.households)
+        self.applicable = np.zeros(self.households.severity.shape, dtype=bool)
+        self._set_applicable()
+        # The arrays others read by name; the compiled step changes them in place.
+        self.reached, self.homeless_until = self.life.reached, self.life.homeless_until
         self.ever_in_approach = np.zeros(n, dtype=bool)
         self.stabilised = np.zeros(n, dtype=bool)
         self.ever_stabilised = np.zeros(n, dtype=bool)
-        self.homeless_until = np.zeros(n, dtype=np.int32)
-        self.in_shelter = np.zeros(n, dtype=bool)
-        self.placed_until = np.zeros(self.households.child_age.shape, dtype=np.int32)
-        self.dropped_out = np.zeros(self.households.child_age.shape, dtype=bool)
-        self.escalated_this_week = np.zeros(n, dtype=bool)
-        self.events_this_week: dict[str, np.ndarray] = {}  # escalation -> households, refreshed by escalate()
-        self.rehousing_weeks = scenario.escalations.shelter.rehousing_weeks
-
-        self.base_hazard = np.array([getattr(scenario.escalations, name).base_hazard for name in HAZARDS])
-        self.driver_matrix = np.zeros((len(DOMAINS), len(HAZARDS)))  # weights per hazard add up to 1
-        for j, name in enumerate(HAZARDS):
-            drivers = getattr(scenario.escalations, name).drivers
-            total = sum(drivers.values())
-            for domain, weight in drivers.items():
-                self.driver_matrix[DOMAIN_INDEX[domain], j] = weight / total
+        self.rules = HouseholdRules.of(scenario)
 
         self.household_agents = [Household(self, i) for i in range(n)]
         self.care = CareNetwork(self)
         self.tally = YearTally(self.care.keys)
-
-        effects = scenario.regisseur_effects
-        mandate = scenario.levers.mandate
         self.team = RegisseurTeam(self) if method == "1g1p1r" else None
-        budget = 1.0 if mandate.free_budget else effects.without_free_budget_factor
-        self.eviction_gain = effects.eviction_prevention_gain * budget
-        self.utility_gain = effects.utility_prevention_gain * budget
-        self.placement_gain = effects.placement_prevention_gain
-        self.coordination_saving = effects.coordination_saving
-        self.own_intake_factor = 0.0 if mandate.own_diagnosis_plan else effects.without_own_diagnosis_intake_factor
+        self.team_cases = self.team.cases if self.team is not None else TeamCases.outside(n)
+        # weekly series, set by the week's last phase
+        self.approach_size = self.regisseur_queue = self.org_waiting = 0
 
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -98,60 +81,28 @@ class MPHModel(mesa.Model):
     # -- the week --------------------------------------------------------------------------------------
     def step(self) -> None:
         self.week = self.steps
-        draws = self.streams.weekly_block(self.households.size)
-        spiral(self, draws)
-        escalate(self, draws)
-        self._refer_siloed(draws)
+        seeds, totals, per_org = self.streams.seeds, self.tally.totals, self.tally.per_org
+        household_week(self.households, self.life, self.care.cases, self.care.rules, self.team_cases, self.rules,
+                       seeds, self.week, totals, per_org)
         if self.team is not None:
-            self.team.step(draws)
-        self.care.step(self.own_intake_factor)
-        self._track_stabilisation()
-        self._tally_professionals()
+            self.team.step()
+        self.care.step(self)
+        self.approach_size, self.regisseur_queue, self.org_waiting = _close_week(
+            self.households, self.life, self.care.cases, self.team_cases, self.stabilised, self.ever_stabilised,
+            self.scenario.dynamics.stabilised_mean_below, self.scenario.dynamics.stabilised_max_below,
+            self.scenario.dynamics.relapse_mean_above, totals)
+        if self.team is not None and self.team.members:
+            self.tally.add("regisseur_fte_weeks", self.scenario.levers.fte)
+            self.tally.add("approach_weeks", 1.0)
         self.datacollector.collect(self)
 
     def run(self) -> None:
         self.simulator.run_until(self.scenario.weeks)
 
-    def _refer_siloed(self, draws: np.ndarray) -> None:
-        """An organisation notices one of a household's visible problems; it and its peers each start an offer."""
-        dyn = self.scenario.dynamics
-        u = draws[Weekly.NOTICE]
-        noticed = u < dyn.notice_rate
-        if self.team is not None:
-            noticed &= ~self.team.under_care()
-        idx = np.flatnonzero(noticed)
-        if idx.size == 0:
-            return
-        sev = self.households.severity[idx]
-        visible = np.where((sev > dyn.referral_threshold) & self.applicable[idx], sev, 0.0)
-        total = row_sum(visible)
-        keep = total > 0
-        idx, visible, total = idx[keep], visible[keep], total[keep]
-        # The conditional draw u/p chooses the domain, weighted by severity.
-        pick = u[idx] / dyn.notice_rate * total
-        domain = np.argmax(np.cumsum(visible, axis=1) > pick[:, None], axis=1)
-        self.care.refer_siloed(idx, domain)
-
-    def _track_stabilisation(self) -> None:
-        dyn = self.scenario.dynamics
-        sev = self.households.severity
-        mean = self.mean_severity()
-        stable = self.reached & (mean < dyn.stabilised_mean_below) & (row_max(sev) < dyn.stabilised_max_below)
-        new = stable & ~self.stabilised
-        relapse = self.stabilised & (mean > dyn.relapse_mean_above)
-        self.stabilised = (self.stabilised | new) & ~relapse
-        self.ever_stabilised |= new
-        self.tally.add("stabilisations", float(new.sum()))
-        self.tally.add("relapses", float(relapse.sum()))
-
-    def _tally_professionals(self) -> None:
-        count = self.professionals()
-        helped = count > 0
-        self.tally.add("professional_household_weeks", float(count[helped].sum()))
-        self.tally.add("helped_household_weeks", float(helped.sum()))
-        if self.team is not None and self.team.members:
-            self.tally.add("regisseur_fte_weeks", self.scenario.levers.fte)
-            self.tally.add("approach_weeks", 1.0)
+    @property
+    def events_this_week(self) -> dict[str, np.ndarray]:
+        """Households per escalation this week (sim.domains.ESCALATIONS), for who records dossiers."""
+        return {name: np.flatnonzero(self.life.events & bit) for name, bit in EVENT_BIT.items()}
 
     def _end_of_year(self) -> None:
         row = self.tally.close_year()
@@ -171,54 +122,58 @@ class MPHModel(mesa.Model):
         hh.child_age[has_child] += 1
         adult = hh.child_age >= 18
         hh.child_age[adult] = -1
-        self.placed_until[adult] = 0
-        self.dropped_out[adult] = False
-        self._set_applicable(hh.applicable())
-        hh.severity *= self.applicable_weight
+        self.life.placed_until[adult] = 0
+        self.life.dropped_out[adult] = False
+        self._set_applicable()
+        hh.severity[:] *= self.life.applicable
 
-    def _set_applicable(self, applicable: np.ndarray) -> None:
-        """Which life domains exist per household; changes only when children grow up."""
-        self.applicable = applicable
-        self.applicable_weight = applicable.astype(float)
-        self.applicable_count = np.maximum(row_count(applicable), 1)
+    def _set_applicable(self) -> None:
+        """Which life domains exist per household; changes only when children grow up. In place: the compiled
+        step holds these arrays."""
+        self.applicable[:] = Households.applicable(self.households.child_age)
+        self.life.applicable[:] = self.applicable
+        self.life.applicable_count[:] = np.maximum(self.applicable.sum(axis=1), 1)
 
     def mean_severity(self) -> np.ndarray:
         """Mean severity over the domains that exist for each household (others are kept at zero)."""
-        return row_sum(self.households.severity) / self.applicable_count
+        return self.households.severity.sum(axis=1) / self.life.applicable_count
 
-    # -- what households and organisations ask of the method --------------------------------------------
     def professionals(self) -> np.ndarray:
+        """Organisations working in each home, plus the regisseur if there is one."""
         count = self.care.open_count()
         if self.team is not None:
             count = count + self.team.in_approach()
         return count
 
-    def presence(self) -> np.ndarray:
-        return self.team.presence() if self.team is not None else np.zeros(self.households.size)
 
-    def shock_protection(self) -> np.ndarray:
-        return self.team.shock_protection() if self.team is not None else np.zeros(self.households.size)
-
-    def prevention_factor(self) -> np.ndarray:
-        return self.team.prevention_factor() if self.team is not None else np.zeros(self.households.size)
-
-    def integral_gain(self, rows: np.ndarray) -> np.ndarray:
-        if self.team is None:
-            return np.zeros(rows.size)
-        return self.scenario.regisseur_effects.integral_success_gain * self.team.competence[rows]
-
-    # -- weekly series for the DataCollector --------------------------------------------------------------
-    @property
-    def approach_size(self) -> int:
-        return int(self.team.in_approach().sum()) if self.team is not None else 0
-
-    @property
-    def regisseur_queue(self) -> int:
-        if self.team is None:
-            return 0
-        return int((self.team.phase == QUEUED).sum())
-
-    @property
-    def org_waiting(self) -> int:
-        return int((self.care.status == WAITING).sum())
-
+@njit(cache=True)
+def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCases, stabilised: np.ndarray,
+                ever_stabilised: np.ndarray, stable_mean_below: float, stable_max_below: float,
+                relapse_mean_above: float, totals: np.ndarray) -> tuple[int, int, int]:
+    """Who is stable now and who relapsed, the professionals in each home; returns the week's series (households
+    in the approach, queued for a regisseur, waiting for an organisation)."""
+    approach, queue, waiting = 0, 0, 0
+    for n in range(hh.severity.shape[0]):
+        sev = hh.severity[n]
+        total = 0.0
+        for d in range(sev.size):
+            total += sev[d]
+        mean = total / life.applicable_count[n]
+        stable = life.reached[n] and mean < stable_mean_below and sev.max() < stable_max_below
+        if stabilised[n] and mean > relapse_mean_above:
+            stabilised[n] = False
+            totals[Total.relapses] += 1
+        elif stable and not stabilised[n]:
+            stabilised[n] = True
+            ever_stabilised[n] = True
+            totals[Total.stabilisations] += 1
+        professionals = in_approach(team.phase[n])
+        approach += professionals
+        queue += team.phase[n] == QUEUED
+        for o in range(care.status.shape[1]):
+            professionals += care.status[n, o] >= INTAKE
+            waiting += care.status[n, o] == WAITING
+        if professionals:
+            totals[Total.professional_household_weeks] += professionals
+            totals[Total.helped_household_weeks] += 1
+    return approach, queue, waiting

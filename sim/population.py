@@ -6,12 +6,11 @@ methods start from the very same households.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
-from sim.fastops import row_any
 from sim.scenario import Population
 
 MAX_CHILDREN = 4
@@ -19,9 +18,9 @@ SCHOOL_AGES = (4, 17)  # leerplicht up to 18: start qualification age range
 DROPOUT_AGES = (12, 17)
 
 
-@dataclass
-class Households:
-    """Household attributes as arrays (one row per household); agents are views on these rows."""
+class Households(NamedTuple):
+    """Household attributes as arrays (one row per household); agents are views on these rows. A named tuple, so
+    the compiled weekly step takes it as one argument; the arrays change in place, never by rebinding."""
 
     case_type: np.ndarray  # int8, index into CASE_TYPES
     adults: np.ndarray  # int8
@@ -37,11 +36,12 @@ class Households:
     def size(self) -> int:
         return len(self.case_type)
 
-    def applicable(self) -> np.ndarray:
+    @staticmethod
+    def applicable(child_age: np.ndarray) -> np.ndarray:
         """Domains that exist for each household now (parenting needs children, school school-age ones)."""
-        mask = np.ones(self.severity.shape, dtype=bool)
-        has_child = row_any(self.child_age >= 0)
-        in_school_age = row_any((self.child_age >= SCHOOL_AGES[0]) & (self.child_age <= SCHOOL_AGES[1]))
+        mask = np.ones((child_age.shape[0], len(DOMAINS)), dtype=bool)
+        has_child = (child_age >= 0).any(axis=1)
+        in_school_age = ((child_age >= SCHOOL_AGES[0]) & (child_age <= SCHOOL_AGES[1])).any(axis=1)
         mask[:, DOMAIN_INDEX["parenting"]] = has_child
         mask[:, DOMAIN_INDEX["school"]] = in_school_age
         return mask
@@ -85,6 +85,5 @@ def generate(population: Population, organisations: int, rng: np.random.Generato
     reach_rank = rng.random(n)
     join = rng.random((n, organisations))
 
-    households = Households(case_type, adults, child_age, severity, strength, motivation, in_view, reach_rank, join)
-    households.severity = np.where(households.applicable(), severity, 0.0)
-    return households
+    severity[~Households.applicable(child_age)] = 0.0
+    return Households(case_type, adults, child_age, severity, strength, motivation, in_view, reach_rank, join)

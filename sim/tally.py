@@ -1,8 +1,12 @@
-"""Counts of one simulated year: events, trajectories, hours, waiting, reach. Money comes later (costing)."""
+"""Counts of one simulated year: events, trajectories, hours, waiting, reach. Money comes later (costing).
+
+The counts live in two arrays, so the compiled weekly step adds to them directly: ``totals[Total.eviction]`` and
+``per_org[PerOrg.referrals, organisation]``.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from enum import IntEnum
 
 import numpy as np
 
@@ -39,6 +43,8 @@ PER_ORGANISATION: tuple[str, ...] = (
     "intake_hours",
     "coordination_hours",
 )
+Total = IntEnum("Total", {name: i for i, name in enumerate(TOTALS)})
+PerOrg = IntEnum("PerOrg", {name: i for i, name in enumerate(PER_ORGANISATION)})
 
 
 def columns(organisations: list[str]) -> list[str]:
@@ -52,24 +58,17 @@ class YearTally:
 
     def __init__(self, organisations: list[str]) -> None:
         self.organisations = organisations
-        self._totals: defaultdict[str, float] = defaultdict(float)
-        self._per_org: defaultdict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(organisations)))
+        self.totals = np.zeros(len(TOTALS))
+        self.per_org = np.zeros((len(PER_ORGANISATION), len(organisations)))
 
     def add(self, name: str, value: float) -> None:
-        self._totals[name] += value
-
-    def add_per_org(self, name: str, orgs: np.ndarray, values: np.ndarray | None = None) -> None:
-        self._per_org[name] += np.bincount(orgs, weights=values, minlength=len(self.organisations))
+        self.totals[Total[name]] += value
 
     def close_year(self) -> dict[str, float]:
-        row = {name: self._totals.get(name, 0.0) for name in TOTALS}
-        for name in PER_ORGANISATION:
-            per_org = self._per_org.get(name, np.zeros(len(self.organisations)))
-            row[name] = float(per_org.sum())
-            row.update({f"{name}.{org}": float(v) for org, v in zip(self.organisations, per_org, strict=True)})
-        unknown = set(self._totals) - set(TOTALS) | set(self._per_org) - set(PER_ORGANISATION)
-        if unknown:
-            raise KeyError(f"measures not declared in sim.tally: {sorted(unknown)}")
-        self._totals.clear()
-        self._per_org.clear()
+        row = dict(zip(TOTALS, self.totals.tolist(), strict=True))
+        for name, per_org in zip(PER_ORGANISATION, self.per_org.tolist(), strict=True):
+            row[name] = float(sum(per_org))
+            row.update({f"{name}.{org}": v for org, v in zip(self.organisations, per_org, strict=True)})
+        self.totals[:] = 0.0  # in place: the compiled step holds these arrays
+        self.per_org[:] = 0.0
         return row

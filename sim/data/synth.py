@@ -29,8 +29,7 @@ import pandas as pd
 
 from agents.organisation import NONE
 from sim.data.schema import Dossier
-from sim.domains import DOMAIN_INDEX, DOMAINS
-from sim.fastops import nonzero2d, row_any, row_count
+from sim.domains import DOMAINS
 from sim.model import MPHModel
 from sim.scenario import Scenario
 
@@ -53,30 +52,20 @@ class DossierRecorder(MPHModel):
         self.first_start_problems = np.full(n, -1)
         self.run_in_weeks = RUN_IN_WEEKS
         self._prev: dict[str, np.ndarray] = {}
-        self._severity_at_escalation = self.households.severity
 
     def problems(self) -> np.ndarray:
         """Life domains per household with a severity at or above the plan threshold (a problem a plan addresses)."""
         threshold = self.scenario.regisseur_effects.plan_threshold
-        return row_count(self.applicable & (self.households.severity >= threshold))
+        return (self.applicable & (self.households.severity >= threshold)).sum(axis=1)
 
     # -- around the model's week ------------------------------------------------------------------------------
     def step(self) -> None:
         self._prev = {name: getattr(self.care, name).copy() for name in _CARE}
         self._prev["ever_in_approach"] = self.ever_in_approach.copy()
         super().step()
+        self._record_escalations()
         self._record_care()
         self._record_starts()
-
-    def prevention_factor(self) -> np.ndarray:
-        # escalate() asks this once, before any escalation changes a severity: the severities its hazards used
-        self._severity_at_escalation = self.households.severity.copy()
-        return super().prevention_factor()
-
-    def _refer_siloed(self, draws: np.ndarray) -> None:
-        # called right after escalate()
-        self._record_escalations()
-        super()._refer_siloed(draws)
 
     # -- what is written down -----------------------------------------------------------------------------------
     def _log(self, households: np.ndarray, event: str, domain: np.ndarray, care_type: str = "",
@@ -84,29 +73,17 @@ class DossierRecorder(MPHModel):
         if households.size:
             self.rows.append((households, self.week, event, domain, care_type, outcome))
 
-    def _drivers(self, hazard: str) -> tuple[np.ndarray, np.ndarray]:
-        """Driving domains of an escalation and their weights (adding up to 1)."""
-        drivers = getattr(self.scenario.escalations, hazard).drivers
-        total = sum(drivers.values())
-        return np.array([DOMAIN_INDEX[d] for d in drivers]), np.array([w / total for w in drivers.values()])
-
-    def _main_domain(self, severity: np.ndarray, households: np.ndarray, hazard: str) -> np.ndarray:
-        """The driving domain that weighs most in the household's hazard."""
-        domains, weights = self._drivers(hazard)
-        return domains[np.argmax(severity[households][:, domains] * weights[None, :], axis=1)]
-
     def _record_escalations(self) -> None:
-        severity = self._severity_at_escalation
-        for event, households in self.events_this_week.items():
-            hazard = "eviction_threat" if event in ("eviction", "shelter_entry") else event
+        # the domain the model records with each escalation: the driving domain that weighed most in its hazard
+        for k, (event, households) in enumerate(self.events_this_week.items()):
             care = "clinical" if event == "intensive_care_episode" else ""
-            self._log(households, event, self._main_domain(severity, households, hazard), care)
+            self._log(households, event, self.life.event_domain[households, k], care)
 
     def _record_care(self) -> None:
         care, prev = self.care, self._prev
-        rows, orgs = nonzero2d((prev["status"] == NONE) & (care.status != NONE))
+        rows, orgs = np.nonzero((prev["status"] == NONE) & (care.status != NONE))
         self._log(rows, "trajectory_offered", care.domain[orgs], "ambulant")
-        rows, orgs = nonzero2d(care.started > prev["started"])
+        rows, orgs = np.nonzero(care.started > prev["started"])
         self._log(rows, "trajectory_started", care.domain[orgs], "ambulant")
         rows, orgs, success = care.completed_this_week
         self._log(rows, "trajectory_completed", care.domain[orgs], "ambulant",
@@ -118,7 +95,7 @@ class DossierRecorder(MPHModel):
             return
         problems = None
         taken_in = self.ever_in_approach & ~self._prev["ever_in_approach"]
-        first = (self.first_start_week < 0) & row_any(self.care.started > self._prev["started"])
+        first = (self.first_start_week < 0) & (self.care.started > self._prev["started"]).any(axis=1)
         if taken_in.any() or first.any():
             problems = self.problems()
             self.intake_week[taken_in] = week
