@@ -171,10 +171,13 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
 def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
               seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray) -> None:
     """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
-    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one)."""
+    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one).
+
+    An organisation's capacity goes to its open cases and to coordination: per case, the other organisations
+    involved with the household (a regisseur takes most of that over)."""
     n_households, n_orgs = care.status.shape
     cases = np.zeros(n_orgs)
-    weight = np.zeros(n_orgs)
+    coordination = np.zeros(n_orgs)
     n_waiting = 0
     for n in range(n_households):
         others = open_cases(care.status[n]) - 1  # counted before anything ends this week
@@ -189,27 +192,20 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
                     _finish_trajectory(hh, care, rules, n, o, max(others, 0), competence[n], seeds, per_org)
                 else:
                     _start_trajectory(reached, care, rules, n, o, week, per_org)
-        _add_coordination(care, rules, n, cases, weight)
-    free = np.floor(rules.capacity - cases - rules.coordination_load * weight)
-    _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free)
-    weight[:] = 0.0
-    for n in range(n_households):
-        _add_coordination(care, rules, n, cases, weight)
+        count = open_cases(care.status[n])
+        for o in range(n_orgs):
+            if care.status[n, o] >= INTAKE:
+                cases[o] += 1.0
+                coordination[o] += (count - 1) * _coordination_share(care, rules, n, o)
+    free = np.floor(rules.capacity - cases - rules.coordination_load * coordination)
+    _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
     for o in range(n_orgs):
-        per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * weight[o]
+        per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
 
 
 @njit(cache=True)
-def _add_coordination(care: CareCases, rules: CareRules, n: int, cases: np.ndarray, weight: np.ndarray) -> None:
-    """Household ``n``'s open cases and their coordination weight, the number of other organisations each case
-    coordinates with (a regisseur takes most of that over)."""
-    count = open_cases(care.status[n])
-    if count == 0:
-        return
-    for o in range(care.status.shape[1]):
-        if care.status[n, o] >= INTAKE:
-            cases[o] += 1.0
-            weight[o] += (count - 1) * (rules.regisseur_coordination_share if care.via_regisseur[n, o] else 1.0)
+def _coordination_share(care: CareCases, rules: CareRules, n: int, o: int) -> float:
+    return rules.regisseur_coordination_share if care.via_regisseur[n, o] else 1.0
 
 
 @njit(cache=True)
@@ -243,9 +239,10 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
 
 @njit(cache=True)
 def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
-           waiting: np.ndarray, free: np.ndarray) -> None:
+           waiting: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
     """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in
-    household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o."""
+    household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o; ``coordination``
+    (per organisation) grows with each admission."""
     n_orgs = care.status.shape[1]
     # One sortable key per case: (organisation, not priority, waiting since, household)
     keys = np.empty(waiting.size, dtype=np.int64)
@@ -263,6 +260,12 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
         if taken[o] >= free[o]:
             continue
         taken[o] += 1
+        count = 0
+        for other in range(n_orgs):  # each open case of the household has one more organisation to coordinate with
+            if care.status[n, other] >= INTAKE:
+                coordination[other] += _coordination_share(care, rules, n, other)
+                count += 1
+        coordination[o] += count * _coordination_share(care, rules, n, o)
         per_org[PerOrg.org_wait_weeks, o] += week - care.since[n, o]
         per_org[PerOrg.org_admissions, o] += 1
         intake_weeks = rules.intake_weeks[o]

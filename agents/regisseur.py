@@ -169,14 +169,16 @@ class RegisseurTeam:
 
     def caseload_weights(self, households: np.ndarray) -> np.ndarray:
         """Weight in a regisseur's caseload of each of ``households`` (all assigned: in care or aftercare)."""
-        return np.array([_caseload_weight(self.phase[n], self.network[n], self.cases.case_weight[n], self.rules)
+        return np.array([_caseload_weight(self.phase[n], self.network[n], self.cases.case_weight[n],
+                                          self.rules.aftercare_weight, self.rules.aftercare_weight_with_network)
                          for n in households])
 
 
 @njit(cache=True)
-def _caseload_weight(phase: int, network: bool, case_weight: float, rules: TeamRules) -> float:
+def _caseload_weight(phase: int, network: bool, case_weight: float, aftercare: float,
+                     aftercare_with_network: float) -> float:
     if phase == AFTERCARE:
-        return rules.aftercare_weight_with_network if network else rules.aftercare_weight
+        return aftercare_with_network if network else aftercare
     return case_weight
 
 
@@ -234,7 +236,8 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
     load = np.zeros(rules.capacity.size)
     for n in range(team.phase.size):
         if team.regisseur[n] >= 0:
-            load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n], rules)
+            load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
+                                                        rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = rules.capacity - load
     by_rank = queued[np.argsort(hh.reach_rank[queued], kind="mergesort")]
     for n in by_rank[np.argsort(team.since[by_rank], kind="mergesort")]:

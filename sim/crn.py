@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
+from numba import literal_unroll, njit
 
 # splitmix64 constants; numba freezes module globals into the compiled code
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -49,14 +49,12 @@ class Draw(IntEnum):
 
 
 @njit(cache=True)
-def unit(seeds: np.ndarray, purpose: int, a: int, b: int, c: int = 0, d: int = 0) -> float:
-    """The uniform of ``purpose`` for keys (a, b, c, d): each key is folded into the purpose's seed with an odd
-    multiplier (a bijection per step), then mixed once (splitmix64's finaliser); uint64 arithmetic wraps."""
+def unit(seeds: np.ndarray, purpose: int, *keys: int) -> float:
+    """The uniform of ``purpose`` for ``keys``: each key is folded into the purpose's seed with an odd multiplier (a
+    bijection per step), then mixed once (splitmix64's finaliser); uint64 arithmetic wraps."""
     x = seeds[purpose]
-    x = (x ^ np.uint64(a)) * _M1
-    x = (x ^ np.uint64(b)) * _M1
-    x = (x ^ np.uint64(c)) * _M1
-    x = (x ^ np.uint64(d)) * _M1
+    for key in literal_unroll(keys):  # keys may differ in integer type
+        x = (x ^ np.uint64(key)) * _M1
     x = x + _GOLDEN
     x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
     x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
@@ -66,9 +64,17 @@ def unit(seeds: np.ndarray, purpose: int, a: int, b: int, c: int = 0, d: int = 0
 
 @njit(cache=True)
 def _units(seeds: np.ndarray, purpose: int, keys: np.ndarray) -> np.ndarray:
+    """:func:`unit` of each column of ``keys``."""
     out = np.empty(keys.shape[1])
     for i in range(keys.shape[1]):
-        out[i] = unit(seeds, purpose, keys[0, i], keys[1, i], keys[2, i], keys[3, i])
+        x = seeds[purpose]
+        for j in range(keys.shape[0]):
+            x = (x ^ np.uint64(keys[j, i])) * _M1
+        x = x + _GOLDEN
+        x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
+        x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
+        x = x ^ (x >> _MIX_SHIFTS[2])
+        out[i] = float(x >> _TO_53_BITS) * _TO_UNIT
     return out
 
 
@@ -84,10 +90,10 @@ class RandomStreams:
         self.seeds = key_seq.generate_state(len(Draw), dtype=np.uint64)
 
     def keyed(self, purpose: Draw, *keys: np.ndarray | int) -> np.ndarray:
-        """Uniforms determined by (seed, purpose, keys) alone: up to four keys, equally long 1-D arrays or scalars."""
+        """:func:`unit` for keys that are equally long 1-D arrays or scalars, as an array."""
         (size,) = np.broadcast_shapes(*(np.shape(key) for key in keys)) or (1,)
-        stacked = np.zeros((4, size), dtype=np.int64)
-        for row, key in zip(stacked, keys, strict=False):
+        stacked = np.empty((len(keys), size), dtype=np.int64)
+        for row, key in zip(stacked, keys, strict=True):
             row[:] = key  # a scalar key (a week) broadcasts along the households
         return _units(self.seeds, int(purpose), stacked)
 

@@ -1,7 +1,7 @@
 """Running many experiments (design points x replications) in batches, on Dask or in this process, resumable.
 
 Each design point is a base scenario plus drawn values (model parameters and ``register.<key>`` prices) and its
-own seed. Its replications are cut into batches of at least ~0.25 s of work each (Dask costs a few milliseconds
+own seed. Its replications are cut into batches of about a second of work each (Dask costs a few milliseconds
 per task), each batch a pure function of its inputs: the numbers do not depend on the number of workers, on
 which worker ran what, or on the order in which batches finish. With a :class:`BatchStore` each finished batch
 is written atomically to a folder named by a hash of everything that determines the results (scenarios,
@@ -28,9 +28,10 @@ from sim.register import Register
 from sim.scenario import Scenario
 
 # Speed of the model used to size batches (household-weeks per second, both methods; benchmarks/bench_core.py
-# measured 2.2 M on this machine). Only the batch size depends on it, not any result.
-HOUSEHOLD_WEEKS_PER_SECOND = 2.2e6
-BATCH_SECONDS = 0.25
+# measured about 5 M on this machine). Batches of about a second keep Dask's cost per task and the fixed cost of
+# pricing a batch small. Only the batch size depends on these, not any result.
+HOUSEHOLD_WEEKS_PER_SECOND = 5e6
+BATCH_SECONDS = 1.0
 KEYS = ["point", "replication", "method", "measure"]
 
 
@@ -206,7 +207,7 @@ def execute(context: Context, batches: Sequence[Batch], client: Any = None, stor
     with bar:
         _run(pending, context, client, keep)
     tables = [finished[b.index] if store is None else _read(store, b.index, context) for b in batches]
-    return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]}
+    return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]} if tables else {}
 
 
 def _read(store: BatchStore, index: int, context: Context) -> dict[str, pd.DataFrame]:

@@ -69,9 +69,11 @@ def test_bad_sweep_file_names_file_field_value_and_what_is_allowed(tmp_path, cha
         assert part in message
 
 
-def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep_file, tmp_path):
+def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep_file, tmp_path, monkeypatch):
     from sim.cli import main
     from sim.cluster import dask_client
+
+    monkeypatch.setattr("sim.experiments.BATCH_SECONDS", 0.01)  # a batch per run: several batches to interrupt
 
     assert main(["sweep", str(sweep_file), "--workers", "1", "--out", str(tmp_path / "one"), "--no-charts"]) == 0
     one = pd.read_parquet(tmp_path / "one" / "sweep.parquet")
@@ -88,6 +90,7 @@ def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep
     # interrupted: only the first half of the batches finished before the stop (in this process)
     context = sweep.context(register, 2.25)
     batches = sweep.batches(context)
+    assert len(batches) >= 2
     store = BatchStore(results_folder(tmp_path / "resumed", context, batches))
     execute(context, batches[: len(batches) // 2], store=store, progress=False)
     finished = {p: p.stat().st_mtime_ns for p in store.folder.iterdir()}
