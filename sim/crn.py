@@ -51,15 +51,11 @@ class Draw(IntEnum):
 @njit(cache=True)
 def unit(seeds: np.ndarray, purpose: int, *keys: int) -> float:
     """The uniform of ``purpose`` for ``keys``: each key is folded into the purpose's seed with an odd multiplier (a
-    bijection per step), then mixed once (splitmix64's finaliser); uint64 arithmetic wraps."""
+    bijection per step), then mixed once."""
     x = seeds[purpose]
     for key in literal_unroll(keys):  # keys may differ in integer type
         x = (x ^ np.uint64(key)) * _M1
-    x = x + _GOLDEN
-    x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
-    x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
-    x = x ^ (x >> _MIX_SHIFTS[2])
-    return float(x >> _TO_53_BITS) * _TO_UNIT
+    return _mix_to_unit(x)
 
 
 @njit(cache=True)
@@ -70,12 +66,18 @@ def _units(seeds: np.ndarray, purpose: int, keys: np.ndarray) -> np.ndarray:
         x = seeds[purpose]
         for j in range(keys.shape[0]):
             x = (x ^ np.uint64(keys[j, i])) * _M1
-        x = x + _GOLDEN
-        x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
-        x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
-        x = x ^ (x >> _MIX_SHIFTS[2])
-        out[i] = float(x >> _TO_53_BITS) * _TO_UNIT
+        out[i] = _mix_to_unit(x)
     return out
+
+
+@njit(cache=True)
+def _mix_to_unit(x: np.uint64) -> float:
+    """splitmix64's finaliser, then the top 53 bits as a float in [0, 1); uint64 arithmetic wraps."""
+    x = x + _GOLDEN
+    x = (x ^ (x >> _MIX_SHIFTS[0])) * _M1
+    x = (x ^ (x >> _MIX_SHIFTS[1])) * _M2
+    x = x ^ (x >> _MIX_SHIFTS[2])
+    return float(x >> _TO_53_BITS) * _TO_UNIT
 
 
 class RandomStreams:
