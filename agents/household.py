@@ -76,7 +76,7 @@ class Household(mesa.Agent):
 class LifeEvents(NamedTuple):
     """What has happened to each household beyond its problems: arrays the weekly step changes in place."""
 
-    applicable: np.ndarray  # float (N, D): 1 where the life domain exists for the household
+    applicable: np.ndarray  # bool (N, D): the life domain exists for the household
     applicable_count: np.ndarray  # int (N,): number of such domains
     homeless_until: np.ndarray  # week from which the household is housed again
     in_shelter: np.ndarray  # bool
@@ -90,8 +90,8 @@ class LifeEvents(NamedTuple):
     @classmethod
     def start(cls, households: Households) -> LifeEvents:
         n, n_children = households.child_age.shape
-        return cls(np.zeros(households.severity.shape), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int32),
-                   np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
+        return cls(np.zeros(households.severity.shape, dtype=bool), np.zeros(n, dtype=np.int64),
+                   np.zeros(n, dtype=np.int32), np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
                    np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
                    np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8))
 
@@ -218,8 +218,7 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
                 totals[Total.placement_child_weeks] += 1
             elif ages[c] >= 0:
                 at_home += 1
-            if DROPOUT_AGES[0] <= ages[c] <= DROPOUT_AGES[1] and not life.dropped_out[n, c]:
-                pupils += 1
+            pupils += _in_school(ages[c], life.dropped_out[n, c])
 
         # A threat happens when its draw u falls below the hazard h; the conditional draw u/h in [0, 1) then decides
         # the outcome (averted or not) independently of whether the threat happened.
@@ -309,7 +308,7 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
     if ratio[DROPOUT] >= 0.0:
         pick = int(unit(seeds, Draw.DROPOUT_CHILD, n, week) * pupils)
         for c in range(ages.size):
-            if DROPOUT_AGES[0] <= ages[c] <= DROPOUT_AGES[1] and not life.dropped_out[n, c]:
+            if _in_school(ages[c], life.dropped_out[n, c]):
                 if pick == 0:
                     life.dropped_out[n, c] = True
                     break
@@ -323,6 +322,12 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
         totals[Total.utility_cutoff] += 1
         events |= 1 << CUT_OFF
     return events
+
+
+@njit(cache=True)
+def _in_school(age: int, dropped_out: bool) -> bool:
+    """A child of an age that can drop out (12-17) who has not."""
+    return DROPOUT_AGES[0] <= age <= DROPOUT_AGES[1] and not dropped_out
 
 
 @njit(cache=True)
@@ -349,14 +354,14 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
         sev = hh.severity[n]
         total = 0.0
         for d in range(sev.size):
-            if sev[d] > rules.referral_threshold and life.applicable[n, d] > 0:
+            if sev[d] > rules.referral_threshold and life.applicable[n, d]:
                 total += sev[d]
         if total == 0.0:
             continue
         pick = u / rules.notice_rate * total
         domain, cumulative = 0, 0.0
         for d in range(sev.size):
-            if sev[d] > rules.referral_threshold and life.applicable[n, d] > 0:
+            if sev[d] > rules.referral_threshold and life.applicable[n, d]:
                 cumulative += sev[d]
                 if cumulative > pick:
                     domain = d

@@ -115,9 +115,8 @@ class CareNetwork:
         self.keys = list(scenario.organisations)
         self.rules = CareRules.of(scenario)
         self.cases = CareCases.empty(model.households.size, len(self.keys))
-        self.status, self.since, self.priority, self.via_regisseur, self.started = (
-            self.cases.status, self.cases.since, self.cases.priority, self.cases.via_regisseur, self.cases.started)
-        self.domain, self.primary = self.rules.domain, self.rules.primary
+        # read by the agents' views and by who records dossiers
+        self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
         self._waiting = np.empty(self.status.size, dtype=np.int64)  # scratch for the admission queue
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
 

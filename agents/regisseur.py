@@ -131,8 +131,7 @@ class RegisseurTeam:
 
         hh = model.households
         self.cases = TeamCases.outside(hh.size)
-        self.phase, self.regisseur, self.network, self.competence = (
-            self.cases.phase, self.cases.regisseur, self.cases.network, self.cases.competence)
+        self.phase, self.regisseur, self.network = self.cases.phase, self.cases.regisseur, self.cases.network
         weights = effects.caseload_weight
         self.cases.case_weight[:] = np.array([weights.light, weights.heavy, weights.mda])[hh.case_type]
         self.cases.max_active[:] = np.array(effects.max_active_weeks.as_tuple())[hh.case_type]
@@ -276,7 +275,7 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
         for d in range(n_domains):
             o = care_rules.primary[d]
             if (o >= 0 and hh.severity[n, d] > rules.plan_threshold and care.status[n, o] == NONE
-                    and life.applicable[n, d] > 0):
+                    and life.applicable[n, d]):
                 candidate |= 1 << d
         for _ in range(slots):
             best = -1

@@ -48,10 +48,10 @@ class MPHModel(mesa.Model):
                                               self.streams.population)
         n = self.households.size
         self.life = LifeEvents.start(self.households)
-        self.applicable = np.zeros(self.households.severity.shape, dtype=bool)
-        self._set_applicable()
         # The arrays others read by name; the compiled step changes them in place.
-        self.reached, self.homeless_until = self.life.reached, self.life.homeless_until
+        self.applicable, self.reached, self.homeless_until = (
+            self.life.applicable, self.life.reached, self.life.homeless_until)
+        self._set_applicable()
         self.ever_in_approach = np.zeros(n, dtype=bool)
         self.stabilised = np.zeros(n, dtype=bool)
         self.ever_stabilised = np.zeros(n, dtype=bool)
@@ -131,7 +131,6 @@ class MPHModel(mesa.Model):
         """Which life domains exist per household; changes only when children grow up. In place: the compiled
         step holds these arrays."""
         self.applicable[:] = Households.applicable(self.households.child_age)
-        self.life.applicable[:] = self.applicable
         self.life.applicable_count[:] = np.maximum(self.applicable.sum(axis=1), 1)
 
     def mean_severity(self) -> np.ndarray:
