@@ -81,7 +81,8 @@ class DossierRecorder(MPHModel):
 
     def _record_care(self) -> None:
         care, prev = self.care, self._prev
-        rows, orgs = np.nonzero((prev["status"] == NONE) & (care.status != NONE))
+        # offered: referred this week (a referral dates its case), even if a regisseur's plan withdrew it again
+        rows, orgs = np.nonzero((prev["status"] == NONE) & (care.cases.since == self.week))
         self._log(rows, "trajectory_offered", care.domain[orgs], "ambulant")
         rows, orgs = np.nonzero(care.started > prev["started"])
         self._log(rows, "trajectory_started", care.domain[orgs], "ambulant")
