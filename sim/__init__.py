@@ -5,4 +5,32 @@ generated population with common random numbers; :func:`sim.run.run_scenario` is
 sweeps and calibration call.
 """
 
+import hashlib
+import os
+import sys
+from pathlib import Path
+
 __version__ = "0.1.0"
+
+
+def _compiled_code_cache() -> str:
+    """A numba cache folder named by a hash of every source file with compiled code.
+
+    numba invalidates a cached function when its own file changes, not when a function it calls from another file
+    does: after an edit of ``sim/crn.py`` the households' step would keep the old draws compiled in and give other
+    numbers for the same seed. A folder per version of the compiled sources rules that out.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("sim/*.py"), *root.glob("agents/*.py")]):
+        text = path.read_bytes()
+        if b"njit" in text:
+            digest.update(path.name.encode() + text)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return str(base / "mph-sim" / "numba" / digest.hexdigest()[:16])
+
+
+# Before any compiled function is defined; a folder the user chose with NUMBA_CACHE_DIR is kept.
+os.environ.setdefault("NUMBA_CACHE_DIR", _compiled_code_cache())
+if "numba" in sys.modules:  # imported before us (a notebook, say): its configuration is read already
+    sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
