@@ -147,7 +147,7 @@ class HouseholdRules(NamedTuple):
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def household_week(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
                    rules: HouseholdRules, seeds: np.ndarray, week: int, totals: np.ndarray, per_org: np.ndarray
                    ) -> None:
@@ -158,7 +158,7 @@ def household_week(hh: Households, life: LifeEvents, care: CareCases, care_rules
     _noticed(hh, life, care, care_rules, team, rules, seeds, week, per_org)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
             rules: HouseholdRules, seeds: np.ndarray, week: int) -> None:
     """Drift towards crisis and own recovery, then perhaps a life event.
@@ -166,7 +166,14 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
     Drift is faster for weak households and when other domains are bad (spill-over), slower under a regisseur
     or in a domain with a running trajectory; recovery pulls towards 0. The update
     ``sev += drift - (drift + pull) * sev`` keeps severities within [0, 1] and absent domains at 0.
+
+    The rare life events are applied in a second pass: a rarely taken branch that writes severities in the main
+    loop makes the whole loop compile to code twice as slow. Each household still goes through the same steps in
+    the same order.
     """
+    hit = np.empty(hh.severity.shape[0], dtype=np.int64)  # households hit by a life event,
+    hit_draw = np.empty(hh.severity.shape[0])  # with their conditional draw
+    n_hit = 0
     for n in range(hh.severity.shape[0]):
         sev = hh.severity[n]
         app = life.applicable[n]
@@ -187,74 +194,95 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
                 drift *= rules.trajectory_drift_factor
             sev[d] += drift - (drift + pull) * sev[d]
 
-        # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
         protection = rules.aftercare_protection if team.phase[n] == AFTERCARE else 0.0
         if team.network[n]:
             protection = max(protection, rules.network_protection)
         p = rules.shock_rate * (1.0 - protection)
         u = unit(seeds, Draw.SHOCK, week, n)
-        if u < p:
-            v = u / p * sev.size
-            first = int(v)
-            second = int((v - first) * sev.size)
-            sev[first] += rules.shock_size * app[first]
-            sev[second] += rules.shock_size * app[second]
-            for d in range(sev.size):
-                sev[d] = min(sev[d], 1.0)
+        hit[n_hit] = n
+        hit_draw[n_hit] = u / p
+        n_hit += u < p
+
+    # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
+    for i in range(n_hit):
+        sev = hh.severity[hit[i]]
+        app = life.applicable[hit[i]]
+        v = hit_draw[i] * sev.size
+        first = int(v)
+        second = int((v - first) * sev.size)
+        sev[first] += rules.shock_size * app[first]
+        sev[second] += rules.shock_size * app[second]
+        for d in range(sev.size):
+            sev[d] = min(sev[d], 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray,
               week: int, totals: np.ndarray) -> None:
     """Escalation events whose weekly hazards grow with the square of the weighted severity of their driving
-    domains, so mild problems rarely escalate and a crisis often does."""
-    ratio = np.empty(len(HAZARDS))  # the conditional draw of each threat
-    for n in range(hh.severity.shape[0]):
+    domains, so mild problems rarely escalate and a crisis often does.
+
+    Three passes, each household going through the same steps in the same order: the threats of every household,
+    then what the few threats come to (kept out of the first pass for speed, see :func:`_spiral`), then who
+    leaves the shelter."""
+    n_households = hh.severity.shape[0]
+    ratio = np.empty((n_households, len(HAZARDS)))  # the conditional draw of each threat, -1 for none
+    pupils = np.empty(n_households, dtype=np.int64)
+    threatened = np.empty(n_households, dtype=np.int64)
+    n_threatened = 0
+    drive = np.empty(len(HAZARDS))
+    allowed = np.ones(len(HAZARDS))
+    for n in range(n_households):
         sev = hh.severity[n]
         ages = hh.child_age[n]
-        at_home, pupils = 0, 0
+        at_home, pupils[n] = 0, 0
         for c in range(ages.size):
             if life.placed_until[n, c] > week:
                 totals[Total.placement_child_weeks] += 1
             elif ages[c] >= 0:
                 at_home += 1
-            pupils += _in_school(ages[c], life.dropped_out[n, c])
+            pupils[n] += _in_school(ages[c], life.dropped_out[n, c])
+        allowed[EVICTION_THREAT] = life.homeless_until[n] <= week  # only a housed household can be evicted,
+        allowed[PLACEMENT] = at_home > 0  # only a child at home placed,
+        allowed[DROPOUT] = pupils[n]  # and each pupil can drop out
 
+        # Weighted severity per hazard, domain by domain: a row of drivers at a time compiles to faster code.
+        drive[:] = 0.0
+        for d in range(sev.size):
+            for j in range(len(HAZARDS)):
+                drive[j] += rules.drivers[d, j] * sev[d]
         # A threat happens when its draw u falls below the hazard h; the conditional draw u/h in [0, 1) then decides
-        # the outcome (averted or not) independently of whether the threat happened.
-        threatened = False
+        # the outcome (averted or not) independently of whether the threat happened. Every draw is made (cheaper
+        # than a branch) and used only where h > 0.
+        any_threat = False
         for j in range(len(HAZARDS)):
-            ratio[j] = -1.0  # no threat
-            drive = 0.0
-            for d in range(sev.size):
-                drive += rules.drivers[d, j] * sev[d]
-            h = drive * drive * rules.base_hazard[j]
-            if j == EVICTION_THREAT:
-                h *= life.homeless_until[n] <= week  # only a housed household can be evicted,
-            elif j == PLACEMENT:
-                h *= at_home > 0  # only a child at home placed,
-            elif j == DROPOUT:
-                h *= pupils  # and each pupil can drop out
-            if h > 0.0:
-                u = unit(seeds, Draw.EVICTION + j, week, n)
-                if u < h:
-                    ratio[j] = u / h
-                    threatened = True
+            h = drive[j] * drive[j] * rules.base_hazard[j] * allowed[j]
+            u = unit(seeds, Draw.EVICTION + j, week, n)
+            hit = u < h
+            ratio[n, j] = u / h if hit else -1.0
+            any_threat |= hit
         life.events[n] = 0
-        life.escalated[n] = threatened
-        if threatened:
-            for k in range(EVENT_HAZARD.size):  # recorded before an eviction makes housing a crisis
-                life.event_domain[n, k] = _main_driver(sev, rules.drivers[:, EVENT_HAZARD[k]])
-            prevention = team.competence[n] if in_approach(team.phase[n]) else 0.0
-            life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio, pupils, prevention)
-            # an averted placement threat alone goes unseen
-            life.escalated[n] = life.events[n] != 0 or ratio[EVICTION_THREAT] >= 0.0 or ratio[UTILITY] >= 0.0
+        life.escalated[n] = any_threat
+        threatened[n_threatened] = n
+        n_threatened += any_threat
+
+    for i in range(n_threatened):
+        n = threatened[i]
+        sev = hh.severity[n]
+        for k in range(EVENT_HAZARD.size):  # recorded before an eviction makes housing a crisis
+            life.event_domain[n, k] = _main_driver(sev, rules.drivers[:, EVENT_HAZARD[k]])
+        prevention = team.competence[n] if in_approach(team.phase[n]) else 0.0
+        life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio[n], pupils[n], prevention)
+        # an averted placement threat alone goes unseen
+        life.escalated[n] = life.events[n] != 0 or ratio[n, EVICTION_THREAT] >= 0.0 or ratio[n, UTILITY] >= 0.0
+
+    for n in range(n_households):
         if life.in_shelter[n] and life.homeless_until[n] <= week:
             life.in_shelter[n] = False
         totals[Total.shelter_household_weeks] += life.in_shelter[n]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, seeds: np.ndarray, week: int,
               totals: np.ndarray, ratio: np.ndarray, pupils: int, prevention: float) -> int:
     """What the threats of a household's week come to; returns the escalations as EVENT_BIT bits."""
@@ -324,13 +352,13 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
     return events
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _in_school(age: int, dropped_out: bool) -> bool:
     """A child of an age that can drop out (12-17) who has not."""
     return DROPOUT_AGES[0] <= age <= DROPOUT_AGES[1] and not dropped_out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _main_driver(sev: np.ndarray, weights: np.ndarray) -> int:
     """The driving domain that weighs most in a hazard (the first of equals)."""
     best, best_weight = 0, -1.0
@@ -340,7 +368,7 @@ def _main_driver(sev: np.ndarray, weights: np.ndarray) -> int:
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
              rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
     """Old method: an organisation notices one of the household's visible problems (the conditional draw picks

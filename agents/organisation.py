@@ -135,7 +135,7 @@ class CareNetwork:
         return (self.status >= INTAKE).sum(axis=1)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def open_cases(status_row: np.ndarray) -> int:
     count = 0
     for o in range(status_row.size):
@@ -143,7 +143,7 @@ def open_cases(status_row: np.ndarray) -> int:
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_org: np.ndarray) -> None:
     """Put household ``n`` on organisation ``o``'s waiting list, if not already involved."""
     if care.status[n, o] != NONE:
@@ -155,7 +155,7 @@ def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_o
     per_org[PerOrg.referrals, o] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def take_over(care: CareCases, rules: CareRules, n: int) -> None:
     """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
     for o in range(care.status.shape[1]):
@@ -166,7 +166,7 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
                 care.status[n, o] = NONE
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
               seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray) -> None:
     """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
@@ -202,12 +202,12 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _coordination_share(care: CareCases, rules: CareRules, n: int, o: int) -> float:
     return rules.regisseur_coordination_share if care.via_regisseur[n, o] else 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _start_trajectory(reached: np.ndarray, care: CareCases, rules: CareRules, n: int, o: int, week: int,
                       per_org: np.ndarray) -> None:
     care.status[n, o] = TRAJECTORY
@@ -217,7 +217,7 @@ def _start_trajectory(reached: np.ndarray, care: CareCases, rules: CareRules, n:
     per_org[PerOrg.trajectories_started, o] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int, o: int, others: int,
                        competence: float, seeds: np.ndarray, per_org: np.ndarray) -> None:
     """End a trajectory with success or failure. Organisations working side by side get in each other's way;
@@ -236,7 +236,7 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
     per_org[PerOrg.trajectories_succeeded, o] += success
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
            waiting: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
     """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in

@@ -29,13 +29,13 @@ OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5
 WEEKS_PER_MONTH = 52 / 12
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def under_care(phase: int) -> bool:
     """In diagnosis or active care: a regisseur works with the household now."""
     return phase in (DIAGNOSIS, ACTIVE)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def in_approach(phase: int) -> bool:
     """Taken in and not yet released: in care or in aftercare."""
     return DIAGNOSIS <= phase <= AFTERCARE
@@ -173,7 +173,7 @@ class RegisseurTeam:
                          for n in households])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _caseload_weight(phase: int, network: bool, case_weight: float, aftercare: float,
                      aftercare_with_network: float) -> float:
     if phase == AFTERCARE:
@@ -181,7 +181,7 @@ def _caseload_weight(phase: int, network: bool, case_weight: float, aftercare: f
     return case_weight
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
               care_rules: CareRules, ever_in_approach: np.ndarray, seeds: np.ndarray, week: int, totals: np.ndarray,
               per_org: np.ndarray) -> None:
@@ -195,7 +195,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     _close(hh, team, rules, care, seeds, week, totals)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
              week: int) -> np.ndarray:
     """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
@@ -226,7 +226,7 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
     return queued[:n_queued]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
              care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
              queued: np.ndarray) -> None:
@@ -256,7 +256,7 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         take_over(care, care_rules, n)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
           care_rules: CareRules, week: int, per_org: np.ndarray) -> None:
     """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem, the
@@ -288,7 +288,7 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
             refer(care, n, care_rules.primary[best], week, True, per_org)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
                          totals: np.ndarray) -> None:
     """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
@@ -311,7 +311,7 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
                     care.priority[n, o] = True
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
            totals: np.ndarray) -> None:
     """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
@@ -336,7 +336,7 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             totals[Total.aftercare_readmissions] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _release(team: TeamCases, n: int) -> None:
     team.phase[n] = CLOSED
     team.regisseur[n] = -1

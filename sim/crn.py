@@ -48,7 +48,7 @@ class Draw(IntEnum):
     DROPOUT_CHILD = 15  # (household, week)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def unit(seeds: np.ndarray, purpose: int, *keys: int) -> float:
     """The uniform of ``purpose`` for ``keys``: each key is folded into the purpose's seed with an odd multiplier (a
     bijection per step), then mixed once."""
@@ -58,7 +58,7 @@ def unit(seeds: np.ndarray, purpose: int, *keys: int) -> float:
     return _mix_to_unit(x)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _units(seeds: np.ndarray, purpose: int, keys: np.ndarray) -> np.ndarray:
     """:func:`unit` of each column of ``keys``."""
     out = np.empty(keys.shape[1])
@@ -70,7 +70,7 @@ def _units(seeds: np.ndarray, purpose: int, keys: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _mix_to_unit(x: np.uint64) -> float:
     """splitmix64's finaliser, then the top 53 bits as a float in [0, 1); uint64 arithmetic wraps."""
     x = x + _GOLDEN

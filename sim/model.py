@@ -145,7 +145,7 @@ class MPHModel(mesa.Model):
         return count
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCases, stabilised: np.ndarray,
                 ever_stabilised: np.ndarray, stable_mean_below: float, stable_max_below: float,
                 relapse_mean_above: float, totals: np.ndarray) -> tuple[int, int, int]:
