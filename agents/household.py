@@ -232,19 +232,20 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     n_threatened = 0
     drive = np.empty(len(HAZARDS))
     allowed = np.ones(len(HAZARDS))
+    placed_child_weeks = 0
     for n in range(n_households):
         sev = hh.severity[n]
         ages = hh.child_age[n]
-        at_home, pupils[n] = 0, 0
-        for c in range(ages.size):
-            if life.placed_until[n, c] > week:
-                totals[Total.placement_child_weeks] += 1
-            elif ages[c] >= 0:
-                at_home += 1
-            pupils[n] += _in_school(ages[c], life.dropped_out[n, c])
+        at_home, in_school = 0, 0
+        for c in range(ages.size):  # without branches: whether there are children varies from one home to the next
+            placed = life.placed_until[n, c] > week
+            placed_child_weeks += placed
+            at_home += (ages[c] >= 0) & (not placed)
+            in_school += _in_school(ages[c], life.dropped_out[n, c])
+        pupils[n] = in_school
         allowed[EVICTION_THREAT] = life.homeless_until[n] <= week  # only a housed household can be evicted,
         allowed[PLACEMENT] = at_home > 0  # only a child at home placed,
-        allowed[DROPOUT] = pupils[n]  # and each pupil can drop out
+        allowed[DROPOUT] = in_school  # and each pupil can drop out
 
         # Weighted severity per hazard, domain by domain: a row of drivers at a time compiles to faster code.
         drive[:] = 0.0
@@ -265,6 +266,8 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
         life.escalated[n] = any_threat
         threatened[n_threatened] = n
         n_threatened += any_threat
+
+    totals[Total.placement_child_weeks] += placed_child_weeks
 
     for i in range(n_threatened):
         n = threatened[i]
@@ -355,7 +358,7 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
 @njit(cache=True, error_model="numpy")
 def _in_school(age: int, dropped_out: bool) -> bool:
     """A child of an age that can drop out (12-17) who has not."""
-    return DROPOUT_AGES[0] <= age <= DROPOUT_AGES[1] and not dropped_out
+    return (DROPOUT_AGES[0] <= age) & (age <= DROPOUT_AGES[1]) & (not dropped_out)
 
 
 @njit(cache=True, error_model="numpy")

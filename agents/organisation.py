@@ -175,23 +175,32 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     An organisation's capacity goes to its open cases and to coordination: per case, the other organisations
     involved with the household (a regisseur takes most of that over)."""
     n_households, n_orgs = care.status.shape
+    care.ended[:] = 0
+    # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
+    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
+    due = np.empty(care.status.size, dtype=np.int64)
+    others = np.empty(n_households, dtype=np.int64)  # counted before anything ends this week
+    n_waiting, n_due = 0, 0
+    for n in range(n_households):
+        others[n] = open_cases(care.status[n]) - 1
+        for o in range(n_orgs):
+            status = care.status[n, o]
+            waiting[n_waiting] = due[n_due] = n * n_orgs + o
+            n_waiting += status == WAITING
+            n_due += (status >= INTAKE) & (care.until[n, o] <= week)
+    for i in range(n_due):
+        n, o = divmod(due[i], n_orgs)
+        if care.status[n, o] == TRAJECTORY:
+            _finish_trajectory(hh, care, rules, n, o, max(others[n], 0), competence[n], seeds, per_org)
+        else:
+            _start_trajectory(reached, care, rules, n, o, week, per_org)
+
     cases = np.zeros(n_orgs)
     coordination = np.zeros(n_orgs)
-    n_waiting = 0
     for n in range(n_households):
-        others = open_cases(care.status[n]) - 1  # counted before anything ends this week
-        for o in range(n_orgs):
-            care.ended[n, o] = 0
-            status = care.status[n, o]
-            if status == WAITING:
-                waiting[n_waiting] = n * n_orgs + o
-                n_waiting += 1
-            elif status >= INTAKE and care.until[n, o] <= week:
-                if status == TRAJECTORY:
-                    _finish_trajectory(hh, care, rules, n, o, max(others, 0), competence[n], seeds, per_org)
-                else:
-                    _start_trajectory(reached, care, rules, n, o, week, per_org)
         count = open_cases(care.status[n])
+        if count == 0:
+            continue
         for o in range(n_orgs):
             if care.status[n, o] >= INTAKE:
                 cases[o] += 1.0

@@ -152,27 +152,31 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
     """Who is stable now and who relapsed, the professionals in each home; returns the week's series (households
     in the approach, queued for a regisseur, waiting for an organisation)."""
     approach, queue, waiting = 0, 0, 0
-    for n in range(hh.severity.shape[0]):
+    relapses, stabilisations, professional_weeks, helped_weeks = 0, 0, 0, 0
+    for n in range(hh.severity.shape[0]):  # without branches: they would make this loop several times slower
         sev = hh.severity[n]
-        total = 0.0
+        total, worst = 0.0, 0.0
         for d in range(sev.size):
             total += sev[d]
+            worst = max(worst, sev[d])
         mean = total / life.applicable_count[n]
-        stable = life.reached[n] and mean < stable_mean_below and sev.max() < stable_max_below
-        if stabilised[n] and mean > relapse_mean_above:
-            stabilised[n] = False
-            totals[Total.relapses] += 1
-        elif stable and not stabilised[n]:
-            stabilised[n] = True
-            ever_stabilised[n] = True
-            totals[Total.stabilisations] += 1
+        stable = life.reached[n] & (mean < stable_mean_below) & (worst < stable_max_below)
+        relapse = stabilised[n] & (mean > relapse_mean_above)
+        newly = stable & (not stabilised[n])
+        stabilised[n] = (stabilised[n] & (not relapse)) | newly
+        ever_stabilised[n] |= newly
+        relapses += relapse
+        stabilisations += newly
         professionals = in_approach(team.phase[n])
         approach += professionals
         queue += team.phase[n] == QUEUED
         for o in range(care.status.shape[1]):
             professionals += care.status[n, o] >= INTAKE
             waiting += care.status[n, o] == WAITING
-        if professionals:
-            totals[Total.professional_household_weeks] += professionals
-            totals[Total.helped_household_weeks] += 1
+        professional_weeks += professionals
+        helped_weeks += professionals > 0
+    totals[Total.relapses] += relapses
+    totals[Total.stabilisations] += stabilisations
+    totals[Total.professional_household_weeks] += professional_weeks
+    totals[Total.helped_household_weeks] += helped_weeks
     return approach, queue, waiting
