@@ -77,13 +77,15 @@ class TeamCases(NamedTuple):
     case_weight: np.ndarray  # weight in a caseload in care (light, heavy, MDA)
     max_active: np.ndarray  # weeks of active care before the plan is closed
     mean_severity: np.ndarray  # scratch: this week's mean severity, read by several phases
+    report_order: np.ndarray  # among households reported in the same week, the order of the queue (a fixed draw)
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
         return cls(np.zeros(households, dtype=np.int8), np.zeros(households, dtype=np.int32),
                    np.zeros(households, dtype=np.int32), np.full(households, -1, dtype=np.int64),
                    np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
-                   np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households))
+                   np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
+                   np.zeros(households, dtype=np.int64))
 
 
 class TeamRules(NamedTuple):
@@ -141,6 +143,7 @@ class RegisseurTeam:
         hidden = np.flatnonzero(~hh.in_view)
         order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
         self.cases.found[:] = hh.in_view
+        self.cases.report_order[np.argsort(hh.reach_rank, kind="stable")] = np.arange(hh.size)
         self.cases.found[order[:extra]] = True
 
         weeks = np.arange(scenario.weeks + 1)
@@ -238,8 +241,10 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = rules.capacity - load
-    by_rank = queued[np.argsort(hh.reach_rank[queued], kind="mergesort")]
-    for n in by_rank[np.argsort(team.since[by_rank], kind="mergesort")]:
+    line = np.empty(queued.size, dtype=np.int64)
+    for i in range(queued.size):
+        line[i] = np.int64(team.since[queued[i]]) << 32 | team.report_order[queued[i]]
+    for n in queued[np.argsort(line)]:
         best = np.argmax(free)
         if free[best] < team.case_weight[n]:
             break
