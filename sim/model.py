@@ -11,6 +11,8 @@ year's counts are collected into the DataCollector's ``years`` table).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import mesa
 import numpy as np
 from mesa.experimental.devs import ABMSimulator
@@ -57,7 +59,6 @@ class MPHModel(mesa.Model):
         self.ever_stabilised = np.zeros(n, dtype=bool)
         self.rules = HouseholdRules.of(scenario)
 
-        self.household_agents = [Household(self, i) for i in range(n)]
         self.care = CareNetwork(self)
         self.tally = YearTally(self.care.keys)
         self.team = RegisseurTeam(self) if method == "1g1p1r" else None
@@ -77,6 +78,13 @@ class MPHModel(mesa.Model):
         self.simulator.setup(self)
         for year in range(1, scenario.horizon_years + 1):
             self.simulator.schedule_event_absolute(self._end_of_year, year * WEEKS_PER_YEAR, priority=Priority.LOW)
+
+    @cached_property
+    def household_agents(self) -> list[Household]:
+        """The households as Mesa agents (views on their rows), built when first asked for: the compiled step reads
+        the arrays, and a sweep of thousands of runs that never looks at one household saves registering 3,000
+        agents per run (about 6 us each, 7% of a run)."""
+        return [Household(self, i) for i in range(self.households.size)]
 
     # -- the week --------------------------------------------------------------------------------------
     def step(self) -> None:
