@@ -222,19 +222,24 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     """Escalation events whose weekly hazards grow with the square of the weighted severity of their driving
     domains, so mild problems rarely escalate and a crisis often does.
 
-    Three passes, each household going through the same steps in the same order: the threats of every household,
-    then what the few threats come to (kept out of the first pass for speed, see :func:`_spiral`), then who
-    leaves the shelter."""
+    A threat happens when its draw u falls below the hazard h = base hazard x drive^2 (x pupils for dropout); the
+    conditional draw u/h in [0, 1) then decides the outcome (averted or not) independently of whether the threat
+    happened. The drive is a weighted mean of severities in [0, 1], so h never exceeds the base hazard: only a
+    draw below it (about one in ten households a week) needs the drive at all.
+
+    Passes, each household going through the same steps in the same order: every household's draws, the hazards
+    of the few candidates, what their threats come to, who leaves the shelter. Rare work stays out of the pass
+    over all households: a rarely taken branch there makes the whole loop compile to slower code."""
     n_households = hh.severity.shape[0]
-    ratio = np.empty((n_households, len(HAZARDS)))  # the conditional draw of each threat, -1 for none
+    n_hazards = len(HAZARDS)
+    candidate = np.empty(n_households * n_hazards, dtype=np.int64)  # n * hazards + j where u < the base hazard,
+    candidate_draw = np.empty(n_households * n_hazards)  # with its draw
+    candidate_allowed = np.empty(n_households * n_hazards)  # and its factor below
+    n_candidates = 0
     pupils = np.empty(n_households, dtype=np.int64)
-    threatened = np.empty(n_households, dtype=np.int64)
-    n_threatened = 0
-    drive = np.empty(len(HAZARDS))
-    allowed = np.ones(len(HAZARDS))
+    allowed = np.ones(n_hazards)
     placed_child_weeks = 0
     for n in range(n_households):
-        sev = hh.severity[n]
         ages = hh.child_age[n]
         at_home, in_school = 0, 0
         for c in range(ages.size):  # without branches: whether there are children varies from one home to the next
@@ -246,28 +251,32 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
         allowed[EVICTION_THREAT] = life.homeless_until[n] <= week  # only a housed household can be evicted,
         allowed[PLACEMENT] = at_home > 0  # only a child at home placed,
         allowed[DROPOUT] = in_school  # and each pupil can drop out
-
-        # Weighted severity per hazard, domain by domain: a row of drivers at a time compiles to faster code.
-        drive[:] = 0.0
-        for d in range(sev.size):
-            for j in range(len(HAZARDS)):
-                drive[j] += rules.drivers[d, j] * sev[d]
-        # A threat happens when its draw u falls below the hazard h; the conditional draw u/h in [0, 1) then decides
-        # the outcome (averted or not) independently of whether the threat happened. Every draw is made (cheaper
-        # than a branch) and used only where h > 0.
-        any_threat = False
-        for j in range(len(HAZARDS)):
-            h = drive[j] * drive[j] * rules.base_hazard[j] * allowed[j]
+        for j in range(n_hazards):
             u = unit(seeds, Draw.EVICTION + j, week, n)
-            hit = u < h
-            ratio[n, j] = u / h if hit else -1.0
-            any_threat |= hit
-        life.events[n] = 0
-        life.escalated[n] = any_threat
-        threatened[n_threatened] = n
-        n_threatened += any_threat
-
+            candidate[n_candidates] = n * n_hazards + j
+            candidate_draw[n_candidates] = u
+            candidate_allowed[n_candidates] = allowed[j]
+            # the margin covers rounding in a drive of exactly 1
+            n_candidates += u < rules.base_hazard[j] * allowed[j] * (1.0 + 1e-9)
     totals[Total.placement_child_weeks] += placed_child_weeks
+    life.events[:] = 0
+    life.escalated[:] = False
+
+    ratio = np.full((n_households, n_hazards), -1.0)  # the conditional draw of each threat, -1 for none
+    threatened = np.empty(n_households, dtype=np.int64)
+    n_threatened = 0
+    for i in range(n_candidates):
+        n, j = divmod(candidate[i], n_hazards)
+        drive = 0.0
+        for d in range(hh.severity.shape[1]):
+            drive += rules.drivers[d, j] * hh.severity[n, d]
+        h = drive * drive * rules.base_hazard[j] * candidate_allowed[i]
+        u = candidate_draw[i]
+        if u < h:
+            ratio[n, j] = u / h
+            if n_threatened == 0 or threatened[n_threatened - 1] != n:
+                threatened[n_threatened] = n
+                n_threatened += 1
 
     for i in range(n_threatened):
         n = threatened[i]
