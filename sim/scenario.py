@@ -118,6 +118,15 @@ class Dynamics(_Strict):
     stabilised_max_below: float = share()
     relapse_mean_above: float = share()
 
+    @model_validator(mode="after")
+    def _severities_stay_within_bounds(self) -> Dynamics:
+        # the weekly update sev += drift - (drift + pull) * sev stays within [0, 1] only while drift + pull <= 1
+        most = self.drift_rate * (1.0 + self.spillover) + self.recovery_rate
+        if most > 1.0:
+            raise ValueError("dynamics.drift_rate x (1 + dynamics.spillover) + dynamics.recovery_rate must be at "
+                             f"most 1 (a week's change cannot exceed the whole scale), got {most:g}")
+        return self
+
 
 def _check_drivers(drivers: dict[str, float]) -> dict[str, float]:
     for name, weight in drivers.items():

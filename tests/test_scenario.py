@@ -21,6 +21,8 @@ def write(tmp_path, text: str):
         ("population: {in_view_share: 1.5}", "population.in_view_share", "1.5"),
         ("methods: [verkokerd, sociaal_wijkteam]", "methods.1", "sociaal_wijkteam"),
         ("levers: {ftee: 3}", "levers.ftee", None),
+        # a week's change larger than the whole severity scale would push severities outside [0, 1]
+        ("dynamics: {spillover: 400}", "dynamics.spillover", "1.4235"),
     ],
 )
 def test_bad_value_names_field_and_value(tmp_path, override, field, value):
