@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
-from agents.organisation import TRAJECTORY, refer
+from agents.organisation import refer
 from agents.regisseur import AFTERCARE, in_approach, under_care
 from sim.crn import Draw, unit
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
@@ -178,9 +179,10 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         sev = hh.severity[n]
         app = life.applicable[n]
         in_trajectory = 0  # bit per domain
-        for o in range(care.status.shape[1]):
-            if care.status[n, o] == TRAJECTORY:
-                in_trajectory |= 1 << care_rules.domain[o]
+        orgs = care.trajectory_bits[n]
+        while orgs:
+            in_trajectory |= 1 << care_rules.domain[trailing_zeros(orgs)]
+            orgs &= orgs - 1
         presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
         total = 0.0
         for d in range(sev.size):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from sim.crn import Draw, unit
 from sim.domains import DOMAIN_INDEX
@@ -57,13 +58,18 @@ class CareCases(NamedTuple):
     via_regisseur: np.ndarray  # bool: part of a regisseur's single plan
     started: np.ndarray  # trajectories started so far; keys the outcome draws
     ended: np.ndarray  # FAILED or SUCCEEDED where a trajectory ended this week, else 0
+    # Per household, bit o set where organisation o's case is waiting, open (intake or trajectory), in trajectory:
+    # the weekly step reads a household's few cases from these instead of scanning every organisation.
+    waiting_bits: np.ndarray
+    open_bits: np.ndarray
+    trajectory_bits: np.ndarray
 
     @classmethod
     def empty(cls, households: int, organisations: int) -> CareCases:
         shape = (households, organisations)
         return cls(np.zeros(shape, dtype=np.int8), np.zeros(shape, dtype=np.int32), np.zeros(shape, dtype=np.int32),
                    np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=np.int32),
-                   np.zeros(shape, dtype=np.int8))
+                   np.zeros(shape, dtype=np.int8), *(np.zeros(households, dtype=np.int64) for _ in range(3)))
 
 
 class CareRules(NamedTuple):
@@ -136,10 +142,27 @@ class CareNetwork:
 
 
 @njit(cache=True, error_model="numpy")
-def open_cases(status_row: np.ndarray) -> int:
+def set_status(care: CareCases, n: int, o: int, status: int) -> None:
+    """The one place a case's status changes, so that the household's bit masks always agree with the table."""
+    bit = np.int64(1) << o
+    care.status[n, o] = status
+    care.waiting_bits[n] &= ~bit
+    care.open_bits[n] &= ~bit
+    care.trajectory_bits[n] &= ~bit
+    if status == WAITING:
+        care.waiting_bits[n] |= bit
+    elif status >= INTAKE:
+        care.open_bits[n] |= bit
+        if status == TRAJECTORY:
+            care.trajectory_bits[n] |= bit
+
+
+@njit(cache=True, error_model="numpy")
+def bit_count(bits: int) -> int:
     count = 0
-    for o in range(status_row.size):
-        count += status_row[o] >= INTAKE
+    while bits:
+        bits &= bits - 1
+        count += 1
     return count
 
 
@@ -148,7 +171,7 @@ def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_o
     """Put household ``n`` on organisation ``o``'s waiting list, if not already involved."""
     if care.status[n, o] != NONE:
         return
-    care.status[n, o] = WAITING
+    set_status(care, n, o, WAITING)
     care.since[n, o] = week
     care.priority[n, o] = False
     care.via_regisseur[n, o] = via_regisseur
@@ -158,12 +181,14 @@ def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_o
 @njit(cache=True, error_model="numpy")
 def take_over(care: CareCases, rules: CareRules, n: int) -> None:
     """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
-    for o in range(care.status.shape[1]):
-        if care.status[n, o] != NONE:
-            if rules.is_primary[o]:
-                care.via_regisseur[n, o] = True
-            else:
-                care.status[n, o] = NONE
+    orgs = care.waiting_bits[n] | care.open_bits[n]
+    while orgs:
+        o = trailing_zeros(orgs)
+        if rules.is_primary[o]:
+            care.via_regisseur[n, o] = True
+        else:
+            set_status(care, n, o, NONE)
+        orgs &= orgs - 1
 
 
 @njit(cache=True, error_model="numpy")
@@ -182,12 +207,18 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     others = np.empty(n_households, dtype=np.int64)  # counted before anything ends this week
     n_waiting, n_due = 0, 0
     for n in range(n_households):
-        others[n] = open_cases(care.status[n]) - 1
-        for o in range(n_orgs):
-            status = care.status[n, o]
-            waiting[n_waiting] = due[n_due] = n * n_orgs + o
-            n_waiting += status == WAITING
-            n_due += (status >= INTAKE) & (care.until[n, o] <= week)
+        others[n] = bit_count(care.open_bits[n]) - 1
+        orgs = care.waiting_bits[n]
+        while orgs:
+            waiting[n_waiting] = n * n_orgs + trailing_zeros(orgs)
+            n_waiting += 1
+            orgs &= orgs - 1
+        orgs = care.open_bits[n]
+        while orgs:
+            o = trailing_zeros(orgs)
+            due[n_due] = n * n_orgs + o
+            n_due += care.until[n, o] <= week
+            orgs &= orgs - 1
     for i in range(n_due):
         n, o = divmod(due[i], n_orgs)
         if care.status[n, o] == TRAJECTORY:
@@ -198,13 +229,13 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     cases = np.zeros(n_orgs)
     coordination = np.zeros(n_orgs)
     for n in range(n_households):
-        count = open_cases(care.status[n])
-        if count == 0:
-            continue
-        for o in range(n_orgs):
-            if care.status[n, o] >= INTAKE:
-                cases[o] += 1.0
-                coordination[o] += (count - 1) * _coordination_share(care, rules, n, o)
+        count = bit_count(care.open_bits[n])
+        orgs = care.open_bits[n]
+        while orgs:
+            o = trailing_zeros(orgs)
+            cases[o] += 1.0
+            coordination[o] += (count - 1) * _coordination_share(care, rules, n, o)
+            orgs &= orgs - 1
     free = np.floor(rules.capacity - cases - rules.coordination_load * coordination)
     _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
     for o in range(n_orgs):
@@ -219,7 +250,7 @@ def _coordination_share(care: CareCases, rules: CareRules, n: int, o: int) -> fl
 @njit(cache=True, error_model="numpy")
 def _start_trajectory(reached: np.ndarray, care: CareCases, rules: CareRules, n: int, o: int, week: int,
                       per_org: np.ndarray) -> None:
-    care.status[n, o] = TRAJECTORY
+    set_status(care, n, o, TRAJECTORY)
     care.until[n, o] = week + rules.trajectory_weeks[o]
     care.started[n, o] += 1
     reached[n] = True
@@ -238,7 +269,7 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
     p = rules.success_rate[o] * (0.6 + 0.8 * hh.motivation[n]) * method
     success = unit(seeds, Draw.OUTCOME, n, o, care.started[n, o]) < min(p, 0.98)
     hh.severity[n, rules.domain[o]] *= rules.success_residual if success else rules.failure_residual
-    care.status[n, o] = NONE
+    set_status(care, n, o, NONE)
     care.via_regisseur[n, o] = False
     care.ended[n, o] = SUCCEEDED if success else FAILED
     per_org[PerOrg.trajectories_completed, o] += 1
@@ -269,10 +300,12 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             continue
         taken[o] += 1
         count = 0
-        for other in range(n_orgs):  # each open case of the household has one more organisation to coordinate with
-            if care.status[n, other] >= INTAKE:
-                coordination[other] += _coordination_share(care, rules, n, other)
-                count += 1
+        others = care.open_bits[n]
+        while others:  # each open case of the household has one more organisation to coordinate with
+            other = trailing_zeros(others)
+            coordination[other] += _coordination_share(care, rules, n, other)
+            count += 1
+            others &= others - 1
         coordination[o] += count * _coordination_share(care, rules, n, o)
         per_org[PerOrg.org_wait_weeks, o] += week - care.since[n, o]
         per_org[PerOrg.org_admissions, o] += 1
@@ -282,7 +315,7 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
         if intake_weeks <= 0:
             _start_trajectory(reached, care, rules, n, o, week, per_org)
         else:
-            care.status[n, o] = INTAKE
+            set_status(care, n, o, INTAKE)
             care.since[n, o] = week
             care.until[n, o] = week + intake_weeks
             reached[n] = True

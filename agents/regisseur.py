@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
-from agents.organisation import NONE, WAITING, CareCases, CareRules, refer, take_over
+from agents.organisation import NONE, CareCases, CareRules, bit_count, refer, take_over
 from sim.crn import Draw, unit
 from sim.tally import Total
 
@@ -273,9 +274,7 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
             team.until[n] = week + team.max_active[n]
         if team.phase[n] != ACTIVE:
             continue
-        slots = rules.max_parallel_trajectories
-        for o in range(care.status.shape[1]):
-            slots -= care.status[n, o] != NONE
+        slots = rules.max_parallel_trajectories - bit_count(care.waiting_bits[n] | care.open_bits[n])
         candidate = 0  # bit per domain
         for d in range(n_domains):
             o = care_rules.primary[d]
@@ -297,10 +296,12 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
 def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
                          totals: np.ndarray) -> None:
     """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
-    n_households, n_orgs = care.status.shape
-    for n in range(n_households):
-        for o in range(n_orgs):
-            if care.status[n, o] != WAITING or not care.via_regisseur[n, o] or care.priority[n, o]:
+    for n in range(care.status.shape[0]):
+        orgs = care.waiting_bits[n]
+        while orgs:
+            o = trailing_zeros(orgs)
+            orgs &= orgs - 1
+            if not care.via_regisseur[n, o] or care.priority[n, o]:
                 continue
             over = week - care.since[n, o] - rules.priority_wait_weeks
             if over < 0:
@@ -323,7 +324,7 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
     network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
     for n in range(team.phase.size):
         if team.phase[n] == ACTIVE and (team.until[n] <= week or (
-                hh.severity[n].max() <= rules.plan_threshold and not care.status[n].any())):
+                hh.severity[n].max() <= rules.plan_threshold and not care.waiting_bits[n] | care.open_bits[n])):
             totals[Total.approach_closed] += 1
             if rules.aftercare_weeks > 0:
                 team.phase[n] = AFTERCARE

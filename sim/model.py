@@ -20,7 +20,7 @@ from mesa.experimental.devs.eventlist import Priority
 from numba import njit
 
 from agents.household import EVENT_BIT, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
-from agents.organisation import INTAKE, WAITING, CareCases, CareNetwork
+from agents.organisation import CareCases, CareNetwork, bit_count
 from agents.regisseur import QUEUED, RegisseurTeam, TeamCases, in_approach
 from sim import population
 from sim.crn import RandomStreams
@@ -178,9 +178,8 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
         professionals = in_approach(team.phase[n])
         approach += professionals
         queue += team.phase[n] == QUEUED
-        for o in range(care.status.shape[1]):
-            professionals += care.status[n, o] >= INTAKE
-            waiting += care.status[n, o] == WAITING
+        professionals += bit_count(care.open_bits[n])
+        waiting += bit_count(care.waiting_bits[n])
         professional_weeks += professionals
         helped_weeks += professionals > 0
     totals[Total.relapses] += relapses

@@ -246,7 +246,8 @@ class Scenario(_Strict):
     dynamics: Dynamics
     escalations: Escalations
     regisseur_effects: RegisseurEffects
-    organisations: dict[str, Organisation]
+    # at most 63: the compiled step keeps a household's cases as bits of one 64-bit integer
+    organisations: dict[str, Organisation] = Field(max_length=63)
     organisation_common: OrganisationCommon
     uncertainties: dict[str, Distribution] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict, repr=False)

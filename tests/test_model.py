@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from agents.organisation import INTAKE, TRAJECTORY, WAITING
 from sim.crn import Draw
 from sim.model import MPHModel
 from sim.run import run_replication, run_scenario
@@ -54,6 +55,22 @@ def test_households_are_conserved(small):
     assert np.bincount(model.team.phase, minlength=6).sum() == n
     assert ((model.households.severity >= 0) & (model.households.severity <= 1)).all()
     assert model.week == small.weeks
+
+
+@pytest.mark.parametrize("method", ["verkokerd", "1g1p1r"])
+def test_case_bits_follow_the_case_table(small, method):
+    """The step reads a household's cases from bit masks; they must say what the table says, every week."""
+    model = MPHModel(small, method, 0)
+    cases = model.care.cases
+    bit = np.int64(1) << np.arange(cases.status.shape[1])
+    seen = 0
+    for _ in range(small.weeks):
+        model.step()
+        for mask, status in ((cases.waiting_bits, cases.status == WAITING), (cases.open_bits, cases.status >= INTAKE),
+                             (cases.trajectory_bits, cases.status == TRAJECTORY)):
+            np.testing.assert_array_equal(mask, (status * bit).sum(axis=1))
+        seen += int((cases.status == TRAJECTORY).sum())
+    assert seen > 0
 
 
 def test_zero_regisseurs_equals_old_method(small):
