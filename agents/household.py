@@ -87,6 +87,10 @@ class LifeEvents(NamedTuple):
     escalated: np.ndarray  # bool: an escalation (or its threat) this week: a 'vindplaats' sees the household
     events: np.ndarray  # uint16 bits EVENT_BIT: escalations this week
     event_domain: np.ndarray  # int8 (N, len(ESCALATIONS)): the driving domain that weighed most, where the bit is set
+    # Scratch the escalation step reuses every week: a fresh allocation of this size each week costs page faults
+    # where malloc hands freed memory back to the system at once (Dask's workers set MALLOC_TRIM_THRESHOLD_).
+    threat_ratio: np.ndarray  # (N, hazards): this week's conditional draw of each threat, -1 for none
+    threat_candidates: np.ndarray  # (N x hazards): (household, hazard) pairs whose draw fell below the base hazard
 
     @classmethod
     def start(cls, households: Households) -> LifeEvents:
@@ -94,7 +98,8 @@ class LifeEvents(NamedTuple):
         return cls(np.zeros(households.severity.shape, dtype=bool), np.zeros(n, dtype=np.int64),
                    np.zeros(n, dtype=np.int32), np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
                    np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
-                   np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8))
+                   np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8),
+                   np.zeros((n, len(HAZARDS))), np.zeros(n * len(HAZARDS), dtype=np.int64))
 
 
 class HouseholdRules(NamedTuple):
@@ -234,46 +239,41 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     over all households: a rarely taken branch there makes the whole loop compile to slower code."""
     n_households = hh.severity.shape[0]
     n_hazards = len(HAZARDS)
-    candidate = np.empty(n_households * n_hazards, dtype=np.int64)  # n * hazards + j where u < the base hazard,
-    candidate_draw = np.empty(n_households * n_hazards)  # with its draw
-    candidate_allowed = np.empty(n_households * n_hazards)  # and its factor below
+    candidate = life.threat_candidates  # n * hazards + j where u < the base hazard
     n_candidates = 0
+    at_home = np.empty(n_households, dtype=np.int64)
     pupils = np.empty(n_households, dtype=np.int64)
     allowed = np.ones(n_hazards)
     placed_child_weeks = 0
     for n in range(n_households):
         ages = hh.child_age[n]
-        at_home, in_school = 0, 0
+        at_home[n], pupils[n] = 0, 0
         for c in range(ages.size):  # without branches: whether there are children varies from one home to the next
             placed = life.placed_until[n, c] > week
             placed_child_weeks += placed
-            at_home += (ages[c] >= 0) & (not placed)
-            in_school += _in_school(ages[c], life.dropped_out[n, c])
-        pupils[n] = in_school
-        allowed[EVICTION_THREAT] = life.homeless_until[n] <= week  # only a housed household can be evicted,
-        allowed[PLACEMENT] = at_home > 0  # only a child at home placed,
-        allowed[DROPOUT] = in_school  # and each pupil can drop out
+            at_home[n] += (ages[c] >= 0) & (not placed)
+            pupils[n] += _in_school(ages[c], life.dropped_out[n, c])
+        _allowed(allowed, life.homeless_until[n] <= week, at_home[n], pupils[n])
         for j in range(n_hazards):
-            u = unit(seeds, Draw.EVICTION + j, week, n)
             candidate[n_candidates] = n * n_hazards + j
-            candidate_draw[n_candidates] = u
-            candidate_allowed[n_candidates] = allowed[j]
             # the margin covers rounding in a drive of exactly 1
-            n_candidates += u < rules.base_hazard[j] * allowed[j] * (1.0 + 1e-9)
+            n_candidates += unit(seeds, Draw.EVICTION + j, week, n) < rules.base_hazard[j] * allowed[j] * (1.0 + 1e-9)
     totals[Total.placement_child_weeks] += placed_child_weeks
     life.events[:] = 0
     life.escalated[:] = False
 
-    ratio = np.full((n_households, n_hazards), -1.0)  # the conditional draw of each threat, -1 for none
+    ratio = life.threat_ratio
+    ratio[:] = -1.0
     threatened = np.empty(n_households, dtype=np.int64)
     n_threatened = 0
     for i in range(n_candidates):
         n, j = divmod(candidate[i], n_hazards)
+        _allowed(allowed, life.homeless_until[n] <= week, at_home[n], pupils[n])
         drive = 0.0
         for d in range(hh.severity.shape[1]):
             drive += rules.drivers[d, j] * hh.severity[n, d]
-        h = drive * drive * rules.base_hazard[j] * candidate_allowed[i]
-        u = candidate_draw[i]
+        h = drive * drive * rules.base_hazard[j] * allowed[j]
+        u = unit(seeds, Draw.EVICTION + j, week, n)
         if u < h:
             ratio[n, j] = u / h
             if n_threatened == 0 or threatened[n_threatened - 1] != n:
@@ -364,6 +364,15 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
         totals[Total.utility_cutoff] += 1
         events |= 1 << CUT_OFF
     return events
+
+
+@njit(cache=True, error_model="numpy")
+def _allowed(allowed: np.ndarray, housed: bool, at_home: int, pupils: int) -> None:
+    """Factors of the hazards: only a housed household can be evicted, only a child at home placed, and each pupil
+    can drop out."""
+    allowed[EVICTION_THREAT] = housed
+    allowed[PLACEMENT] = at_home > 0
+    allowed[DROPOUT] = pupils
 
 
 @njit(cache=True, error_model="numpy")

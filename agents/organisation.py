@@ -123,12 +123,14 @@ class CareNetwork:
         self.cases = CareCases.empty(model.households.size, len(self.keys))
         # read by the agents' views and by who records dossiers
         self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
-        self._waiting = np.empty(self.status.size, dtype=np.int64)  # scratch for the admission queue
+        # scratch for the week's waiting and due cases, reused: see LifeEvents on why not allocated each week
+        self._waiting = np.empty(self.status.size, dtype=np.int64)
+        self._due = np.empty(self.status.size, dtype=np.int64)
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
 
     def step(self, model: MPHModel) -> None:
         care_week(model.households, model.reached, self.cases, self.rules, model.team_cases.competence,
-                  model.streams.seeds, model.week, model.tally.per_org, self._waiting)
+                  model.streams.seeds, model.week, model.tally.per_org, self._waiting, self._due)
 
     @property
     def completed_this_week(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -193,7 +195,7 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
 
 @njit(cache=True, error_model="numpy")
 def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
-              seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray) -> None:
+              seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray, due: np.ndarray) -> None:
     """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
     waiting lists. ``competence`` is the competence of each household's regisseur (0 without one).
 
@@ -203,7 +205,6 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     care.ended[:] = 0
     # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
     # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
-    due = np.empty(care.status.size, dtype=np.int64)
     others = np.empty(n_households, dtype=np.int64)  # counted before anything ends this week
     n_waiting, n_due = 0, 0
     for n in range(n_households):
