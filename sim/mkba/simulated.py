@@ -41,14 +41,14 @@ class SimulatedMkba:
         return pd.DataFrame({"mean": data.mean(), "p5": data.quantile(0.05), "p95": data.quantile(0.95)})
 
 
-def _flows(difference: pd.DataFrame, register: Register, years: int) -> list[MoneyFlow]:
+def _flows(amounts: pd.DataFrame, register: Register) -> list[MoneyFlow]:
+    """One flow per priced item of one replication; ``amounts`` has a row per (item, key, payer), a column per
+    year."""
     flows = []
-    for (item, key, payer), group in difference.groupby(["item", "key", "payer"]):
-        amounts = group.set_index("year")["eur"].reindex(range(1, years + 1), fill_value=0.0)
-        kind = "cost" if amounts.sum() > 0 else "benefit"
+    for (item, key, payer), row in zip(amounts.index, amounts.to_numpy(), strict=True):
+        kind = "cost" if row.sum() > 0 else "benefit"
         sign = 1.0 if kind == "cost" else -1.0
-        flows.append(MoneyFlow(item, kind, payer, bool(register[key].cashable),
-                               tuple(sign * float(a) for a in amounts)))
+        flows.append(MoneyFlow(item, kind, payer, bool(register[key].cashable), tuple(sign * float(a) for a in row)))
     return flows
 
 
@@ -82,11 +82,12 @@ def simulated_mkba(results: Results, register: Register, rate_pct: float,
         raise ValueError("the MKBA of a run needs both methods in the results")
     keys = ["replication", "year", "item", "key", "payer"]
     wide = costs.pivot_table(index=keys, columns="method", values="eur", aggfunc="sum", fill_value=0.0)
-    difference = (wide["1g1p1r"] - wide["verkokerd"]).rename("eur").reset_index()
+    difference = (wide["1g1p1r"] - wide["verkokerd"]).unstack("year", fill_value=0.0)
     years = results.scenario.horizon_years
+    difference = difference.reindex(columns=range(1, years + 1), fill_value=0.0)
     rows, items = {}, {}
-    for replication, group in difference.groupby("replication"):
-        flows = _flows(group, register, years)
+    for replication, amounts in difference.groupby(level="replication"):
+        flows = _flows(amounts.droplevel("replication"), register)
         tables = ncw_tables(flows, rate_pct / 100.0)
         rows[replication] = _row(tables, rate_pct / 100.0)
         items[replication] = {f.item: tables.items[f.item] * (1 if f.kind == "cost" else -1) for f in flows}
