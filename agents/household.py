@@ -247,13 +247,14 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     placed_child_weeks = 0
     for n in range(n_households):
         ages = hh.child_age[n]
-        at_home[n], pupils[n] = 0, 0
+        home, in_school = 0, 0
         for c in range(ages.size):  # without branches: whether there are children varies from one home to the next
             placed = life.placed_until[n, c] > week
             placed_child_weeks += placed
-            at_home[n] += (ages[c] >= 0) & (not placed)
-            pupils[n] += _in_school(ages[c], life.dropped_out[n, c])
-        _allowed(allowed, life.homeless_until[n] <= week, at_home[n], pupils[n])
+            home += (ages[c] >= 0) & (not placed)
+            in_school += _in_school(ages[c], life.dropped_out[n, c])
+        at_home[n], pupils[n] = home, in_school
+        _allowed(allowed, life.homeless_until[n] <= week, home, in_school)
         for j in range(n_hazards):
             candidate[n_candidates] = n * n_hazards + j
             # the margin covers rounding in a drive of exactly 1
