@@ -83,7 +83,7 @@ def test_exported_scenario_reruns_with_the_cli_to_the_same_numbers(page: Page, w
     rows = list(openpyxl.load_workbook(files["results.xlsx"])["measures"].iter_rows(values_only=True))
     shown = pd.DataFrame(rows[1:], columns=rows[0]).set_index(["replication", "method", "measure"])
     assert len(shown) == len(rerun)
-    both = shown.join(rerun, rsuffix="_cli")
+    both = shown.join(rerun.add_suffix("_cli"))
     assert both["value"].isna().equals(both["value_cli"].isna())
     assert both["value"].fillna(0).tolist() == pytest.approx(both["value_cli"].fillna(0).tolist(), rel=1e-14, abs=0)
     assert outside == []
