@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 from numba import njit
-from numba.cpython.unsafe.numbers import trailing_zeros
 
-from agents.organisation import refer
+from agents.organisation import lowest_bit, refer
 from agents.regisseur import AFTERCARE, in_approach, under_care
 from sim.crn import Draw, unit
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
@@ -186,7 +185,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         in_trajectory = 0  # bit per domain
         orgs = care.trajectory_bits[n]
         while orgs:
-            in_trajectory |= 1 << care_rules.domain[trailing_zeros(orgs)]
+            in_trajectory |= 1 << care_rules.domain[lowest_bit(orgs)]
             orgs &= orgs - 1
         presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
         total = 0.0

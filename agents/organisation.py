@@ -160,7 +160,15 @@ def set_status(care: CareCases, n: int, o: int, status: int) -> None:
 
 
 @njit(cache=True, error_model="numpy")
+def lowest_bit(bits: int) -> int:
+    """Index of the lowest set bit of ``bits`` (> 0): the first organisation in a household's mask. The one use of
+    numba's low-level intrinsic (a single instruction), so a change there is mended here."""
+    return trailing_zeros(bits)
+
+
+@njit(cache=True, error_model="numpy")
 def bit_count(bits: int) -> int:
+    """Set bits of ``bits``: a household's cases in a mask."""
     count = 0
     while bits:
         bits &= bits - 1
@@ -185,7 +193,7 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
     """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
     orgs = care.waiting_bits[n] | care.open_bits[n]
     while orgs:
-        o = trailing_zeros(orgs)
+        o = lowest_bit(orgs)
         if rules.is_primary[o]:
             care.via_regisseur[n, o] = True
         else:
@@ -211,12 +219,12 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         others[n] = bit_count(care.open_bits[n]) - 1
         orgs = care.waiting_bits[n]
         while orgs:
-            waiting[n_waiting] = n * n_orgs + trailing_zeros(orgs)
+            waiting[n_waiting] = n * n_orgs + lowest_bit(orgs)
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
         while orgs:
-            o = trailing_zeros(orgs)
+            o = lowest_bit(orgs)
             due[n_due] = n * n_orgs + o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
@@ -233,7 +241,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         count = bit_count(care.open_bits[n])
         orgs = care.open_bits[n]
         while orgs:
-            o = trailing_zeros(orgs)
+            o = lowest_bit(orgs)
             cases[o] += 1.0
             coordination[o] += (count - 1) * _coordination_share(care, rules, n, o)
             orgs &= orgs - 1
@@ -303,7 +311,7 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
         count = 0
         others = care.open_bits[n]
         while others:  # each open case of the household has one more organisation to coordinate with
-            other = trailing_zeros(others)
+            other = lowest_bit(others)
             coordination[other] += _coordination_share(care, rules, n, other)
             count += 1
             others &= others - 1

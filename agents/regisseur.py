@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 import numpy as np
 from numba import njit
-from numba.cpython.unsafe.numbers import trailing_zeros
 
-from agents.organisation import NONE, CareCases, CareRules, bit_count, refer, take_over
+from agents.organisation import NONE, CareCases, CareRules, bit_count, lowest_bit, refer, take_over
 from sim.crn import Draw, unit
 from sim.tally import Total
 
@@ -299,7 +298,7 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
     for n in range(care.status.shape[0]):
         orgs = care.waiting_bits[n]
         while orgs:
-            o = trailing_zeros(orgs)
+            o = lowest_bit(orgs)
             orgs &= orgs - 1
             if not care.via_regisseur[n, o] or care.priority[n, o]:
                 continue
