@@ -124,13 +124,8 @@ class CareNetwork:
         # read by the agents' views and by who records dossiers
         self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
         # scratch for the week's waiting and due cases, reused: see LifeEvents on why not allocated each week
-        self._waiting = np.empty(self.status.size, dtype=np.int64)
-        self._due = np.empty(self.status.size, dtype=np.int64)
+        self.scratch = (np.empty(self.status.size, dtype=np.int64), np.empty(self.status.size, dtype=np.int64))
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
-
-    def step(self, model: MPHModel) -> None:
-        care_week(model.households, model.reached, self.cases, self.rules, model.team_cases.competence,
-                  model.streams.seeds, model.week, model.tally.per_org, self._waiting, self._due)
 
     @property
     def completed_this_week(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

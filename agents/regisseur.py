@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from agents.household import LifeEvents
     from sim.model import MPHModel
     from sim.population import Households
+    from sim.scenario import Scenario
 
 # Phases of a household in the approach.
 OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5
@@ -113,6 +114,26 @@ class TeamRules(NamedTuple):
     network_strength_gain: float
     relapse_mean_above: float
 
+    @classmethod
+    def of(cls, scenario: Scenario, members: list[Regisseur]) -> TeamRules:
+        """The team's rules; without members (the old method) the same types, so one compiled step serves both."""
+        levers, effects = scenario.levers, scenario.regisseur_effects
+        weights = effects.caseload_weight
+        weeks = np.arange(scenario.weeks + 1)
+        by_week = [[m.competence(int(week)) for m in members] for week in weeks]
+        return cls(
+            np.array([m.capacity for m in members], dtype=float),
+            np.array(by_week, dtype=float).reshape(weeks.size, len(members)),
+            effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
+            effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
+            weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
+            effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
+            effects.ladder_weeks_per_rung,
+            effects.ladder_success_per_rung if levers.mandate.administrative_backing
+            else effects.ladder_success_without_backing,
+            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network, effects.network_share,
+            effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
+
 
 class RegisseurTeam:
     """The multidisciplinary team of regisseurs and the phase of every household in the approach."""
@@ -146,25 +167,7 @@ class RegisseurTeam:
         self.cases.report_order[np.argsort(hh.reach_rank, kind="stable")] = np.arange(hh.size)
         self.cases.found[order[:extra]] = True
 
-        weeks = np.arange(scenario.weeks + 1)
-        by_week = [[m.competence(int(week)) for m in self.members] for week in weeks]
-        self.rules = TeamRules(
-            np.array([m.capacity for m in self.members]), np.array(by_week).reshape(weeks.size, len(self.members)),
-            effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
-            effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
-            weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
-            effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
-            effects.ladder_weeks_per_rung,
-            effects.ladder_success_per_rung if levers.mandate.administrative_backing
-            else effects.ladder_success_without_backing,
-            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network, effects.network_share,
-            effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
-
-    def step(self) -> None:
-        model = self.model
-        team_week(model.households, model.life, self.cases, self.rules, model.care.cases, model.care.rules,
-                  model.ever_in_approach, model.streams.seeds, model.week, model.tally.totals,
-                  model.tally.per_org)
+        self.rules = TeamRules.of(scenario, self.members)
 
     def in_approach(self) -> np.ndarray:
         return (self.phase >= DIAGNOSIS) & (self.phase <= AFTERCARE)

@@ -49,8 +49,7 @@ def run_replication(scenario: Scenario, method: str, replication: int) -> tuple[
     model = MPHModel(scenario, method, replication)
     model.run()
     yearly = _long_form(model.datacollector.get_table_dataframe("years"))
-    weekly = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
-    weekly["week"] += 1
+    weekly = model.weekly()
     for frame in (yearly, weekly):
         frame.insert(0, "method", method)
         frame.insert(0, "replication", replication)

@@ -59,6 +59,11 @@ class DossierRecorder(MPHModel):
         return (self.applicable & (self.households.severity >= threshold)).sum(axis=1)
 
     # -- around the model's week ------------------------------------------------------------------------------
+    def run_for(self, weeks: int) -> None:
+        """Week by week, not a year per call: the recorder writes down after every week."""
+        for _ in range(min(weeks, self.scenario.weeks - self.week)):
+            self.step()
+
     def step(self) -> None:
         self._prev = {name: getattr(self.care, name).copy() for name in _CARE}
         self._prev["ever_in_approach"] = self.ever_in_approach.copy()

@@ -94,7 +94,7 @@ class LiveRun:
         weeks = min(weeks, self.weeks - self.week)
         if weeks > 0:
             for model in self.models.values():
-                model.simulator.run_for(weeks)
+                model.run_for(weeks)
 
     def snapshots(self) -> dict[str, Snapshot]:
         return {method: Snapshot(model.week, _household_state(model), _regisseurs(model), _organisations(model))
