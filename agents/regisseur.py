@@ -53,11 +53,12 @@ class Regisseur(mesa.Agent):
         self.training_weeks = training_weeks
         self.capacity = fte * model.scenario.levers.caseload_norm
 
-    def competence(self, week: int) -> float:
+    def competence(self, weeks: np.ndarray) -> np.ndarray:
+        """Competence in each of ``weeks``: full when experienced, else growing from the in-training level."""
         if self.experienced or self.training_weeks == 0:
-            return 1.0
+            return np.ones(weeks.shape)
         start = self.model.scenario.regisseur_effects.in_training_competence
-        return min(1.0, start + (1.0 - start) * week / self.training_weeks)
+        return np.minimum(1.0, start + (1.0 - start) * weeks / self.training_weeks)
 
     @property
     def caseload(self) -> int:
@@ -79,6 +80,11 @@ class TeamCases(NamedTuple):
     max_active: np.ndarray  # weeks of active care before the plan is closed
     mean_severity: np.ndarray  # scratch: this week's mean severity, read by several phases
     report_order: np.ndarray  # among households reported in the same week, the order of the queue (a fixed draw)
+    # The queue for a regisseur in its order: a ring of households from line_ends[0], line_ends[1] long. Longest
+    # waiting first, so the week's newcomers join at the back (in report order) and intakes leave at the front.
+    line: np.ndarray
+    line_ends: np.ndarray
+    newcomers: np.ndarray  # scratch: the week's newcomers to the queue
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
@@ -86,7 +92,8 @@ class TeamCases(NamedTuple):
                    np.zeros(households, dtype=np.int32), np.full(households, -1, dtype=np.int64),
                    np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
-                   np.zeros(households, dtype=np.int64))
+                   np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
+                   np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64))
 
 
 class TeamRules(NamedTuple):
@@ -120,10 +127,11 @@ class TeamRules(NamedTuple):
         levers, effects = scenario.levers, scenario.regisseur_effects
         weights = effects.caseload_weight
         weeks = np.arange(scenario.weeks + 1)
-        by_week = [[m.competence(int(week)) for m in members] for week in weeks]
+        by_week = np.empty((weeks.size, len(members)))
+        for i, member in enumerate(members):
+            by_week[:, i] = member.competence(weeks)
         return cls(
-            np.array([m.capacity for m in members], dtype=float),
-            np.array(by_week, dtype=float).reshape(weeks.size, len(members)),
+            np.array([m.capacity for m in members], dtype=float), by_week,
             effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
             effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
@@ -193,9 +201,9 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
               per_org: np.ndarray) -> None:
     """The team's week: households come into view and queue, the team takes in whom it has room for, then plans,
     breaks waiting lists and closes. Each phase is one pass over the households."""
-    queued = _prepare(hh, life, team, rules, seeds, week)
-    if queued.size and rules.capacity.size:
-        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals, queued)
+    _prepare(hh, life, team, rules, seeds, week)
+    if rules.capacity.size:
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
@@ -203,12 +211,12 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
 
 @njit(cache=True, error_model="numpy")
 def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
-             week: int) -> np.ndarray:
+             week: int) -> None:
     """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
     households into view (escalations, signals from 'vindplaatsen') and into the queue once their problems are bad
-    enough. Returns the queued households."""
-    queued = np.empty(team.phase.size, dtype=np.int64)
-    n_queued = 0
+    enough."""
+    newcomers = team.newcomers
+    n_new = 0
     competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
     for n in range(team.phase.size):
         r = team.regisseur[n]
@@ -223,34 +231,44 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         if not team.found[n]:
             team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, n) < rules.finding_rate * mean**2
         outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
-        if outside and team.found[n] and mean >= rules.intake_severity:
-            team.phase[n] = QUEUED
-            team.since[n] = week
-        if team.phase[n] == QUEUED:
-            queued[n_queued] = n
-            n_queued += 1
-    return queued[:n_queued]
+        newcomers[n_new] = n
+        n_new += outside and team.found[n] and mean >= rules.intake_severity
+
+    # Newcomers join the back of the line in report order (a handful a week: insertion sort), all reported now.
+    for i in range(n_new):
+        n = newcomers[i]
+        team.phase[n] = QUEUED
+        team.since[n] = week
+        j = i
+        while j > 0 and team.report_order[newcomers[j - 1]] > team.report_order[n]:
+            newcomers[j] = newcomers[j - 1]
+            j -= 1
+        newcomers[j] = n
+    head, length = team.line_ends
+    for i in range(n_new):
+        team.line[(head + length + i) % team.line.size] = newcomers[i]
+    team.line_ends[1] = length + n_new
 
 
 @njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
-             queued: np.ndarray) -> None:
-    """Longest waiting first, households reported in the same week in a fixed random order; each to the regisseur
-    with the most room, until the next in line does not fit."""
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
+    """From the front of the line (longest waiting first, households reported in the same week in a fixed random
+    order), each to the regisseur with the most room, until the next in line does not fit."""
     load = np.zeros(rules.capacity.size)
     for n in range(team.phase.size):
         if team.regisseur[n] >= 0:
             load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = rules.capacity - load
-    line = np.empty(queued.size, dtype=np.int64)
-    for i in range(queued.size):
-        line[i] = np.int64(team.since[queued[i]]) << 32 | team.report_order[queued[i]]
-    for n in queued[np.argsort(line)]:
+    head, length = team.line_ends
+    while length:
+        n = team.line[head]
         best = np.argmax(free)
         if free[best] < team.case_weight[n]:
             break
+        head = (head + 1) % team.line.size
+        length -= 1
         free[best] -= team.case_weight[n]
         team.regisseur[n] = best
         totals[Total.regisseur_wait_weeks] += week - team.since[n]
@@ -262,6 +280,7 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         team.since[n] = week
         team.until[n] = week + rules.diagnosis_weeks
         take_over(care, care_rules, n)
+    team.line_ends[0], team.line_ends[1] = head, length
 
 
 @njit(cache=True, error_model="numpy")

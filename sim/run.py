@@ -48,7 +48,7 @@ def run_replication(scenario: Scenario, method: str, replication: int) -> tuple[
     """One replication of one method: (yearly counts in long form, weekly series)."""
     model = MPHModel(scenario, method, replication)
     model.run()
-    yearly = _long_form(model.datacollector.get_table_dataframe("years"))
+    yearly = _long_form(model.datacollector.tables["years"])
     weekly = model.weekly()
     for frame in (yearly, weekly):
         frame.insert(0, "method", method)
@@ -56,13 +56,14 @@ def run_replication(scenario: Scenario, method: str, replication: int) -> tuple[
     return yearly, weekly
 
 
-def _long_form(years: pd.DataFrame) -> pd.DataFrame:
-    """``years.melt(id_vars="year", var_name="measure", value_name="value")``, built directly: melt takes 18 ms
-    for the 126 columns of ten years, 3% of a run."""
-    measures = [column for column in years.columns if column != "year"]
-    return pd.DataFrame({"year": np.tile(years["year"].to_numpy(), len(measures)),
-                         "measure": np.repeat(np.array(measures, dtype=object), len(years)),
-                         "value": years[measures].to_numpy(dtype=float).T.ravel()})
+def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:
+    """The DataCollector's ``years`` table (column -> values) as (year, measure, value) rows, built directly:
+    a DataFrame and ``melt`` take 20 ms for the 126 columns of ten years, 7% of a replication."""
+    measures = [column for column in years if column != "year"]
+    year = np.asarray(years["year"])
+    return pd.DataFrame({"year": np.tile(year, len(measures)),
+                         "measure": np.repeat(np.array(measures, dtype=object), year.size),
+                         "value": np.array([years[m] for m in measures], dtype=float).reshape(-1)})
 
 
 def run_scenario(
