@@ -223,7 +223,8 @@ def _run(pending: Sequence[Batch], context: Context, client: Any,
         return
     from distributed import as_completed
 
-    shared = client.scatter(context, broadcast=True)
+    # a key of its own: a second execute on the same client must not reuse a key the first one is releasing
+    shared = client.scatter(context, broadcast=True, hash=False)
     futures = {client.submit(run_batch, batch, shared, pure=False): batch for batch in pending}
     try:
         for future in as_completed(futures):

@@ -90,7 +90,8 @@ def test_week_by_week_equals_a_year_per_call(small, method):
         pd.testing.assert_frame_equal(other.datacollector.get_table_dataframe("years"), years, check_exact=True)
         pd.testing.assert_frame_equal(other.weekly(), whole.weekly(), check_exact=True)
         np.testing.assert_array_equal(other.households.severity, whole.households.severity)
-    assert len(whole.weekly()) == small.weeks and years["eviction"].sum() > 0 and years["trajectories_started"].sum() > 0
+    assert len(whole.weekly()) == small.weeks
+    assert years["eviction"].sum() > 0 and years["trajectories_started"].sum() > 0
 
 
 def test_zero_regisseurs_equals_old_method(small):

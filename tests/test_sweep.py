@@ -81,7 +81,12 @@ def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep
     register = load_register()
     with dask_client(workers=2) as client:
         two = run_sweep(sweep, tmp_path / "two", register, 2.25, client, progress=False)
+        context = sweep.context(register, 2.25)
+        batches = sweep.batches(context)[:2]
+        first = execute(context, batches, client, progress=False)["measures"]
+        again = execute(context, batches, client, progress=False)["measures"]  # the same context twice on a client
     pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(first, again)
     assert set(one["method"]) == {"verkokerd", "1g1p1r", "difference"}
     keys = ["point", "replication", "method", "measure"]
     assert not one.duplicated(keys).any()
