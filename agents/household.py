@@ -19,7 +19,7 @@ from agents.organisation import lowest_bit, refer
 from agents.regisseur import AFTERCARE, in_approach, under_care
 from sim.crn import Draw, unit
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
-from sim.population import DROPOUT_AGES
+from sim.population import DROPOUT_AGES, MAX_CHILDREN
 from sim.tally import Total
 
 if TYPE_CHECKING:
@@ -88,8 +88,7 @@ class LifeEvents(NamedTuple):
     event_domain: np.ndarray  # int8 (N, len(ESCALATIONS)): the driving domain that weighed most, where the bit is set
     # Scratch the escalation step reuses every week: a fresh allocation of this size each week costs page faults
     # where malloc hands freed memory back to the system at once (Dask's workers set MALLOC_TRIM_THRESHOLD_).
-    threat_ratio: np.ndarray  # (N, hazards): this week's conditional draw of each threat, -1 for none
-    threat_candidates: np.ndarray  # (N x hazards): (household, hazard) pairs whose draw fell below the base hazard
+    candidates: np.ndarray  # households whose draw says some threat may happen this week
 
     @classmethod
     def start(cls, households: Households) -> LifeEvents:
@@ -98,7 +97,7 @@ class LifeEvents(NamedTuple):
                    np.zeros(n, dtype=np.int32), np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
                    np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
                    np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8),
-                   np.zeros((n, len(HAZARDS))), np.zeros(n * len(HAZARDS), dtype=np.int64))
+                   np.zeros(n, dtype=np.int64))
 
 
 class HouseholdRules(NamedTuple):
@@ -114,6 +113,9 @@ class HouseholdRules(NamedTuple):
     referral_threshold: float
     base_hazard: np.ndarray  # per hazard
     drivers: np.ndarray  # (domains, hazards): weights per hazard add up to 1
+    threat_bound: np.ndarray  # per hazard: the most a hazard can be (base x the most pupils for dropout)
+    first_threat: np.ndarray  # per hazard: the chance it is under its bound, given that none before it is
+    no_threat: float  # the chance that no hazard is under its bound
     eviction_prevented: float
     utility_prevented: float
     shelter_share: float
@@ -141,10 +143,16 @@ class HouseholdRules(NamedTuple):
         aftercare = effects.aftercare_shock_reduction
         if not mandate.decides_aftercare:
             aftercare *= effects.without_aftercare_mandate_factor
+        base = np.array([getattr(esc, name).base_hazard for name in HAZARDS])
+        bound = base * np.where(np.arange(len(HAZARDS)) == DROPOUT, MAX_CHILDREN, 1)
+        # chance that none of hazards j, j+1, ... is under its bound; the last possible one is certain
+        none_from = np.append(np.cumprod((1.0 - bound)[::-1])[::-1], 1.0)
+        first = np.divide(bound, 1.0 - none_from[:-1], out=np.zeros_like(bound), where=bound > 0)
+        first[(bound > 0) & (none_from[1:] == 1.0)] = 1.0
         return cls(
             dyn.drift_rate, dyn.spillover, dyn.recovery_rate,
             scenario.organisation_common.trajectory_drift_factor, dyn.shock_rate, dyn.shock_size, dyn.notice_rate,
-            dyn.referral_threshold, np.array([getattr(esc, name).base_hazard for name in HAZARDS]), drivers,
+            dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
             effects.presence_drift_reduction * (1.0 if mandate.free_time else effects.without_free_time_factor),
@@ -230,70 +238,72 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
 
     A threat happens when its draw u falls below the hazard h = base hazard x drive^2 (x pupils for dropout); the
     conditional draw u/h in [0, 1) then decides the outcome (averted or not) independently of whether the threat
-    happened. The drive is a weighted mean of severities in [0, 1], so h never exceeds the base hazard: only a
-    draw below it (about one in ten households a week) needs the drive at all.
+    happened. The drive is a weighted mean of severities in [0, 1], so h never exceeds its bound (the base hazard,
+    x the most pupils a household can have for dropout): a draw above the bound needs no drive at all.
 
-    Passes, each household going through the same steps in the same order: every household's draws, the hazards
-    of the few candidates, what their threats come to, who leaves the shelter. Rare work stays out of the pass
-    over all households: a rarely taken branch there makes the whole loop compile to slower code."""
+    So one draw per household and week first says whether any hazard's draw is under its bound (about one
+    household in ten); only for those households are the seven draws made, conditioned on that, in order: hazard
+    j is under its bound with chance ``first_threat[j]`` while none before it is, else with its bound, and is then
+    uniform under its bound. Together these have exactly the law of seven independent draws, at a seventh of the
+    cost. The draws depend on the household and the week only, not on its state, so both methods share them.
+
+    Rare work stays out of the pass over all households: a rarely taken branch there makes the whole loop compile
+    to slower code."""
     n_households = hh.severity.shape[0]
-    n_hazards = len(HAZARDS)
-    candidate = life.threat_candidates  # n * hazards + j where u < the base hazard
+    candidates = life.candidates
     n_candidates = 0
-    at_home = np.empty(n_households, dtype=np.int64)
-    pupils = np.empty(n_households, dtype=np.int64)
-    allowed = np.ones(n_hazards)
-    placed_child_weeks = 0
     for n in range(n_households):
-        ages = hh.child_age[n]
-        home, in_school = 0, 0
-        for c in range(ages.size):  # without branches: whether there are children varies from one home to the next
-            placed = life.placed_until[n, c] > week
-            placed_child_weeks += placed
-            home += (ages[c] >= 0) & (not placed)
-            in_school += _in_school(ages[c], life.dropped_out[n, c])
-        at_home[n], pupils[n] = home, in_school
-        _allowed(allowed, life.homeless_until[n] <= week, home, in_school)
-        for j in range(n_hazards):
-            candidate[n_candidates] = n * n_hazards + j
-            # the margin covers rounding in a drive of exactly 1
-            n_candidates += unit(seeds, Draw.EVICTION + j, week, n) < rules.base_hazard[j] * allowed[j] * (1.0 + 1e-9)
+        candidates[n_candidates] = n
+        n_candidates += unit(seeds, Draw.THREATS, week, n) >= rules.no_threat
+    placed = life.placed_until.ravel()
+    placed_child_weeks = 0
+    for i in range(placed.size):  # flat, without branches: vectorised
+        placed_child_weeks += placed[i] > week
     totals[Total.placement_child_weeks] += placed_child_weeks
     life.events[:] = 0
     life.escalated[:] = False
 
-    ratio = life.threat_ratio
-    ratio[:] = -1.0
-    threatened = np.empty(n_households, dtype=np.int64)
-    n_threatened = 0
+    allowed = np.ones(len(HAZARDS))  # _allowed sets the hazards that depend on the household
+    ratio = np.empty(len(HAZARDS))  # per hazard: the conditional draw u/h of a threat, -1 for none
     for i in range(n_candidates):
-        n, j = divmod(candidate[i], n_hazards)
-        _allowed(allowed, life.homeless_until[n] <= week, at_home[n], pupils[n])
-        drive = 0.0
-        for d in range(hh.severity.shape[1]):
-            drive += rules.drivers[d, j] * hh.severity[n, d]
-        h = drive * drive * rules.base_hazard[j] * allowed[j]
-        u = unit(seeds, Draw.EVICTION + j, week, n)
-        if u < h:
-            ratio[n, j] = u / h
-            if n_threatened == 0 or threatened[n_threatened - 1] != n:
-                threatened[n_threatened] = n
-                n_threatened += 1
-
-    for i in range(n_threatened):
-        n = threatened[i]
+        n = candidates[i]
+        ages = hh.child_age[n]
+        at_home, pupils = 0, 0
+        for c in range(ages.size):
+            at_home += (ages[c] >= 0) & (life.placed_until[n, c] <= week)
+            pupils += _in_school(ages[c], life.dropped_out[n, c])
+        _allowed(allowed, life.homeless_until[n] <= week, at_home, pupils)
+        threatened, under_bound = False, False
+        for j in range(len(HAZARDS)):
+            ratio[j] = -1.0
+            v = unit(seeds, Draw.EVICTION + j, week, n)
+            p = rules.threat_bound[j] if under_bound else rules.first_threat[j]
+            if v >= p:
+                continue
+            under_bound = True
+            drive = 0.0
+            for d in range(hh.severity.shape[1]):
+                drive += rules.drivers[d, j] * hh.severity[n, d]
+            h = drive * drive * rules.base_hazard[j] * allowed[j]
+            u = v / p * rules.threat_bound[j]  # uniform under the bound
+            if u < h:
+                ratio[j] = u / h
+                threatened = True
+        if not threatened:
+            continue
         sev = hh.severity[n]
         for k in range(EVENT_HAZARD.size):  # recorded before an eviction makes housing a crisis
             life.event_domain[n, k] = _main_driver(sev, rules.drivers[:, EVENT_HAZARD[k]])
         prevention = team.competence[n] if in_approach(team.phase[n]) else 0.0
-        life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio[n], pupils[n], prevention)
+        life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio, pupils, prevention)
         # an averted placement threat alone goes unseen
-        life.escalated[n] = life.events[n] != 0 or ratio[n, EVICTION_THREAT] >= 0.0 or ratio[n, UTILITY] >= 0.0
+        life.escalated[n] = life.events[n] != 0 or ratio[EVICTION_THREAT] >= 0.0 or ratio[UTILITY] >= 0.0
 
-    for n in range(n_households):
-        if life.in_shelter[n] and life.homeless_until[n] <= week:
-            life.in_shelter[n] = False
-        totals[Total.shelter_household_weeks] += life.in_shelter[n]
+    sheltered = 0
+    for n in range(n_households):  # without branches
+        life.in_shelter[n] &= life.homeless_until[n] > week
+        sheltered += life.in_shelter[n]
+    totals[Total.shelter_household_weeks] += sheltered
 
 
 @njit(cache=True, error_model="numpy")

@@ -46,6 +46,7 @@ class Draw(IntEnum):
     NETWORK = 13  # (household, week)
     LADDER = 14  # (household, organisation, week waiting began, rung)
     DROPOUT_CHILD = 15  # (household, week)
+    THREATS = 16  # (week, household): whether any escalation threat's draw is under its bound (agents.household)
 
 
 @njit(cache=True, error_model="numpy")

@@ -94,6 +94,43 @@ def test_week_by_week_equals_a_year_per_call(small, method):
     assert years["eviction"].sum() > 0 and years["trajectories_started"].sum() > 0
 
 
+@pytest.mark.parametrize("level", [1.0, 0.5])
+def test_escalation_threats_have_their_hazard_and_are_independent(small, level):
+    """One draw per household-week says whether any threat's draw is under its bound; the seven draws are then made
+    conditionally. Together they must keep each threat's weekly hazard base x drive^2 (drive = the severity here)
+    and the independence of two threats in one week."""
+    from agents.household import EVENT_BIT, _escalate
+    from sim.tally import Total
+
+    model = MPHModel(small, "verkokerd", 0)
+    life, hh, rules = model.life, model.households, model.rules
+    weeks, n = 400, hh.size
+    both = 0
+    for week in range(1, weeks + 1):  # each week from the same state: housed, children home, nobody dropped out
+        hh.severity[:] = level * model.applicable
+        life.homeless_until[:] = 0
+        life.placed_until[:] = 0
+        life.dropped_out[:] = False
+        _escalate(hh, life, model.team_cases, rules, model.streams.seeds, week, model.tally.totals)
+        police, collection = (life.events & EVENT_BIT["police_incident"], life.events & EVENT_BIT["collection_case"])
+        both += int(((police > 0) & (collection > 0)).sum())
+    totals = dict(zip(Total.__members__, model.tally.totals, strict=True))
+    base = dict(zip(("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
+                     "school_dropout", "utility_cutoff", "collection_case"), rules.base_hazard, strict=True))
+    hazard = {name: b * level**2 for name, b in base.items()}
+    for name in ("police_incident", "intensive_care_episode", "collection_case"):
+        expected = weeks * n * hazard[name]
+        assert abs(totals[name] - expected) < 4 * expected**0.5, name
+    expected = weeks * n * hazard["eviction_threat"]
+    assert abs(totals["eviction_threats"] - expected) < 4 * expected**0.5
+    # the conditional draw decides the outcome: a threat is averted with the scenario's share
+    kept = 1.0 - small.escalations.eviction_threat.prevented_share
+    expected = totals["eviction_threats"] * kept
+    assert abs(totals["eviction"] - expected) < 4 * (expected * (1.0 - kept)) ** 0.5
+    expected_both = weeks * n * hazard["police_incident"] * hazard["collection_case"]
+    assert abs(both - expected_both) < 4 * expected_both**0.5 + 1
+
+
 def test_zero_regisseurs_equals_old_method(small):
     none = small.with_overrides({"levers.fte": 0})
     a = run_scenario(none, methods=["verkokerd"]).yearly.drop(columns="method")
