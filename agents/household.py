@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from agents.organisation import lowest_bit, refer
-from agents.regisseur import AFTERCARE, in_approach, under_care
+from agents.regisseur import ACTIVE, AFTERCARE, DIAGNOSIS, in_approach, under_care
 from sim.crn import Draw, unit
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
 from sim.population import DROPOUT_AGES, MAX_CHILDREN
@@ -88,7 +88,8 @@ class LifeEvents(NamedTuple):
     event_domain: np.ndarray  # int8 (N, len(ESCALATIONS)): the driving domain that weighed most, where the bit is set
     # Scratch the escalation step reuses every week: a fresh allocation of this size each week costs page faults
     # where malloc hands freed memory back to the system at once (Dask's workers set MALLOC_TRIM_THRESHOLD_).
-    candidates: np.ndarray  # households whose draw says some threat may happen this week
+    candidates: np.ndarray  # households with this week's rare work: a threat may happen, an organisation notices
+    drawn: np.ndarray  # bool: whose draw said yes, in a loop of its own (only such a loop computes draws in parallel)
 
     @classmethod
     def start(cls, households: Households) -> LifeEvents:
@@ -97,7 +98,7 @@ class LifeEvents(NamedTuple):
                    np.zeros(n, dtype=np.int32), np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
                    np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
                    np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8),
-                   np.zeros(n, dtype=np.int64))
+                   np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
 
 
 class HouseholdRules(NamedTuple):
@@ -250,11 +251,13 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     Rare work stays out of the pass over all households: a rarely taken branch there makes the whole loop compile
     to slower code."""
     n_households = hh.severity.shape[0]
+    for n in range(n_households):
+        life.drawn[n] = unit(seeds, Draw.THREATS, week, n) >= rules.no_threat
     candidates = life.candidates
     n_candidates = 0
     for n in range(n_households):
         candidates[n_candidates] = n
-        n_candidates += unit(seeds, Draw.THREATS, week, n) >= rules.no_threat
+        n_candidates += life.drawn[n]
     placed = life.placed_until.ravel()
     placed_child_weeks = 0
     for i in range(placed.size):  # flat, without branches: vectorised
@@ -405,13 +408,20 @@ def _main_driver(sev: np.ndarray, weights: np.ndarray) -> int:
 def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
              rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
     """Old method: an organisation notices one of the household's visible problems (the conditional draw picks
-    which, weighted by severity); every organisation serving that domain may start its own offer."""
+    which, weighted by severity); every organisation serving that domain may start its own offer. A regisseur's
+    household is not referred behind the regisseur's back.
+
+    The few households noticed this week are found in a pass without branches, then handled (see _spiral)."""
     for n in range(hh.severity.shape[0]):
-        if under_care(team.phase[n]):  # a regisseur's household is not referred behind the regisseur's back
-            continue
-        u = unit(seeds, Draw.NOTICE, week, n)
-        if u >= rules.notice_rate:
-            continue
+        life.drawn[n] = (unit(seeds, Draw.NOTICE, week, n) < rules.notice_rate) & (team.phase[n] != DIAGNOSIS) & (
+            team.phase[n] != ACTIVE)  # not under_care(), in a form that runs in parallel
+    noticed = life.candidates
+    n_noticed = 0
+    for n in range(hh.severity.shape[0]):
+        noticed[n_noticed] = n
+        n_noticed += life.drawn[n]
+    for i in range(n_noticed):
+        n = noticed[i]
         sev = hh.severity[n]
         total = 0.0
         for d in range(sev.size):
@@ -419,7 +429,7 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
                 total += sev[d]
         if total == 0.0:
             continue
-        pick = u / rules.notice_rate * total
+        pick = unit(seeds, Draw.NOTICE, week, n) / rules.notice_rate * total
         domain, cumulative = 0, 0.0
         for d in range(sev.size):
             if sev[d] > rules.referral_threshold and life.applicable[n, d]:
