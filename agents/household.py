@@ -185,9 +185,6 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
     loop makes the whole loop compile to code twice as slow. Each household still goes through the same steps in
     the same order.
     """
-    hit = np.empty(hh.severity.shape[0], dtype=np.int64)  # households hit by a life event,
-    hit_draw = np.empty(hh.severity.shape[0])  # with their conditional draw
-    n_hit = 0
     for n in range(hh.severity.shape[0]):
         sev = hh.severity[n]
         app = life.applicable[n]
@@ -209,26 +206,34 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
                 drift *= rules.trajectory_drift_factor
             sev[d] += drift - (drift + pull) * sev[d]
 
-        protection = rules.aftercare_protection if team.phase[n] == AFTERCARE else 0.0
-        if team.network[n]:
-            protection = max(protection, rules.network_protection)
-        p = rules.shock_rate * (1.0 - protection)
-        u = unit(seeds, Draw.SHOCK, week, n)
+    for n in range(hh.severity.shape[0]):  # the draws in a loop of their own: see _noticed
+        life.drawn[n] = unit(seeds, Draw.SHOCK, week, n) < _shock_chance(n, team, rules)
+    hit = life.candidates
+    n_hit = 0
+    for n in range(hh.severity.shape[0]):
         hit[n_hit] = n
-        hit_draw[n_hit] = u / p
-        n_hit += u < p
+        n_hit += life.drawn[n]
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
     for i in range(n_hit):
-        sev = hh.severity[hit[i]]
-        app = life.applicable[hit[i]]
-        v = hit_draw[i] * sev.size
+        n = hit[i]
+        sev = hh.severity[n]
+        app = life.applicable[n]
+        v = unit(seeds, Draw.SHOCK, week, n) / _shock_chance(n, team, rules) * sev.size
         first = int(v)
         second = int((v - first) * sev.size)
         sev[first] += rules.shock_size * app[first]
         sev[second] += rules.shock_size * app[second]
         for d in range(sev.size):
             sev[d] = min(sev[d], 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def _shock_chance(n: int, team: TeamCases, rules: HouseholdRules) -> float:
+    """Weekly chance of a life event: lower in aftercare and with an informal network."""
+    aftercare = rules.aftercare_protection if team.phase[n] == AFTERCARE else 0.0
+    network = rules.network_protection if team.network[n] else 0.0
+    return rules.shock_rate * (1.0 - max(aftercare, network))
 
 
 @njit(cache=True, error_model="numpy")
