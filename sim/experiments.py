@@ -28,9 +28,9 @@ from sim.register import Register
 from sim.scenario import Scenario
 
 # Speed of the model used to size batches (household-weeks per second, both methods; benchmarks/bench_core.py
-# measured about 8-9 M on this machine). Batches of about a second keep Dask's cost per task and the fixed cost of
+# measured about 14-15 M on this machine). Batches of about a second keep Dask's cost per task and the fixed cost of
 # pricing a batch small. Only the batch size depends on these, not any result.
-HOUSEHOLD_WEEKS_PER_SECOND = 9e6
+HOUSEHOLD_WEEKS_PER_SECOND = 14e6
 BATCH_SECONDS = 1.0
 KEYS = ["point", "replication", "method", "measure"]
 

@@ -40,13 +40,11 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """One row per replication, method and measure over the whole horizon; money from the priced ``costs``."""
-    wide = yearly.pivot_table(index=["replication", "method", "year"], columns="measure", values="value")
-    totals = wide.groupby(level=["replication", "method"]).sum()
-    last = wide.groupby(level=["replication", "method"]).last()
+    wide = yearly.set_index(["replication", "method", "year", "measure"])["value"].unstack("measure")
+    runs = wide.groupby(level=["replication", "method"])
+    totals, last = runs.sum(), runs.last()
     years = scenario.horizon_years
-    out = pd.DataFrame(index=totals.index)
-    for name in ESCALATIONS:
-        out[f"{name}_per_year"] = totals[name] / years
+    out = {f"{name}_per_year": totals[name] / years for name in ESCALATIONS}
     out["eviction_threats_per_year"] = totals["eviction_threats"] / years
     out["eviction_threats_in_approach_per_year"] = totals["eviction_threats_in_approach"] / years
     out["households_reached"] = last["households_reached_cum"]
@@ -63,13 +61,21 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
                                               totals["trajectories_completed.debt_relief"])
     out["intake_hours_per_year"] = totals["intake_hours"] / years
     out["coordination_hours_per_year"] = totals["coordination_hours"] / years
-    by_payer = costs.pivot_table(index=["replication", "method"], columns="payer", values="eur", aggfunc="sum")
-    by_payer = by_payer.reindex(index=out.index, columns=list(STAKEHOLDERS), fill_value=0.0).fillna(0.0) / years
+    by_payer = costs.groupby(["replication", "method", "payer"])["eur"].sum().unstack("payer")
+    by_payer = by_payer.reindex(index=totals.index, columns=list(STAKEHOLDERS), fill_value=0.0).fillna(0.0) / years
     out["cost_total_per_year"] = by_payer.sum(axis=1)
     for payer in STAKEHOLDERS:
         out[f"cost_{payer}_per_year"] = by_payer[payer]
-    long = out.reset_index().melt(id_vars=["replication", "method"], var_name="measure", value_name="value")
-    return long
+    return long_form(pd.DataFrame(out, index=totals.index))
+
+
+def long_form(wide: pd.DataFrame) -> pd.DataFrame:
+    """``wide.reset_index().melt(id_vars=<index levels>, var_name="measure", value_name="value")``, built directly
+    (melt costs milliseconds per replication in a sweep)."""
+    columns = list(wide.columns)
+    index = {name: np.tile(wide.index.get_level_values(name).to_numpy(), len(columns)) for name in wide.index.names}
+    return pd.DataFrame({**index, "measure": np.repeat(np.array(columns, dtype=object), len(wide)),
+                         "value": wide.to_numpy(dtype=float).T.ravel()})
 
 
 def _describe(values: pd.Series) -> pd.Series:

@@ -81,7 +81,7 @@ def simulated_mkba(results: Results, register: Register, rate_pct: float,
     if not {"verkokerd", "1g1p1r"} <= methods:
         raise ValueError("the MKBA of a run needs both methods in the results")
     keys = ["replication", "year", "item", "key", "payer"]
-    wide = costs.pivot_table(index=keys, columns="method", values="eur", aggfunc="sum", fill_value=0.0)
+    wide = costs.groupby([*keys, "method"])["eur"].sum().unstack("method", fill_value=0.0)
     difference = (wide["1g1p1r"] - wide["verkokerd"]).unstack("year", fill_value=0.0)
     years = results.scenario.horizon_years
     difference = difference.reindex(columns=range(1, years + 1), fill_value=0.0)
