@@ -42,7 +42,10 @@ YEAR_STATE = ("households_reached_cum", "households_stabilised_cum", "households
 class MPHModel(mesa.Model):
     """Multi-problem households, siloed organisations and (under 1g1p1r) regisseurs over ``scenario.weeks``."""
 
-    def __init__(self, scenario: Scenario, method: str, replication: int = 0) -> None:
+    def __init__(self, scenario: Scenario, method: str, replication: int = 0,
+                 households: Households | None = None) -> None:
+        """``households``: the replication's population as :func:`sim.population.generate` made it from the
+        replication's stream (copied here, so both methods can start from one generation); made here if not given."""
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
         super().__init__(seed=scenario.seed + replication)
@@ -51,8 +54,9 @@ class MPHModel(mesa.Model):
         self.replication = replication
         self.week = 0
         self.streams = RandomStreams(scenario.seed, replication)
-        self.households = population.generate(scenario.population, len(scenario.organisations),
-                                              self.streams.population)
+        self.households = (Households(*(a.copy() for a in households)) if households is not None
+                           else population.generate(scenario.population, len(scenario.organisations),
+                                                    self.streams.population))
         n = self.households.size
         self.life = LifeEvents.start(self.households)
         # The arrays others read by name; the compiled step changes them in place.

@@ -14,8 +14,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.costing import yearly_costs
+from sim.crn import RandomStreams
 from sim.measures import per_replication, summarise
 from sim.model import METHODS, MPHModel
+from sim.population import Households, generate
 from sim.register import Register, load_register
 from sim.scenario import Scenario
 
@@ -44,9 +46,11 @@ class Results:
         return self._summary
 
 
-def run_replication(scenario: Scenario, method: str, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One replication of one method: (yearly counts in long form, weekly series)."""
-    model = MPHModel(scenario, method, replication)
+def run_replication(scenario: Scenario, method: str, replication: int,
+                    households: Households | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replication of one method: (yearly counts in long form, weekly series). ``households``: see
+    :class:`~sim.model.MPHModel`."""
+    model = MPHModel(scenario, method, replication, households)
     model.run()
     yearly = _long_form(model.datacollector.tables["years"])
     weekly = model.weekly()
@@ -91,9 +95,12 @@ def run_scenario(
         scenario = scenario.with_overrides(overrides, origin="run options")
     jobs = [(rep, method) for rep in range(first_replication, first_replication + scenario.replications)
             for method in scenario.methods]
-    yearly, weekly = [], []
+    yearly, weekly, households = [], [], {}
     for rep, method in tqdm(jobs, desc="simulating", unit="run", disable=not progress, leave=False):
-        y, w = run_replication(scenario, method, rep)
+        if rep not in households:  # both methods start from one generation of the replication's households
+            households = {rep: generate(scenario.population, len(scenario.organisations),
+                                        RandomStreams(scenario.seed, rep).population)}
+        y, w = run_replication(scenario, method, rep, households[rep])
         yearly.append(y)
         weekly.append(w)
     yearly_df = pd.concat(yearly, ignore_index=True)
