@@ -208,11 +208,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
 
     for n in range(hh.severity.shape[0]):  # the draws in a loop of their own: see _noticed
         life.drawn[n] = unit(seeds, Draw.SHOCK, week, n) < _shock_chance(n, team, rules)
-    hit = life.candidates
-    n_hit = 0
-    for n in range(hh.severity.shape[0]):
-        hit[n_hit] = n
-        n_hit += life.drawn[n]
+    hit, n_hit = life.candidates, _compact(life.drawn, life.candidates)
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
     for i in range(n_hit):
@@ -226,6 +222,16 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         sev[second] += rules.shock_size * app[second]
         for d in range(sev.size):
             sev[d] = min(sev[d], 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def _compact(drawn: np.ndarray, into: np.ndarray) -> int:
+    """The households whose draw said yes, in order, into the front of ``into``; returns how many (no branches)."""
+    count = 0
+    for n in range(drawn.size):
+        into[count] = n
+        count += drawn[n]
+    return count
 
 
 @njit(cache=True, error_model="numpy")
@@ -258,11 +264,7 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     n_households = hh.severity.shape[0]
     for n in range(n_households):
         life.drawn[n] = unit(seeds, Draw.THREATS, week, n) >= rules.no_threat
-    candidates = life.candidates
-    n_candidates = 0
-    for n in range(n_households):
-        candidates[n_candidates] = n
-        n_candidates += life.drawn[n]
+    candidates, n_candidates = life.candidates, _compact(life.drawn, life.candidates)
     placed = life.placed_until.ravel()
     placed_child_weeks = 0
     for i in range(placed.size):  # flat, without branches: vectorised
@@ -420,11 +422,7 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
     for n in range(hh.severity.shape[0]):
         life.drawn[n] = (unit(seeds, Draw.NOTICE, week, n) < rules.notice_rate) & (team.phase[n] != DIAGNOSIS) & (
             team.phase[n] != ACTIVE)  # not under_care(), in a form that runs in parallel
-    noticed = life.candidates
-    n_noticed = 0
-    for n in range(hh.severity.shape[0]):
-        noticed[n_noticed] = n
-        n_noticed += life.drawn[n]
+    noticed, n_noticed = life.candidates, _compact(life.drawn, life.candidates)
     for i in range(n_noticed):
         n = noticed[i]
         sev = hh.severity[n]
