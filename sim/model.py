@@ -9,7 +9,7 @@ A Mesa step is one week. The week itself is compiled (:func:`_simulate`): househ
 organisations and the week's close, for a stretch of weeks per call. :meth:`MPHModel.run_for` plays the weeks up to
 each year's end in one call, then the year's end: children grow up and the year's counts go into the
 DataCollector's ``years`` table. Stepping week by week gives the very same numbers (tested); it only costs the
-calls (about 40 us a week, 15% of a sweep's replication).
+calls (about 20 us a week, a tenth of a replication).
 """
 
 from __future__ import annotations

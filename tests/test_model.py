@@ -73,6 +73,25 @@ def test_case_bits_follow_the_case_table(small, method):
     assert seen > 0
 
 
+def test_regisseur_queue_is_longest_waiting_first(small):
+    """The team keeps its queue in order instead of sorting it each week: every week it must hold exactly the queued
+    households, longest waiting first and in report order within a week."""
+    from agents.regisseur import QUEUED
+
+    model = MPHModel(small, "1g1p1r", 0)
+    cases = model.team_cases
+    longest = 0
+    for _ in range(small.weeks):
+        model.step()
+        head, length = cases.line_ends
+        line = cases.line[(head + np.arange(length)) % cases.line.size]
+        queued = np.flatnonzero(cases.phase == QUEUED)
+        expected = queued[np.lexsort((cases.report_order[queued], cases.since[queued]))]
+        np.testing.assert_array_equal(line, expected)
+        longest = max(longest, length)
+    assert longest > 10
+
+
 @pytest.mark.parametrize("method", ["verkokerd", "1g1p1r"])
 def test_week_by_week_equals_a_year_per_call(small, method):
     """A run plays a year per compiled call; the workshop plays a few weeks, Mesa's step one. Same numbers."""
