@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from agents.organisation import lowest_bit, refer
-from agents.regisseur import ACTIVE, AFTERCARE, DIAGNOSIS, in_approach, under_care
+from agents.regisseur import AFTERCARE, in_approach, under_care
 from sim.crn import Draw, unit
 from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
 from sim.population import DROPOUT_AGES, MAX_CHILDREN
@@ -420,8 +420,7 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
 
     The few households noticed this week are found in a pass without branches, then handled (see _spiral)."""
     for n in range(hh.severity.shape[0]):
-        life.drawn[n] = (unit(seeds, Draw.NOTICE, week, n) < rules.notice_rate) & (team.phase[n] != DIAGNOSIS) & (
-            team.phase[n] != ACTIVE)  # not under_care(), in a form that runs in parallel
+        life.drawn[n] = (unit(seeds, Draw.NOTICE, week, n) < rules.notice_rate) & (not under_care(team.phase[n]))
     noticed, n_noticed = life.candidates, _compact(life.drawn, life.candidates)
     for i in range(n_noticed):
         n = noticed[i]

@@ -32,8 +32,9 @@ WEEKS_PER_MONTH = 52 / 12
 
 @njit(cache=True, error_model="numpy")
 def under_care(phase: int) -> bool:
-    """In diagnosis or active care: a regisseur works with the household now."""
-    return phase in (DIAGNOSIS, ACTIVE)
+    """In diagnosis or active care: a regisseur works with the household now. Without branches, so a loop over all
+    households that asks it still runs in parallel lanes."""
+    return (phase == DIAGNOSIS) | (phase == ACTIVE)
 
 
 @njit(cache=True, error_model="numpy")
