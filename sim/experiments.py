@@ -26,6 +26,7 @@ from sim.domains import ESCALATIONS
 from sim.outputs import atomic_write
 from sim.register import Register
 from sim.scenario import Scenario
+from sim.tidy import long_form
 
 # Speed of the model used to size batches (household-weeks per second, both methods; benchmarks/bench_core.py
 # measured about 14-15 M on this machine). Batches of about a second keep Dask's cost per task and the fixed cost of
@@ -84,8 +85,7 @@ def tidy_results(results: Any, mkba: Any, point: int) -> pd.DataFrame:
     wide = measures.pivot(index=["replication", "measure"], columns="method", values="value")
     difference = (wide["1g1p1r"] - wide["verkokerd"]).rename("value").reset_index()
     difference.insert(1, "method", "difference")
-    money = mkba.per_replication.rename(columns=lambda c: f"mkba_{c}").rename_axis("replication").reset_index()
-    money = money.melt(id_vars="replication", var_name="measure", value_name="value")
+    money = long_form(mkba.per_replication.rename(columns=lambda c: f"mkba_{c}").rename_axis("replication"))
     money.insert(1, "method", "difference")
     frame = pd.concat([measures, difference, money], ignore_index=True)
     frame.insert(0, "point", point)

@@ -8,6 +8,7 @@ import pandas as pd
 from sim.domains import ESCALATIONS
 from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS
 from sim.scenario import Scenario
+from sim.tidy import long_form
 
 QUANTILES = (0.05, 0.95)
 
@@ -67,15 +68,6 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     for payer in STAKEHOLDERS:
         out[f"cost_{payer}_per_year"] = by_payer[payer]
     return long_form(pd.DataFrame(out, index=totals.index))
-
-
-def long_form(wide: pd.DataFrame) -> pd.DataFrame:
-    """``wide.reset_index().melt(id_vars=<index levels>, var_name="measure", value_name="value")``, built directly
-    (melt costs milliseconds per replication in a sweep)."""
-    columns = list(wide.columns)
-    index = {name: np.tile(wide.index.get_level_values(name).to_numpy(), len(columns)) for name in wide.index.names}
-    return pd.DataFrame({**index, "measure": np.repeat(np.array(columns, dtype=object), len(wide)),
-                         "value": wide.to_numpy(dtype=float).T.ravel()})
 
 
 def _describe(values: pd.Series) -> pd.Series:
