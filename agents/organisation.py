@@ -117,7 +117,7 @@ class CareNetwork:
     """The organisations and their case table: status, dates, and how each case came in."""
 
     def __init__(self, model: MPHModel) -> None:
-        scenario = model.scenario
+        scenario = model.params
         self.keys = list(scenario.organisations)
         self.rules = CareRules.of(scenario)
         self.cases = CareCases.empty(model.households.size, len(self.keys))

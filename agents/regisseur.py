@@ -52,13 +52,13 @@ class Regisseur(mesa.Agent):
         self.fte = fte
         self.experienced = experienced
         self.training_weeks = training_weeks
-        self.capacity = fte * model.scenario.levers.caseload_norm
+        self.capacity = fte * model.params.levers.caseload_norm
 
     def competence(self, weeks: np.ndarray) -> np.ndarray:
         """Competence in each of ``weeks``: full when experienced, else growing from the in-training level."""
         if self.experienced or self.training_weeks == 0:
             return np.ones(weeks.shape)
-        start = self.model.scenario.regisseur_effects.in_training_competence
+        start = self.model.params.regisseur_effects.in_training_competence
         return np.minimum(1.0, start + (1.0 - start) * weeks / self.training_weeks)
 
     @property
@@ -149,7 +149,7 @@ class RegisseurTeam:
 
     def __init__(self, model: MPHModel) -> None:
         self.model = model
-        scenario = model.scenario
+        scenario = model.params
         levers, effects = scenario.levers, scenario.regisseur_effects
         rng = model.streams.team
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)

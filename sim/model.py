@@ -48,8 +48,8 @@ class MPHModel(mesa.Model):
         replication's stream (copied here, so both methods can start from one generation); made here if not given."""
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
-        super().__init__(seed=scenario.seed + replication)
-        self.scenario = scenario
+        super().__init__(rng=scenario.seed + replication)
+        self.params = scenario  # not `scenario`: Mesa 3.5 keeps its own experimental Scenario there
         self.method = method
         self.replication = replication
         self.week = 0
@@ -92,25 +92,25 @@ class MPHModel(mesa.Model):
 
     def run_for(self, weeks: int) -> None:
         """Play ``weeks`` weeks forward, not past the horizon: one compiled call up to each year's end."""
-        end = min(self.week + weeks, self.scenario.weeks)
+        end = min(self.week + weeks, self.params.weeks)
         while self.week < end:
             self._play(min(end, (self.week // WEEKS_PER_YEAR + 1) * WEEKS_PER_YEAR))
 
     def run(self) -> None:
         """The whole horizon."""
-        self.run_for(self.scenario.weeks - self.week)
+        self.run_for(self.params.weeks - self.week)
 
     def _play(self, last_week: int) -> None:
         """Weeks ``self.week + 1`` to ``last_week`` (within one year), then the year's end if it is one."""
-        dyn, staffed = self.scenario.dynamics, self.team is not None and bool(self.team.members)
+        dyn, staffed = self.params.dynamics, self.team is not None and bool(self.team.members)
         self._series.append(_simulate(
             self.households, self.life, self.rules, self.care.cases, self.care.rules, self.care.scratch,
             self.team_cases, self.team_rules, self.team is not None, self.ever_in_approach, self.stabilised,
             self.ever_stabilised, dyn.stabilised_mean_below, dyn.stabilised_max_below, dyn.relapse_mean_above,
-            self.scenario.levers.fte if staffed else 0.0, staffed, self.streams.seeds, self.week + 1, last_week,
+            self.params.levers.fte if staffed else 0.0, staffed, self.streams.seeds, self.week + 1, last_week,
             self.tally.totals, self.tally.per_org))
         self.week = self.steps = last_week
-        if last_week % WEEKS_PER_YEAR == 0 and last_week // WEEKS_PER_YEAR <= self.scenario.horizon_years:
+        if last_week % WEEKS_PER_YEAR == 0 and last_week // WEEKS_PER_YEAR <= self.params.horizon_years:
             self._end_of_year()
 
     def weekly(self) -> pd.DataFrame:

@@ -55,13 +55,13 @@ class DossierRecorder(MPHModel):
 
     def problems(self) -> np.ndarray:
         """Life domains per household with a severity at or above the plan threshold (a problem a plan addresses)."""
-        threshold = self.scenario.regisseur_effects.plan_threshold
+        threshold = self.params.regisseur_effects.plan_threshold
         return (self.applicable & (self.households.severity >= threshold)).sum(axis=1)
 
     # -- around the model's week ------------------------------------------------------------------------------
     def run_for(self, weeks: int) -> None:
         """Week by week, not a year per call: the recorder writes down after every week."""
-        for _ in range(min(weeks, self.scenario.weeks - self.week)):
+        for _ in range(min(weeks, self.params.weeks - self.week)):
             self.step()
 
     def step(self) -> None:
@@ -167,7 +167,7 @@ def synthetic_bsns(count: int, seed: int) -> list[str]:
 def _selection(model: DossierRecorder, min_follow_up_weeks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                                               np.ndarray]:
     """Households in the dossier (indices), whether each is in the 1g1p1r group, its start week and baseline."""
-    late = model.scenario.weeks - min_follow_up_weeks
+    late = model.params.weeks - min_follow_up_weeks
     treated = (model.intake_week >= 0) & (model.intake_week <= late)
     control = ~model.ever_in_approach & (model.first_start_week >= 0) & (model.first_start_week <= late)
     index = np.flatnonzero(treated | control)
@@ -200,12 +200,12 @@ def dossier_from(model: DossierRecorder, *, min_follow_up_weeks: int = MIN_FOLLO
         "household_id": _ids(index),
         "group": np.where(treated, "1g1p1r", "control"),
         "start_date": _dates(start, first_day),
-        "end_date": _dates(np.full(index.size, model.scenario.weeks), first_day),
+        "end_date": _dates(np.full(index.size, model.params.weeks), first_day),
         "problems_baseline": baseline,
         "problems_end": model.problems()[index],
     })
     return Dossier(households, _events(model.event_log(), index, first_day),
-                   [f"synthetic: {model.scenario.name}, seed {model.scenario.seed}, replication {model.replication}"])
+                   [f"synthetic: {model.params.name}, seed {model.params.seed}, replication {model.replication}"])
 
 
 def with_bsns(dossier: Dossier, seed: int) -> Dossier:
