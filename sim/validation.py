@@ -32,7 +32,7 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     return raw
 
 
-def read_validated(path: Path, what: str, model: type[ModelT]) -> ModelT:
+def read_validated[ModelT: BaseModel](path: Path, what: str, model: type[ModelT]) -> ModelT:
     """A YAML file read and validated as ``model``, or a :class:`UserError` with one line per problem."""
     raw = read_yaml_mapping(path, what)
     try:

@@ -38,6 +38,7 @@ def find_chromium() -> str | None:
 
 TIMEOUT_MS = 60_000
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+HEADLINE_METRICS = 4  # the headline numbers above the tabs (page._metrics: three old -> new pairs and the balance)
 
 
 def free_port() -> int:
@@ -100,8 +101,7 @@ def open_page(page: Page, url: str) -> list[str]:
     outside: list[str] = []
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(LOCAL) else None)
     page.goto(url)
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
+    wait_for_all_metrics(page)
     return outside
 
 
@@ -115,6 +115,17 @@ def wait_idle(page: Page) -> None:
 
 def metrics(page: Page) -> list[str]:
     return page.get_by_test_id("stMetricValue").all_inner_texts()
+
+
+def wait_for_all_metrics(page: Page) -> None:
+    """Wait until every headline number is on screen and the run has finished: the numbers appear one by one, and
+    the script's state alone said "not running" once while only the first of them was shown."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while len(metrics(page)) < HEADLINE_METRICS:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(metrics(page))} of the {HEADLINE_METRICS} headline numbers shown")
+        time.sleep(0.05)
+    wait_idle(page)
 
 
 def fte_slider(page: Page) -> Locator:
@@ -135,4 +146,4 @@ def wait_for_new_numbers(page: Page, before: list[str]) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the numbers did not change")
         time.sleep(0.05)
-    wait_idle(page)
+    wait_for_all_metrics(page)

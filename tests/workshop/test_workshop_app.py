@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from sim.workshop import serve
+
 
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
@@ -16,6 +18,7 @@ def test_page_opens_in_dutch_with_both_methods_side_by_side(app: AppTest) -> Non
     assert app.title[0].value.startswith("Workshop: één gezin")
     metrics = _metrics(app)
     assert set(metrics) >= {"escalaties per jaar", "huishoudens gestabiliseerd", "MKBA-saldo (NCW)"}
+    assert len(app.metric) == serve.HEADLINE_METRICS  # what the browser tests wait for
     assert "→" in metrics["escalaties per jaar"]  # old method -> 1g1p1r
     table = app.table[0].value
     assert list(table.columns[2:]) == ["oude werkwijze (verkokerd)", "één gezin, één plan, één regisseur",
