@@ -17,17 +17,17 @@ from numba import njit
 
 from agents.organisation import lowest_bit, refer
 from agents.regisseur import AFTERCARE, in_approach, under_care
+from scenarios.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
 from sim.crn import Draw, unit
-from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS, ESCALATIONS
 from sim.population import DROPOUT_AGES, MAX_CHILDREN
 from sim.tally import Total
 
 if TYPE_CHECKING:
     from agents.organisation import CareCases, CareRules
     from agents.regisseur import TeamCases
+    from scenarios.scenario import Scenario
     from sim.model import MPHModel
     from sim.population import Households
-    from sim.scenario import Scenario
 
 HOUSING = DOMAIN_INDEX["housing"]
 WEEKS_PER_YEAR = 52
@@ -36,7 +36,7 @@ HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "inten
            "school_dropout", "utility_cutoff", "collection_case")
 EVICTION_THREAT, PLACEMENT, POLICE, INTENSIVE_CARE, DROPOUT, UTILITY, COLLECTION = range(len(HAZARDS))
 assert Draw.COLLECTION - Draw.EVICTION == COLLECTION
-# Bits of LifeEvents.events: which escalations (sim.domains.ESCALATIONS) a household had this week.
+# Bits of LifeEvents.events: which escalations (scenarios.domains.ESCALATIONS) a household had this week.
 EVENT_BIT = {name: 1 << k for k, name in enumerate(ESCALATIONS)}
 EVICTED, SHELTERED, PLACED, POLICED, INTENSIVE, DROPPED_OUT, CUT_OFF, COLLECTED = range(len(ESCALATIONS))
 # The hazard whose driving domains an escalation is recorded under.

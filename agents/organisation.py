@@ -14,15 +14,15 @@ import numpy as np
 from numba import njit
 from numba.cpython.unsafe.numbers import trailing_zeros
 
+from scenarios.domains import DOMAIN_INDEX
 from sim.crn import Draw, unit
-from sim.domains import DOMAIN_INDEX
 from sim.tally import PerOrg
 
 if TYPE_CHECKING:
+    from scenarios.scenario import Organisation as OrganisationParams
+    from scenarios.scenario import Scenario
     from sim.model import MPHModel
     from sim.population import Households
-    from sim.scenario import Organisation as OrganisationParams
-    from sim.scenario import Scenario
 
 NONE, WAITING, INTAKE, TRAJECTORY = 0, 1, 2, 3
 FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this week went

@@ -21,9 +21,9 @@ from sim.tally import Total
 
 if TYPE_CHECKING:
     from agents.household import LifeEvents
+    from scenarios.scenario import Scenario
     from sim.model import MPHModel
     from sim.population import Households
-    from sim.scenario import Scenario
 
 # Phases of a household in the approach.
 OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from sim.calibration.abc import run_abc
-from sim.calibration.config import load_calibration
-from sim.calibration.report import fit_table, posterior_chart, posterior_table
-from sim.cluster import default_workers
-from sim.data.schema import write_dossier
-from sim.data.synth import synthesise
-from sim.scenario import load_scenario
+from calibration.abc import run_abc
+from calibration.config import load_calibration
+from calibration.dossiers.schema import write_dossier
+from calibration.dossiers.synth import synthesise
+from calibration.report import fit_table, posterior_chart, posterior_table
+from scenarios.scenario import load_scenario
+from sim.experiments.cluster import default_workers
 
 TOWN = {"population.households": 3000, "horizon_years": 4}
 TRUE = {"escalations.police_incident.base_hazard": 0.030, "organisations.debt_relief.success_rate": 0.45,

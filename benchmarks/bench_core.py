@@ -20,8 +20,8 @@ CASES = {
 
 
 def measure(overrides: dict) -> dict:
+    from scenarios.scenario import load_scenario
     from sim.run import run_replication
-    from sim.scenario import load_scenario
 
     scenario = load_scenario().with_overrides(overrides, origin="benchmark")
     run_replication(scenario, "verkokerd", 99)  # warm-up: imports and first-call costs

@@ -14,11 +14,11 @@ import os
 import time
 from pathlib import Path
 
-from sim.cluster import dask_client
-from sim.experiments import Context, Point, execute, make_batches
+from scenarios.register import load_register
+from scenarios.scenario import load_scenario
+from sim.experiments.batches import Context, Point, execute, make_batches
+from sim.experiments.cluster import dask_client
 from sim.mkba.cockpit import resolve_rate
-from sim.register import load_register
-from sim.scenario import load_scenario
 
 
 def measure(replications: int, workers: int) -> dict:
@@ -27,7 +27,7 @@ def measure(replications: int, workers: int) -> dict:
     context = Context((scenario,), register, resolve_rate(register, None, None)[0])
     batches = make_batches(context, [Point(0, 0, {}, scenario.seed)], replications)
     with dask_client(workers=workers) as client:
-        client.run(lambda: __import__("sim.experiments"))  # workers' imports are not part of the figure
+        client.run(lambda: __import__("sim.experiments.batches"))  # workers' imports are not part of the figure
         started = time.perf_counter()
         tables = execute(context, batches, client, progress=False)
         seconds = time.perf_counter() - started

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.scenario import load_scenario
+from scenarios.scenario import load_scenario
 from sim.workshop import controls, serve
 from sim.workshop.simulate import simulate, worker_pool
 

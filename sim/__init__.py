@@ -1,8 +1,14 @@
-"""Agent-based simulation of multi-problem household (MPH) caseloads.
+"""Agent-based simulation of multi-problem household (MPH) caseloads: the model and running it.
 
 The old siloed method ("verkokerd") and "één gezin, één plan, één regisseur" (1g1p1r) run on the same
 generated population with common random numbers; :func:`sim.run.run_scenario` is the one entry point that
 sweeps and calibration call.
+
+Here: the model (``model``, with the agents of the top-level ``agents`` package), the low-level pieces the agents
+share (``crn`` random streams, ``population``, ``tally``), running and measuring (``run``, ``measures``,
+``costing``, ``tidy``) and the discrete-event check (``des``). Above them: ``experiments``, ``mkba``, ``reports``,
+and at the top ``cli`` and ``workshop``. Inputs come from the ``scenarios`` package; ``calibration`` confronts the
+model with data. See docs/architecture.md.
 """
 
 import hashlib

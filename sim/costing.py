@@ -1,6 +1,6 @@
 """The one place where simulated events become money: counts x register unit costs, per payer.
 
-Unit costs, payers and their sources live in the register (``scenarios/register/``, :mod:`sim.register`);
+Unit costs, payers and their sources live in the register (``scenarios/register/``, :mod:`scenarios.register`);
 this module only says which simulated count each register entry prices.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.register import Register, load_register
+from scenarios.register import Register, load_register
 
 WEEKS_PER_YEAR = 52
 

@@ -31,9 +31,9 @@ import pandas as pd
 import salabim as sb
 from tqdm import tqdm
 
-from sim.errors import UserError
+from scenarios.errors import UserError
+from scenarios.scenario import Scenario
 from sim.run import Results, run_scenario
-from sim.scenario import Scenario
 
 WEEKS_PER_YEAR = 52
 DEFAULT_REPLICATIONS = 20

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.domains import ESCALATIONS
-from sim.register import STAKEHOLDER_LABELS, STAKEHOLDERS
-from sim.scenario import Scenario
+from scenarios.domains import ESCALATIONS
+from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
+from scenarios.scenario import Scenario
 from sim.tidy import long_form
 
 QUANTILES = (0.05, 0.95)

@@ -24,11 +24,11 @@ from numba import njit
 from agents.household import EVENT_BIT, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
 from agents.organisation import CareCases, CareNetwork, CareRules, bit_count, care_week
 from agents.regisseur import QUEUED, RegisseurTeam, TeamCases, TeamRules, in_approach, team_week
+from scenarios.errors import UserError
+from scenarios.scenario import Scenario
 from sim import population
 from sim.crn import RandomStreams
-from sim.errors import UserError
 from sim.population import Households
-from sim.scenario import Scenario
 from sim.tally import Total, YearTally, columns
 
 METHODS = ("verkokerd", "1g1p1r")
@@ -122,7 +122,7 @@ class MPHModel(mesa.Model):
 
     @property
     def events_this_week(self) -> dict[str, np.ndarray]:
-        """Households per escalation this week (sim.domains.ESCALATIONS), for who records dossiers."""
+        """Households per escalation this week (scenarios.domains.ESCALATIONS), for who records dossiers."""
         return {name: np.flatnonzero(self.life.events & bit) for name, bit in EVENT_BIT.items()}
 
     def _end_of_year(self) -> None:

@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
-from sim.scenario import Population
+from scenarios.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
+from scenarios.scenario import Population
 
 MAX_CHILDREN = 4
 SCHOOL_AGES = (4, 17)  # leerplicht up to 18: start qualification age range

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from scenarios.register import Register, load_register
+from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
 from sim.crn import RandomStreams
 from sim.measures import per_replication, summarise
 from sim.model import METHODS, MPHModel
 from sim.population import Households, generate
-from sim.register import Register, load_register
-from sim.scenario import Scenario
 from sim.tidy import long_table
 
 

@@ -10,7 +10,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.domains import ESCALATIONS
+from scenarios.domains import ESCALATIONS
 
 # Everything a simulated year reports, so every year's row has the same columns.
 TOTALS: tuple[str, ...] = (

@@ -1,6 +1,6 @@
 import pytest
 
-from sim.scenario import Scenario, load_scenario
+from scenarios.scenario import Scenario, load_scenario
 
 
 @pytest.fixture(scope="session")

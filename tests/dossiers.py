@@ -2,8 +2,8 @@
 
 from functools import cache
 
-from sim.data.synth import Synthetic, synthesise
-from sim.scenario import load_scenario
+from calibration.dossiers.synth import Synthetic, synthesise
+from scenarios.scenario import load_scenario
 
 # A small town: 600 households, 3 fte, 3 years (a run-in year, then two years of follow-up).
 SMALL_TOWN = {"population.households": 600, "horizon_years": 3, "levers.fte": 3}

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 from dossiers import small_synthetic
 
+from calibration.dossiers import bsn
+from calibration.dossiers.schema import check_dossier, write_dossier
+from scenarios.errors import UserError
 from sim.cli import main
-from sim.data import bsn
-from sim.data.schema import check_dossier, write_dossier
-from sim.errors import UserError
 
 KEY = "0123456789abcdef0123456789abcdef"
 OTHER_KEY = "fedcba9876543210fedcba9876543210"

@@ -5,14 +5,14 @@ import pandas as pd
 import pytest
 from dossiers import SMALL_TOWN, small_synthetic
 
-from sim.calibration.abc import run_abc
-from sim.calibration.config import load_calibration
-from sim.calibration.report import calibrated_scenario, posterior_table
-from sim.calibration.simulate import Simulation, evaluation_seed
+from calibration.abc import run_abc
+from calibration.config import load_calibration
+from calibration.dossiers.schema import write_dossier
+from calibration.report import calibrated_scenario, posterior_table
+from calibration.simulate import Simulation, evaluation_seed
+from scenarios.errors import UserError
+from scenarios.scenario import load_scenario
 from sim.cli import main
-from sim.data.schema import write_dossier
-from sim.errors import UserError
-from sim.scenario import load_scenario
 
 TRUE = {"escalations.police_incident.base_hazard": 0.030, "organisations.debt_relief.success_rate": 0.45}
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from sim.compare import compare, side_by_side, write_report
+from scenarios.register import load_register
+from sim.experiments.compare import compare, side_by_side, write_report
 from sim.mkba.simulated import simulated_mkba
-from sim.register import load_register
 from sim.run import run_scenario
 
 
@@ -58,7 +58,7 @@ def test_html_report_is_self_contained(comparison, tmp_path):
 
 
 def test_uncertain_draws_parameters_per_replication_the_same_in_every_scenario(towns):
-    from sim.distributions import parse_distribution
+    from scenarios.distributions import parse_distribution
 
     dist = {"register.cost.regisseur_fte_year": parse_distribution({"dist": "uniform", "low": 1, "high": 2e5}, "t")}
     twins = [t.model_copy(update={"uncertainties": dist, "name": n}) for t, n in zip(towns, ("a", "b"), strict=True)]

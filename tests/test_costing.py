@@ -2,8 +2,8 @@
 
 import pytest
 
+from scenarios.register import STAKEHOLDERS, load_register
 from sim.costing import EVENT_PRICES, yearly_costs
-from sim.register import STAKEHOLDERS, load_register
 from sim.run import run_scenario
 
 

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from dossiers import SMALL_TOWN, small_synthetic
 
+from calibration.dossiers.schema import check_dossier, load_dossier, write_dossier
+from calibration.dossiers.synth import record
+from scenarios.errors import UserError
+from scenarios.scenario import load_scenario
 from sim.cli import main
-from sim.data.schema import check_dossier, load_dossier, write_dossier
-from sim.data.synth import record
-from sim.errors import UserError
-from sim.scenario import load_scenario
 
 HEADER = "household_id,group,start_date,end_date,problems_baseline,problems_end\n"
 

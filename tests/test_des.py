@@ -16,10 +16,11 @@ import pytest
 import salabim
 from PIL import Image
 
-from sim import des, des_cli
-from sim.errors import UserError
+from scenarios.errors import UserError
+from scenarios.scenario import Scenario
+from sim import des
+from sim.cli import des as des_cli
 from sim.run import Results, run_replication, run_scenario
-from sim.scenario import Scenario
 
 
 def _md1(rate: float) -> des.OrgQueue:

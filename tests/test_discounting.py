@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import UserError
+from scenarios.errors import UserError
+from scenarios.register import STAKEHOLDERS, Entry
 from sim.mkba.discounting import check_horizon, check_rate, discount_factors, npv, payback_years
 from sim.mkba.stakeholders import flows_for, ncw_tables
-from sim.register import STAKEHOLDERS, Entry
 
 
 def test_npv_known_values():

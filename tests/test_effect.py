@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 from dossiers import small_synthetic
 
+from calibration.dossiers.schema import Dossier
+from calibration.effect import measure_effect
 from sim.cli import main
-from sim.data.effect import measure_effect
-from sim.data.schema import Dossier
 
 
 def _constructed() -> Dossier:
@@ -69,7 +69,7 @@ def test_small_strata_are_suppressed():
 
 
 def test_effect_command(tmp_path, capsys):
-    from sim.data.schema import write_dossier
+    from calibration.dossiers.schema import write_dossier
 
     write_dossier(small_synthetic().dossier, tmp_path / "d")
     assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "100"]) == 0

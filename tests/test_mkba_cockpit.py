@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 import yaml
 
+from scenarios.errors import UserError
+from scenarios.register import load_register
 from sim.cli import main
-from sim.errors import UserError
 from sim.mkba.breakeven import break_even
 from sim.mkba.cockpit import compare, compute_cockpit, published_sum_gaps
 from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.outputs import atomic_target
-from sim.register import load_register
+from sim.reports.outputs import atomic_target
 
 SHARED_COCKPIT = Path(__file__).resolve().parents[2] / "shared" / "domain" / "lpbl_cockpit.yaml"
 SECTIONS = ("quantities", "costs_keur_ncw", "benefits_keur_ncw", "result")

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from scenarios.register import STAKEHOLDERS, load_register
 from sim.cli import main
 from sim.mkba.discounting import npv
 from sim.mkba.simulated import simulated_mkba
-from sim.register import STAKEHOLDERS, load_register
 from sim.run import run_scenario
 
 

@@ -31,7 +31,7 @@ def test_same_numbers_in_another_process(small, tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(small.to_yaml())
     code = (
-        "import sys; from sim.scenario import load_scenario; from sim.run import run_replication; "
+        "import sys; from scenarios.scenario import load_scenario; from sim.run import run_replication; "
         "run_replication(load_scenario(sys.argv[1]), '1g1p1r', 1)[0].to_pickle(sys.argv[2])"
     )
     subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "y.pkl")], check=True)

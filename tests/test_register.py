@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import UserError
-from sim.register import STAKEHOLDERS, load_register
+from scenarios.errors import UserError
+from scenarios.register import STAKEHOLDERS, load_register
 
 REQUIRED_PAYERS = {
     "cost.eviction": "housing_corporation",
@@ -146,8 +146,8 @@ def test_with_values_replaces_value_and_keeps_the_rest(register):
 
 
 def test_unknown_payer_is_one_clear_line(tmp_path):
-    from sim.errors import UserError
-    from sim.register import load_register
+    from scenarios.errors import UserError
+    from scenarios.register import load_register
 
     path = tmp_path / "mine.yaml"
     path.write_text("entries:\n  cost.eviction:\n    value: 5000\n    source: own figures\n    payer: landlord\n")

@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 import scenarios
-from sim.errors import UserError
-from sim.scenario import load_scenario
+from scenarios.errors import UserError
+from scenarios.scenario import load_scenario
 
 
 def write(tmp_path, text: str):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import scenarios
-from sim.design import Factor, settings
-from sim.distributions import parse_distribution
-from sim.register import load_register
-from sim.sensitivity import analyse, design, tornado_chart
+from scenarios.distributions import parse_distribution
+from scenarios.register import load_register
+from sim.experiments.design import Factor, settings
+from sim.experiments.sensitivity import analyse, design, tornado_chart
 
 
 @pytest.mark.parametrize(("method", "n"), [("morris", 20), ("sobol", 256)])
@@ -30,8 +30,8 @@ def test_analytic_function_ranks_the_planted_dominant_factor_first(method, n, tm
 def test_model_parameter_known_to_dominate_ranks_first(tmp_path):
     # the number of households taken into the approach depends on the staffing, not on the price of a police
     # incident (which only enters the MKBA) and little on how fast problems drift
-    from sim.sweep import load_sweep, run_sweep
-    from sim.sweep_report import sensitivity_tables
+    from sim.experiments.sweep import load_sweep, run_sweep
+    from sim.reports.sweep import sensitivity_tables
 
     path = tmp_path / "morris.yaml"
     path.write_text(f"""
@@ -59,7 +59,7 @@ outcomes: [households_in_approach, mkba_balance]
 
 
 def test_sobol_needs_a_power_of_two():
-    from sim.errors import UserError
+    from scenarios.errors import UserError
 
     with pytest.raises(UserError, match="power of 2"):
         design("sobol", ["a", "b"], 100, seed=1)

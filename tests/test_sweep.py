@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 import scenarios
-from sim.errors import UserError
-from sim.experiments import BatchStore, execute
-from sim.register import load_register
-from sim.sweep import load_sweep, results_folder, run_sweep
+from scenarios.errors import UserError
+from scenarios.register import load_register
+from sim.experiments.batches import BatchStore, execute
+from sim.experiments.sweep import load_sweep, results_folder, run_sweep
 
 SWEEP = f"""
 name: test grid
@@ -71,9 +71,9 @@ def test_bad_sweep_file_names_file_field_value_and_what_is_allowed(tmp_path, cha
 
 def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep_file, tmp_path, monkeypatch):
     from sim.cli import main
-    from sim.cluster import dask_client
+    from sim.experiments.cluster import dask_client
 
-    monkeypatch.setattr("sim.experiments.BATCH_SECONDS", 0.01)  # a batch per run: several batches to interrupt
+    monkeypatch.setattr("sim.experiments.batches.BATCH_SECONDS", 0.01)  # a batch per run: several batches to interrupt
 
     assert main(["sweep", str(sweep_file), "--workers", "1", "--out", str(tmp_path / "one"), "--no-charts"]) == 0
     one = pd.read_parquet(tmp_path / "one" / "sweep.parquet")
@@ -106,7 +106,7 @@ def test_same_numbers_on_one_and_two_workers_and_resume_after_interruption(sweep
 
 
 def test_grid_outputs_heatmap_and_where_the_balance_turns_positive(sweep_file, tmp_path):
-    from sim.sweep_report import crossings, write_outputs
+    from sim.reports.sweep import crossings, write_outputs
 
     sweep = load_sweep(sweep_file)
     table = run_sweep(sweep, tmp_path, load_register(), 2.25, progress=False)
@@ -131,7 +131,7 @@ def test_changed_sweep_does_not_reuse_old_results(sweep_file):
 @pytest.mark.parametrize("path", sorted(scenarios.bundled("sweeps").glob("*.yaml"))
                          + sorted(scenarios.bundled("variants").glob("*.yaml")), ids=lambda p: p.name)
 def test_bundled_sweeps_and_variants_load_and_say_they_are_illustrative(path):
-    from sim.scenario import load_scenario
+    from scenarios.scenario import load_scenario
 
     assert "ILLUSTRATIVE" in path.read_text()
     loaded = load_sweep(path) if path.parent.name == "sweeps" else load_scenario(path)

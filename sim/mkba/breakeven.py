@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from scenarios.register import Register
 from sim.mkba.cockpit import compute_cockpit
 from sim.mkba.inputs import CockpitInputs
-from sim.register import Register
 
 Setter = Callable[[CockpitInputs, float], None]
 

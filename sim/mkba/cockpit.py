@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sim.errors import UserError
+from scenarios.errors import UserError
+from scenarios.register import Register
 from sim.mkba.discounting import check_horizon, check_rate, payback_years
 from sim.mkba.inputs import CockpitInputs, Published
 from sim.mkba.stakeholders import Kind, MoneyFlow, NcwTables, flows_for, ncw_tables
-from sim.register import Register
 
 
 @dataclass(frozen=True)

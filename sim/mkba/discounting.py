@@ -3,14 +3,14 @@
 Convention: year 0 is the first year of the approach and is not discounted; a flow in year ``t`` is worth
 ``flow / (1 + r) ** t`` now. With a horizon of one year the NCW equals the year's flows, which is how the
 published cockpit reads (its costs are "for one year", about 1.4 million euro). Price-year indexing is
-:meth:`sim.register.Register.value` with ``price_year``, since the CPI series is register data.
+:meth:`scenarios.register.Register.value` with ``price_year``, since the CPI series is register data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.errors import UserError
+from scenarios.errors import UserError
 
 MAX_RATE_PCT = 15.0  # above this no Dutch MKBA regime has ever gone; a typo such as 25 for 2.5 is likelier
 MAX_HORIZON_YEARS = 100

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import scenarios
-from sim.validation import read_validated
+from scenarios.validation import read_validated
 
 EXAMPLE = scenarios.bundled("mkba/cockpit_example.yaml")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from scenarios.register import STAKEHOLDERS, Register
 from sim.costing import yearly_costs
 from sim.mkba.discounting import npv, payback_years
 from sim.mkba.stakeholders import MoneyFlow, NcwTables, ncw_tables
-from sim.register import STAKEHOLDERS, Register
 from sim.run import Results
 
 MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years",

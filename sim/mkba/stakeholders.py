@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from scenarios.register import STAKEHOLDERS, Entry
 from sim.mkba.discounting import npv
-from sim.register import STAKEHOLDERS, Entry
 
 Kind = Literal["cost", "benefit"]
 
@@ -80,7 +80,7 @@ def flows_for(item: str, kind: Kind, amounts: Sequence[float], entry: Entry) -> 
 def ncw_tables(flows: Iterable[MoneyFlow], rate: float) -> NcwTables:
     """Discount every flow at ``rate`` (a fraction) and add up per item and per stakeholder.
 
-    Stakeholders come out in the fixed order of :data:`sim.register.STAKEHOLDERS`, all of them, so tables
+    Stakeholders come out in the fixed order of :data:`scenarios.register.STAKEHOLDERS`, all of them, so tables
     of different runs line up; per-stakeholder sums equal the item totals by construction.
     """
     items: dict[str, float] = defaultdict(float)

@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sim.errors import UserError
-from sim.scenario import Mandate, Scenario
-from sim.validation import read_yaml_mapping
+from scenarios.errors import UserError
+from scenarios.scenario import Mandate, Scenario
+from scenarios.validation import read_yaml_mapping
 
 PRESETS_FILE = Path(__file__).with_name("presets.yaml")
 MDA = "population.case_mix.mda"

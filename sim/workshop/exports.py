@@ -17,9 +17,9 @@ import matplotlib.pyplot as plt
 import yaml
 
 import scenarios
-from sim.domains import METHODS
+from scenarios.domains import METHODS
+from scenarios.scenario import Scenario
 from sim.measures import LABELS
-from sim.scenario import Scenario
 from sim.workshop import labels, views
 from sim.workshop.controls import CONTROLS, scenario_overrides
 from sim.workshop.simulate import Outcome

@@ -1,13 +1,14 @@
 """Dutch and English words of the workshop: Dutch by default, with the Dutch domain terms (regisseur, MKBA, MPH,
 verkokerd, 1g1p1r) kept in both languages. Dutch labels of measures, escalations, payers and methods are the
-project's own (sim.measures, sim.charts, sim.register, sim.domains); this module adds their English ones."""
+project's own (sim.measures, sim.reports.charts, scenarios.register, scenarios.domains); this module adds their
+English ones."""
 
 from __future__ import annotations
 
-from sim.charts import ESCALATION_LABELS
-from sim.domains import ESCALATIONS, METHOD_LABELS
+from scenarios.domains import ESCALATIONS, METHOD_LABELS
+from scenarios.register import STAKEHOLDER_LABELS
 from sim.measures import LABELS as MEASURE_LABELS
-from sim.register import STAKEHOLDER_LABELS
+from sim.reports.charts import ESCALATION_LABELS
 
 LANGUAGES = ("nl", "en")
 

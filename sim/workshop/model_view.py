@@ -16,9 +16,9 @@ import pandas as pd
 
 from agents.organisation import INTAKE, WAITING
 from agents.regisseur import ACTIVE, AFTERCARE, DIAGNOSIS, QUEUED
-from sim.domains import METHODS
+from scenarios.domains import METHODS
+from scenarios.scenario import Scenario
 from sim.model import MPHModel
-from sim.scenario import Scenario
 
 # Household states in the view, from least to most involved; each household shows the last one that applies.
 STATES: tuple[str, ...] = ("not_reached", "no_help", "stabilised", "waiting", "organisations", "aftercare",

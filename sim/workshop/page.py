@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from sim.errors import UserError
-from sim.scenario import Scenario, load_scenario
+from scenarios.errors import UserError
+from scenarios.scenario import Scenario, load_scenario
 from sim.workshop import BASE_ENV, WORKERS_ENV, controls, exports, labels, views
 from sim.workshop.model_view import LiveRun
 from sim.workshop.simulate import Outcome, simulate, worker_pool

@@ -16,12 +16,12 @@ from itertools import repeat
 
 import pandas as pd
 
+from scenarios.register import Register, load_register
+from scenarios.scenario import Scenario
 from sim.measures import per_replication
 from sim.mkba.cockpit import resolve_rate
 from sim.mkba.simulated import SimulatedMkba, simulated_mkba
-from sim.register import Register, load_register
 from sim.run import Results, run_scenario
-from sim.scenario import Scenario
 
 
 @dataclass(frozen=True)

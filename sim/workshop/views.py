@@ -1,7 +1,7 @@
 """The workshop's charts and tables, in the room's language: old method and 1g1p1r side by side.
 
 Each chart draws into axes it is given, so the app shows it alone and the take-home sheet
-(:mod:`sim.workshop.exports`) puts several on one page. Colours of the methods are those of :mod:`sim.charts`.
+(:mod:`sim.workshop.exports`) puts several on one page. Colours of the methods are those of :mod:`sim.reports.charts`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from sim.charts import COLOURS
-from sim.domains import ESCALATIONS, METHODS
-from sim.register import STAKEHOLDERS
+from scenarios.domains import ESCALATIONS, METHODS
+from scenarios.register import STAKEHOLDERS
+from sim.reports.charts import COLOURS
 from sim.workshop import labels
 from sim.workshop.model_view import STATES, Snapshot
 from sim.workshop.simulate import Outcome

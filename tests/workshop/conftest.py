@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sim.scenario import Scenario, load_scenario
+from scenarios.scenario import Scenario, load_scenario
 from sim.workshop import BASE_ENV, WORKERS_ENV
 from sim.workshop.serve import CHROMIUM_ARGS, find_chromium, workshop_server
 

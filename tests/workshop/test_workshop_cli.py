@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main as mph
-from sim.workshop.cli import streamlit_command
+from sim.cli.workshop import streamlit_command
 
 
 def test_a_missing_scenario_is_reported_before_the_server_starts(tmp_path: Path,

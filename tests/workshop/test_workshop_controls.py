@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import UserError
+from scenarios.errors import UserError
+from scenarios.scenario import Scenario
 from sim.run import run_scenario
-from sim.scenario import Scenario
 from sim.workshop import controls
 
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from scenarios.scenario import Scenario, load_scenario
 from sim.cli import main as mph
 from sim.run import run_scenario
-from sim.scenario import Scenario, load_scenario
 from sim.workshop import controls, exports
 from sim.workshop.simulate import Outcome, run_replications, simulate, worker_pool
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from sim.scenario import Scenario
+from scenarios.scenario import Scenario
 from sim.workshop.model_view import STATES, LiveRun
 
 

@@ -1,0 +1,50 @@
+"""The ``mph`` command line (also ``python -m sim``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import types
+from collections.abc import Sequence
+
+from scenarios.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mph",
+        description="Simulate multi-problem households (MPH): the siloed method versus "
+        "'één gezin, één plan, één regisseur', with an MKBA of the difference.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in command_modules():
+        module.add_parser(sub)
+    return parser
+
+
+# One module per command, in the order ``mph --help`` lists them; each adds its subcommand with ``add_parser`` and
+# imports heavy libraries only inside its handler, so that ``mph --help`` stays fast.
+COMMANDS = ("run", "mkba", "compare", "sweep", "calibrate", "data", "effect", "des", "workshop")
+
+
+def command_modules() -> list[types.ModuleType]:
+    """The modules of :data:`COMMANDS` (``sim.cli.run``, ...)."""
+    return [importlib.import_module(f"{__name__}.{name}") for name in COMMANDS]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as err:
+        print(f"mph: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mph: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

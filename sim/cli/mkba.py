@@ -1,0 +1,113 @@
+"""``mph mkba``: the social cost-benefit analysis (MKBA).
+
+``mph mkba --cockpit [INPUTS.yaml]`` runs the LPBL-style aggregate cockpit; without a file, the published
+example municipality, which it reproduces line by line. ``mph mkba [SCENARIO.yaml]`` prices a simulation run:
+1g1p1r against the old method, with intervals over replications.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from scenarios.errors import UserError
+from scenarios.register import load_register
+from scenarios.scenario import load_scenario
+from sim.cli.args import percent
+from sim.mkba.breakeven import break_even
+from sim.mkba.cockpit import compute_cockpit, resolve_rate
+from sim.mkba.inputs import EXAMPLE, load_inputs
+from sim.mkba.simulated import simulated_mkba
+from sim.reports.mkba import (
+    format_simulated,
+    format_table,
+    to_dict,
+    write_charts,
+    write_excel,
+    write_simulated_charts,
+    write_simulated_excel,
+)
+from sim.reports.outputs import write_json
+from sim.run import run_scenario
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "mkba",
+        help="social cost-benefit analysis (MKBA); --cockpit for the published LPBL-style cockpit",
+        description="MKBA of 'één gezin, één plan, één regisseur'. With --cockpit: the aggregate cockpit of "
+        "the e-book's example municipality (or your own inputs file), compared with the published figures.",
+    )
+    parser.add_argument("scenario", nargs="?", type=Path,
+                        help="scenario YAML to simulate and price (default: the example municipality)")
+    parser.add_argument("--years", type=int, help="simulation horizon in years (default: from the scenario)")
+    parser.add_argument("--reps", type=int, help="replications (default: from the scenario)")
+    parser.add_argument("--seed", type=int, help="random seed (default: from the scenario)")
+    parser.add_argument("--cockpit", nargs="?", const=EXAMPLE, type=Path, metavar="INPUTS.yaml",
+                        help="cockpit inputs file (default: the published example, "
+                        "scenarios/mkba/cockpit_example.yaml)")
+    parser.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
+                        help="register file whose entries override the bundled ones (repeatable)")
+    parser.add_argument("--horizon", type=int, default=1, metavar="YEARS",
+                        help="cockpit only: years of the approach to count, each discounted to year 0 (default 1: "
+                        "the published cockpit is one year); a simulation run uses its own horizon")
+    rate = parser.add_mutually_exclusive_group()
+    rate.add_argument("--discount-rate", type=percent, metavar="PCT",
+                      help="real discount rate in percent per year, 0-15 (default: the newest regime)")
+    rate.add_argument("--discount-regime", metavar="NAME",
+                      help="discount regime from the register: 2020 (2.25%%, default), 2015 (3%%), 2007 (5.5%%)")
+    parser.add_argument("--price-year", type=int, metavar="YEAR",
+                        help="express money in this year's prices (CPI; default: the inputs' price year, 2011)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
+    parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
+    parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.cockpit is None:
+        return run_simulated(args)
+    if args.scenario is not None:
+        raise UserError("mph mkba: give a scenario file or --cockpit, not both")
+    cockpit = load_inputs(args.cockpit)
+    register = load_register(args.register)
+    settings = {"discount_rate_pct": args.discount_rate, "discount_regime": args.discount_regime,
+                "horizon": args.horizon, "price_year": args.price_year}
+    result = compute_cockpit(cockpit, register, **settings)
+    break_evens = break_even(cockpit, register, **settings)
+    data = to_dict(result, cockpit, break_evens)
+    # everything is computed before the first file is written
+    if args.json:
+        write_json(args.json, data)
+    if args.excel:
+        write_excel(result, data, cockpit, args.excel)
+    if args.charts:
+        write_charts(result, args.charts)
+    print(format_table(result, cockpit, break_evens))
+    return 0
+
+
+def run_simulated(args: argparse.Namespace) -> int:
+    """MKBA of a simulation run: both methods on the same households, the difference priced and discounted."""
+    register = load_register(args.register)
+    rate_pct, regime = resolve_rate(register, args.discount_rate, args.discount_regime)
+    scenario = load_scenario(args.scenario)
+    results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
+                           methods=["verkokerd", "1g1p1r"], register=register, progress=True)
+    mkba = simulated_mkba(results, register, rate_pct, args.price_year)
+    summary = mkba.summary()
+    settings = results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
+                                              "price_year": args.price_year}
+    if args.json:
+        write_json(args.json, {
+            "settings": settings,
+            "results_eur_ncw": summary.to_dict(orient="index"),
+            "items_eur_ncw_mean": mkba.items.mean().to_dict(),
+        })
+    if args.excel:
+        write_simulated_excel(mkba, settings, register, args.excel)
+    if args.charts:
+        write_simulated_charts(mkba, args.charts)
+    print(format_simulated(mkba, results.scenario.name, regime))
+    return 0

@@ -1,0 +1,56 @@
+"""``mph workshop``: serve the workshop web app on this machine, fully offline."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scenarios.errors import UserError
+
+APP = Path(__file__).with_name("app.py")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("workshop", help="serve the workshop web app (both methods side by side, live)",
+                       description="Serve the workshop dashboard: a room moves staffing and mandate levers and sees "
+                       "the old method and 'één gezin, één plan, één regisseur' side by side. Works offline; open "
+                       "the printed address in a browser.")
+    p.add_argument("scenario", nargs="?", type=Path,
+                   help="base scenario YAML (default: the example municipality); 'reset' returns to it")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for the room's network)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8),
+                   help="worker processes for the replications (default: the processor cores, at most 8; 1: none)")
+    p.set_defaults(handler=handle)
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """Streamlit with no usage statistics, no browser to open, no file watcher, and its own bundled assets only."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
+
+
+def handle(args: argparse.Namespace) -> int:
+    from scenarios.scenario import load_scenario
+    from sim.workshop import BASE_ENV, WORKERS_ENV
+
+    if not 1 <= args.port <= 65535:
+        raise UserError(f"--port: must be 1-65535, got {args.port}")
+    if args.workers < 1:
+        raise UserError(f"--workers: must be at least 1, got {args.workers}")
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env[WORKERS_ENV] = str(args.workers)
+    if args.scenario is not None:
+        load_scenario(args.scenario)  # a bad file is reported here, as one line, before the server starts
+        env[BASE_ENV] = str(args.scenario.resolve())
+    print(f"mph workshop: http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
+    try:
+        return subprocess.call(streamlit_command(args.host, args.port), env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,46 @@
+"""Where many runs execute: an embedded Dask LocalCluster by default, or a Dask cluster given by address.
+
+Sweeps and calibration both take a ``--scheduler tcp://HOST:PORT`` option and a number of local workers; this is
+the one place that turns those into a ``distributed.Client``. The scheduling itself is Dask's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from scenarios.errors import UserError
+
+
+def default_workers() -> int:
+    """Local worker processes when none are asked for: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[object]:
+    """A ``distributed.Client``: connected to ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``) when given, otherwise to
+    a LocalCluster of ``workers`` single-threaded processes (the model is numpy-bound and holds the GIL)."""
+    from distributed import Client, LocalCluster
+
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as err:
+            raise UserError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err})") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    n = workers if workers is not None else default_workers()
+    if n < 1:
+        raise UserError(f"--workers {n}: needs at least 1 worker")
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        yield client
+
+
+__all__ = ["dask_client", "default_workers"]
