@@ -89,8 +89,8 @@ def run_abc(calibration: Calibration, out: Path, *, workers: int = 1, scheduler:
     state = _state(out)
     if state is not None and state["fingerprint"] != calibration.fingerprint() and not fresh:
         raise UserError(f"{out / DB}: this calibration state was made for another version of {calibration.path.name} "
-                        "(parameters, targets or settings changed); run with --fresh to start again, or use "
-                        "another --out")
+                        "(parameters, targets or settings, the model's code or its libraries changed); run with "
+                        "--fresh to start again, or use another --out")
     db_url = f"sqlite:///{(out / DB).resolve()}"
     with _sampler(workers, scheduler, calibration.spec.seed) as sampler:
         abc = pyabc.ABCSMC(Simulation.of(calibration), _prior(calibration), Distance(calibration.targets),

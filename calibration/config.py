@@ -26,6 +26,7 @@ from scenarios.distributions import parse_distribution
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario, load_scenario, resolve_reference
 from scenarios.validation import read_validated, read_yaml_mapping, validation_message
+from sim.fingerprint import code_fingerprint
 from sim.measures import LABELS
 
 
@@ -112,10 +113,11 @@ class Calibration:
 
     def fingerprint(self) -> str:
         """Identifies the problem a stored calibration state was made for (not the run settings: more generations
-        continue a run); a changed problem must start afresh."""
+        continue a run), with the model's code and locked libraries; a changed problem must start afresh."""
         text = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"abc", "point", "description"}),
                            "observed": self.observed,
-                           "sd": [t.sd for t in self.targets]}, sort_keys=True)
+                           "sd": [t.sd for t in self.targets],
+                           "code": code_fingerprint()}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -40,3 +40,16 @@ def _compiled_code_cache() -> str:
 os.environ.setdefault("NUMBA_CACHE_DIR", _compiled_code_cache())
 if "numba" in sys.modules:  # imported before us (a notebook, say): its configuration is read already
     sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+
+
+def compiled_code_ready() -> bool:
+    """Whether numba's cache holds this version of the compiled model; if not, the first run compiles it."""
+    return any(Path(os.environ["NUMBA_CACHE_DIR"]).rglob("*.nbi"))
+
+
+def announce_compiling() -> None:
+    """Say, before a first run compiles the model, what the wait is for (once: later runs load the cache)."""
+    if not compiled_code_ready():
+        print("mph: compiling the model for this machine first (once, about 40 s on 2 cores): numba turns the weekly "
+              f"step into machine code and keeps it in {os.environ['NUMBA_CACHE_DIR']} for later runs",
+              file=sys.stderr)

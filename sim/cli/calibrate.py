@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from sim import announce_compiling
 
-from calibration.dossiers.bsn import load_key
-from sim.experiments.cluster import default_workers
-from sim.reports.outputs import atomic_write, write_json
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,11 +36,17 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from calibration.config import load_calibration
+    from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
+    from sim.experiments.cluster import default_workers
+    from sim.reports.outputs import atomic_write, write_json
 
     calibration = load_calibration(args.config, load_key(args.key_file))
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
+    announce_compiling()
     started = time.perf_counter()
     summary: dict[str, Any] = {"config": str(args.config), "mode": args.mode,
                                "targets": [t.model_dump() for t in calibration.targets]}

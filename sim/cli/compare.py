@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sim import announce_compiling
 from sim.cli.args import non_negative_int, percent, positive_int
 from sim.cli.sweep import add_execution_options
 
@@ -42,6 +43,7 @@ def handle(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)
+    announce_compiling()
     started = time.perf_counter()
     with dask_client(args.scheduler, args.workers) as client:
         comparison = compare(scenarios, replications=args.reps, years=args.years, seed=args.seed, register=register,

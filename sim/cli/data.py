@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from calibration.dossiers.bsn import load_key
+from sim import announce_compiling
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -51,6 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle_check(args: argparse.Namespace) -> int:
+    from calibration.dossiers.bsn import load_key
     from calibration.dossiers.disclosure import shown
     from calibration.dossiers.schema import check_dossier, write_dossier
 
@@ -101,6 +102,7 @@ def handle_synth(args: argparse.Namespace) -> int:
         if getattr(args, option) is not None:
             overrides[path] = getattr(args, option)
     scenario = scenario.with_overrides(overrides, origin="mph data synth") if overrides else scenario
+    announce_compiling()
     try:
         synthetic = synthesise(scenario, args.replication, with_bsn=args.with_bsn)
     except ValueError as err:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from scenarios.scenario import load_scenario
+from scenarios.domains import METHODS
+from sim import announce_compiling
 from sim.cli.args import non_negative_int, positive_int
-from sim.model import METHODS
-from sim.reports.outputs import atomic_write
-from sim.run import run_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAIN_REPLICATIONS = 5
 
@@ -37,6 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def format_table(table: pd.DataFrame) -> str:
     """The comparison as fixed-width text, waits in weeks."""
+    import pandas as pd
+
     shown = pd.DataFrame({
         "organisation": table["organisation"],
         "slots": table["slots"],
@@ -54,11 +56,15 @@ def format_table(table: pd.DataFrame) -> str:
 
 def handle(args: argparse.Namespace) -> int:
     # Imported here so that other mph commands do not load salabim (which reseeds the global generators).
+    from scenarios.scenario import load_scenario
     from sim import des
+    from sim.reports.outputs import atomic_write
+    from sim.run import run_scenario
 
     scenario = load_scenario(args.scenario)
     if args.animate:
         des.check_organisations(scenario, [args.animate])  # fail before the runs, not after
+    announce_compiling()
     started = time.perf_counter()
     results = run_scenario(scenario, seed=args.seed, replications=args.main_reps, methods=[args.method],
                            progress=True)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calibration.dossiers.bsn import load_key
-from sim.reports.outputs import atomic_write, write_json
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("effect", help="effect of 1g1p1r against a control group, from dossiers",
@@ -26,9 +23,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from calibration.dossiers.bsn import load_key
     from calibration.dossiers.schema import load_dossier
     from calibration.effect import OUTCOMES, measure_effect
     from scenarios.errors import UserError
+    from sim.reports.outputs import atomic_write, write_json
 
     if args.bootstrap < 10:
         raise UserError(f"--bootstrap {args.bootstrap}: needs at least 10 resamples")

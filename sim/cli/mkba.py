@@ -12,24 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.errors import UserError
-from scenarios.register import load_register
-from scenarios.scenario import load_scenario
+from sim import announce_compiling
 from sim.cli.args import percent
-from sim.mkba.breakeven import break_even
-from sim.mkba.cockpit import compute_cockpit, resolve_rate
-from sim.mkba.inputs import EXAMPLE, load_inputs
-from sim.mkba.simulated import simulated_mkba
-from sim.reports.mkba import (
-    format_simulated,
-    format_table,
-    to_dict,
-    write_charts,
-    write_excel,
-    write_simulated_charts,
-    write_simulated_excel,
-)
-from sim.reports.outputs import write_json
-from sim.run import run_scenario
 
 
 def add_parser(subparsers: Any) -> None:
@@ -44,7 +28,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--years", type=int, help="simulation horizon in years (default: from the scenario)")
     parser.add_argument("--reps", type=int, help="replications (default: from the scenario)")
     parser.add_argument("--seed", type=int, help="random seed (default: from the scenario)")
-    parser.add_argument("--cockpit", nargs="?", const=EXAMPLE, type=Path, metavar="INPUTS.yaml",
+    parser.add_argument("--cockpit", nargs="?", const=True, type=Path, metavar="INPUTS.yaml",
                         help="cockpit inputs file (default: the published example, "
                         "scenarios/mkba/cockpit_example.yaml)")
     parser.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
@@ -70,7 +54,14 @@ def run(args: argparse.Namespace) -> int:
         return run_simulated(args)
     if args.scenario is not None:
         raise UserError("mph mkba: give a scenario file or --cockpit, not both")
-    cockpit = load_inputs(args.cockpit)
+    from scenarios.register import load_register
+    from sim.mkba.breakeven import break_even
+    from sim.mkba.cockpit import compute_cockpit
+    from sim.mkba.inputs import load_inputs
+    from sim.reports.mkba import format_table, to_dict, write_charts, write_excel
+    from sim.reports.outputs import write_json
+
+    cockpit = load_inputs(None if args.cockpit is True else args.cockpit)  # a bare --cockpit: the published one
     register = load_register(args.register)
     settings = {"discount_rate_pct": args.discount_rate, "discount_regime": args.discount_regime,
                 "horizon": args.horizon, "price_year": args.price_year}
@@ -90,9 +81,18 @@ def run(args: argparse.Namespace) -> int:
 
 def run_simulated(args: argparse.Namespace) -> int:
     """MKBA of a simulation run: both methods on the same households, the difference priced and discounted."""
+    from scenarios.register import load_register
+    from scenarios.scenario import load_scenario
+    from sim.mkba.cockpit import resolve_rate
+    from sim.mkba.simulated import simulated_mkba
+    from sim.reports.mkba import format_simulated, write_simulated_charts, write_simulated_excel
+    from sim.reports.outputs import write_json
+    from sim.run import run_scenario
+
     register = load_register(args.register)
     rate_pct, regime = resolve_rate(register, args.discount_rate, args.discount_regime)
     scenario = load_scenario(args.scenario)
+    announce_compiling()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
                            methods=["verkokerd", "1g1p1r"], register=register, progress=True)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import time
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from scenarios.scenario import load_scenario
+from sim import announce_compiling
 from sim.cli.args import non_negative_int, positive_int
-from sim.measures import LABELS
-from sim.reports import charts
-from sim.reports.outputs import atomic_write, write_json
-from sim.run import Results, run_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,46 +24,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
-def summary_json(results: Results) -> dict[str, Any]:
-    """Per method (and their difference), per measure: mean, p5, p95; plus the scenario's settings."""
-    summary = results.summary()
-    out: dict[str, Any] = {"settings": results.scenario.settings(), "methods": {}}
-    for (method, measure), row in summary.iterrows():
-        values = {k: (None if math.isnan(v) else round(float(v), 6)) for k, v in row.items()}
-        out["methods"].setdefault(method, {})[measure] = values
-    out["labels"] = {k: {"nl": label, "unit": unit} for k, (label, unit) in LABELS.items()}
-    return out
-
-
-def format_table(summary: pd.DataFrame) -> str:
-    methods = [m for m in ("verkokerd", "1g1p1r", "difference") if m in summary.index.get_level_values("method")]
-    rows = []
-    for measure, (label, unit) in LABELS.items():
-        cells = []
-        for method in methods:
-            if (method, measure) not in summary.index:
-                cells.append("")
-                continue
-            row = summary.loc[(method, measure)]
-            cells.append(f"{format_number(row['mean'])} [{format_number(row['p5'])} – {format_number(row['p95'])}]")
-        rows.append((f"{label} ({unit})", cells))
-    width = max(len(cell) for _, cells in rows for cell in cells) + 2
-    header = f"{'maat':50s}" + "".join(f"{m:>{width}s}" for m in methods)
-    lines = [header, "-" * len(header)]
-    lines += [f"{label:50.50s}" + "".join(f"{cell:>{width}s}" for cell in cells) for label, cells in rows]
-    return "\n".join(lines)
-
-
-def format_number(value: float) -> str:
-    if value is None or math.isnan(value):
-        return "–"
-    if abs(value) >= 100:
-        return f"{value:,.0f}".replace(",", ".")
-    return f"{value:.2f}".replace(".", ",")
-
-
 def handle(args: argparse.Namespace) -> int:
+    from scenarios.scenario import load_scenario
+    from sim.reports import charts
+    from sim.reports.outputs import atomic_write, write_json
+    from sim.reports.summary import format_table, summary_json
+    from sim.run import run_scenario
+
     scenario = load_scenario(args.scenario)
+    announce_compiling()
     started = time.perf_counter()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years, progress=True)
     elapsed = time.perf_counter() - started

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sim import announce_compiling
 from sim.cli.args import percent
 
 
@@ -48,6 +49,7 @@ def handle(args: argparse.Namespace) -> int:
     spec = sweep.spec
     print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
           f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")
+    announce_compiling()
     started = time.perf_counter()
     with dask_client(args.scheduler, args.workers) as client:
         table = run_sweep(sweep, out, register, rate_pct, client)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from scenarios.errors import UserError
+from sim import announce_compiling
 
 APP = Path(__file__).with_name("app.py")
 
@@ -49,6 +50,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         load_scenario(args.scenario)  # a bad file is reported here, as one line, before the server starts
         env[BASE_ENV] = str(args.scenario.resolve())
+    announce_compiling()
     print(f"mph workshop: http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
     try:
         return subprocess.call(streamlit_command(args.host, args.port), env=env)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from scenarios.domains import ESCALATIONS
 from scenarios.register import Register
 from scenarios.scenario import Scenario
+from sim.fingerprint import code_fingerprint
 from sim.reports.outputs import atomic_write
 from sim.tidy import long_form
 
@@ -135,19 +136,6 @@ def make_batches(context: Context, points: Sequence[Point], replications: int) -
                 runs.append(Run(point, rep, 1))
         batches.append(Batch(len(batches), tuple(runs)))
     return batches
-
-
-def code_fingerprint() -> str:
-    """Hash of the model's and the pipeline's source: results of other code are never reused."""
-    import agents
-    import sim
-
-    digest = hashlib.sha256()
-    for package in (sim, agents):
-        for path in sorted(p for folder in package.__path__ for p in Path(folder).rglob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def definition_hash(context: Context, batches: Sequence[Batch]) -> str:

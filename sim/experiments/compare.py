@@ -23,6 +23,7 @@ from sim.experiments import design
 from sim.experiments.batches import Context, Point, execute, make_batches
 from sim.experiments.sweep import point_seed
 from sim.measures import LABELS
+from sim.reports.summary import format_number
 
 QUANTILES = {"p5": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
 MKBA_ROWS = {
@@ -107,7 +108,6 @@ def compare(scenarios: Sequence[Scenario], *, replications: int | None = None, y
 
 
 def _cell(row: pd.Series, scale: float = 1.0) -> str:
-    from sim.cli.run import format_number
 
     mean, p5, p95 = (format_number(row[key] / scale) for key in ("mean", "p5", "p95"))
     return f"{mean} [{p5} – {p95}]"
