@@ -1,4 +1,5 @@
-"""Speed of the simulation core: household-weeks per second, seconds per replication, peak memory.
+"""Speed of the simulation core: household-weeks per second, seconds per replication, peak memory, and how many
+times faster than a plain Mesa model of the same size (benchmarks/plain_mesa.py) measured in the same run.
 
 Run: .venv/bin/python benchmarks/bench_core.py   (numbers go to stdout and benchmarks/results/core.json)
 Each case runs in a fresh subprocess so peak memory (ru_maxrss) is its own.
@@ -40,16 +41,42 @@ def measure(overrides: dict) -> dict:
     }
 
 
+def measure_plain_mesa(households: int, weeks: int) -> dict:
+    """The same number of households and weeks, once per working method, in plain Mesa."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from plain_mesa import PlainModel
+
+    start = time.perf_counter()
+    for seed in (1, 2):  # two runs, as the model runs two methods per replication
+        model = PlainModel(households, seed)
+        for _ in range(weeks):
+            model.step()
+    seconds = time.perf_counter() - start
+    return {"seconds_per_replication_both_methods": round(seconds, 3),
+            "household_weeks_per_second": round(households * weeks * 2 / seconds)}
+
+
+def _in_subprocess(argument: dict) -> dict:
+    out = subprocess.run([sys.executable, __file__, json.dumps(argument)], check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     if len(sys.argv) == 2:
-        print(json.dumps(measure(json.loads(sys.argv[1]))))
+        argument = json.loads(sys.argv[1])
+        plain = argument.pop("plain_mesa", None)
+        print(json.dumps(measure_plain_mesa(**plain) if plain else measure(argument)))
         return
     report = {}
     for name, overrides in CASES.items():
-        out = subprocess.run([sys.executable, __file__, json.dumps(overrides)], check=True, capture_output=True,
-                             text=True).stdout
-        report[name] = json.loads(out.strip().splitlines()[-1])
+        report[name] = _in_subprocess(overrides)
         print(f"{name}: {report[name]}")
+    plain = _in_subprocess({"plain_mesa": {"households": 3000, "weeks": 520}})
+    model = report[next(iter(CASES))]
+    plain["model_times_faster"] = round(model["household_weeks_per_second"] / plain["household_weeks_per_second"], 1)
+    report["plain Mesa model (3,000 households, 10 years, twice)"] = plain
+    print(f"plain Mesa, same size: {plain}")
     path = Path(__file__).parent / "results" / "core.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(report, indent=2))
