@@ -11,7 +11,7 @@ from pathlib import Path
 from scenarios.errors import UserError
 from sim import announce_compiling
 
-APP = Path(__file__).with_name("app.py")
+APP = Path(__file__).parent.parent / "workshop" / "app.py"  # the Streamlit script beside the page it runs
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -27,3 +27,8 @@ def test_streamlit_is_started_headless_on_the_given_address_without_usage_statis
     for setting in ("--server.address 127.0.0.1", "--server.port 8600", "--server.headless true",
                     "--browser.gatherUsageStats false"):
         assert setting in command
+
+
+def test_streamlit_is_given_the_workshop_script() -> None:
+    script = Path(streamlit_command("127.0.0.1", 8600)[4])
+    assert script.is_file() and script.parent.name == "workshop", script
