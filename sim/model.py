@@ -166,7 +166,7 @@ class MPHModel(mesa.Model):
         return count
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)  # run_scenario's threads play replications side by side
 def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: CareCases, care_rules: CareRules,
               care_scratch: tuple[np.ndarray, np.ndarray], team: TeamCases, team_rules: TeamRules, with_team: bool,
               ever_in_approach: np.ndarray, stabilised: np.ndarray, ever_stabilised: np.ndarray,

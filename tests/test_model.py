@@ -26,6 +26,13 @@ def test_same_seed_same_numbers(small):
     assert not a.yearly["value"].equals(c.yearly["value"])
 
 
+def test_replications_in_threads_give_the_same_numbers(small):
+    one = run_scenario(small, seed=7, replications=3)
+    threaded = run_scenario(small, seed=7, replications=3, threads=2)
+    for table in ("yearly", "weekly", "measures", "costs"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(threaded, table))
+
+
 def test_same_numbers_in_another_process(small, tmp_path):
     here = run_replication(small, "1g1p1r", 1)[0]
     path = tmp_path / "s.yaml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def handle(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     announce_compiling()
     started = time.perf_counter()
-    results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years, progress=True)
+    results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years, progress=True,
+                           threads=os.cpu_count() or 1)
     elapsed = time.perf_counter() - started
     scenario = results.scenario
     summary = results.summary()
