@@ -20,6 +20,7 @@ from calibration.effect import Selection, measure_effect, panel
 from scenarios.errors import UserError
 
 EFFECTS = (0.0, -0.2)
+MIN_COVERAGE = 85.0  # percent of data sets whose 95% interval holds the truth; 20 data sets leave some slack
 
 
 def parse_selection(text: str) -> tuple[str, int | None]:
@@ -84,3 +85,12 @@ def check_design(design: Design, *, replications: int = 20, effects: tuple[float
         "recommended_pct": 100 * grouped["recommended"].mean(),
         "data_sets": grouped.size(),
     }).reset_index()
+
+
+def trustworthy(check: pd.DataFrame) -> dict[str, list[str]]:
+    """Per outcome, the comparisons whose intervals held the truth in at least :data:`MIN_COVERAGE` percent of the
+    data sets under every effect checked."""
+    rows = check[check["estimator"] != "recommended"]
+    passed = rows.groupby(["outcome", "estimator"], sort=False)["coverage_pct"].min() >= MIN_COVERAGE
+    return {outcome: [name for (o, name), ok in passed.items() if o == outcome and ok]
+            for outcome in rows["outcome"].unique()}

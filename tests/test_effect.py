@@ -207,3 +207,29 @@ def test_check_design_command_and_bad_input(tmp_path, capsys):
         assert field in capsys.readouterr().err
     with pytest.raises(UserError, match="problems:K"):
         parse_selection("crisis:x")
+
+
+def _trending(slope: float) -> Dossier:
+    """60 households per group, escalations drawn per quarter over two years before and one after a common start;
+    the 1g1p1r group's rate climbs by ``slope`` a year each quarter before the start (a pre-trend), no effect."""
+    rng = np.random.default_rng(4)
+    start, households, events = pd.Timestamp("2014-01-01"), [], []
+    for group in ("1g1p1r", "control"):
+        for i in range(60):
+            hid = f"{group}-{i}"
+            households.append({"household_id": hid, "group": group, "start_date": start,
+                               "end_date": start + pd.Timedelta(days=366), "problems_baseline": 4})
+            for quarter in range(-8, 4):
+                rate = 2.0 + (slope * (quarter + 8) if group == "1g1p1r" and quarter < 0 else 0.0)
+                for _ in range(rng.poisson(rate / 4)):
+                    day = start + pd.Timedelta(days=int(91.3 * quarter + rng.integers(2, 90)))
+                    events.append({"household_id": hid, "date": day, "event": "police_incident", "domain": "",
+                                   "care_type": "", "outcome": ""})
+    return Dossier(pd.DataFrame(households), pd.DataFrame(events))
+
+
+def test_event_study_leads_catch_a_pre_trend():
+    flat = _row(measure_effect(_trending(0.0), bootstrap=100, lang="en"), "escalations_per_year", "event_study")
+    climbing = _row(measure_effect(_trending(0.6), bootstrap=100, lang="en"), "escalations_per_year", "event_study")
+    assert flat["leads_p"] > 0.05 and flat["trusted"]
+    assert climbing["leads_p"] < 0.05 and not climbing["trusted"] and "before the start" in climbing["warnings"]

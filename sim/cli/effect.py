@@ -67,7 +67,7 @@ def _print_effect(effect: Effect, lang: str) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from calibration.check_design import check_design, design_like, parse_selection
+    from calibration.check_design import MIN_COVERAGE, check_design, design_like, parse_selection, trustworthy
     from calibration.dossiers.bsn import load_key
     from calibration.dossiers.schema import load_dossier
     from calibration.effect import measure_effect
@@ -89,14 +89,21 @@ def handle(args: argparse.Namespace) -> int:
     report = effect.to_json() | {"bootstrap": args.bootstrap, "seed": args.seed}
     if args.check_design:
         design = design_like(dossier, effect.selection, rule, threshold)
-        print(f"Ontwerpcheck: {args.reps} geconstrueerde dossiers per effect, selectie '{design.rule}' "
-              f"(drempel {design.threshold})" if args.lang == "nl" else
-              f"Design check: {args.reps} constructed dossiers per effect, selection '{design.rule}' "
-              f"(threshold {design.threshold})")
+        rule_text = f"{design.rule}:{design.threshold}" if design.rule in ("problems", "crisis") else design.rule
+        print(f"Ontwerpcheck: {args.reps} geconstrueerde dossiers per effect, selectie '{rule_text}'"
+              if args.lang == "nl" else
+              f"Design check: {args.reps} constructed dossiers per effect, selection '{rule_text}'")
         check = check_design(design, replications=args.reps, seed=args.seed, bootstrap=min(args.bootstrap, 200))
         atomic_write(out / "design_check.csv", lambda tmp: check.to_csv(tmp, index=False))
-        report["design_check"] = {"design": vars(design), "results": check.to_dict(orient="records")}
+        trusted = trustworthy(check)
+        report["design_check"] = {"design": vars(design), "results": check.to_dict(orient="records"),
+                                  "trustworthy": trusted}
         print(check.round(3).to_string(index=False))
+        for outcome, names in trusted.items():
+            names_text = ", ".join(names) or ("geen" if args.lang == "nl" else "none")
+            print(f"  {outcome}: interval houdt de waarheid in >= {MIN_COVERAGE:.0f}% van de dossiers: {names_text}"
+                  if args.lang == "nl" else
+                  f"  {outcome}: interval holds the truth in >= {MIN_COVERAGE:.0f}% of data sets: {names_text}")
     _print_effect(effect, args.lang)
     atomic_write(out / "effect.csv", lambda tmp: effect.table.to_csv(tmp, index=False))
     atomic_write(out / "strata.csv", lambda tmp: effect.strata.to_csv(tmp, index=False))
