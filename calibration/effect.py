@@ -1,5 +1,5 @@
-"""Effect of 1g1p1r against a control group, from dossiers: naive before/after next to a matched
-difference-in-differences, each with a seeded bootstrap confidence interval.
+"""Effect of 1g1p1r against a control group, from dossiers: several comparisons, each with its diagnostics, and a
+recommended one with the reason, so that a comparison that falls into a selection trap says so.
 
 Outcomes per household, before and after its start date (events on the start date count as before: in the
 dossier the start is the intake, and what happened that day led to it):
@@ -9,37 +9,57 @@ dossier the start is the intake, and what happened that day led to it):
 * ``problems``: life domains with a problem at the start (``problems_baseline``) and at the end (``problems_end``),
   where the dossier has the latter.
 
-Estimators, as chapter 3.3 of the e-book asks ("compare before and after, against a control group of comparable
-households: the same number of problems"):
+Comparisons (:data:`ESTIMATORS`): the naive before/after; difference-in-differences (DiD) unmatched, matched on
+baseline problems (chapter 3.3 of the e-book), and weighted by a propensity score on the pre-period history
+(escalations in the 3 and the 12 months before the start, baseline problems) with overlap trimming; DiD against
+controls taken at a crisis of their own (when the 1g1p1r group was taken in right after one); and an event-study
+DiD in quarters with leads. Households enter when things go badly, so a comparison that conditions on how they
+entered can still be wrong: hence the diagnostics, which a comparison must pass to be trusted:
 
-* naive before/after: the 1g1p1r group's mean change. Households enter when things go badly, so part of any
-  improvement would have come anyway (regression to the mean, natural recovery);
-* difference-in-differences, unmatched: the 1g1p1r group's mean change minus the control group's;
-* difference-in-differences, matched on baseline problems: the same within strata of equal ``problems_baseline``,
-  averaged with the 1g1p1r group's weights (the effect on the treated); strata without both groups are left out.
+* *pre-trend* (placebo): the comparison applied to the change from the second year before the start to the first,
+  when nothing had started yet; it must be zero (its interval must cover 0). For the event study: the leads;
+* *balance*: standardised differences of the history between the groups as the comparison weighs them; a matched
+  or weighted comparison must bring them under 0.1;
+* *overlap*: the share of the 1g1p1r group without comparable controls; under 10%.
 
-Intervals: households resampled with replacement within each group (seeded), percentile intervals.
+The recommended comparison is the first that passes its checks in the order event study, crisis controls,
+unmatched, weighted, matched: an adjustment is used only when a simpler comparison fails its checks, because
+matching on a pre-period that drifts back by itself (regression to the mean) adds bias rather than removing it.
+
+Intervals: a BCa bootstrap over households within each group (scipy, seeded), with the weights held fixed; the
+event study's from cluster-robust standard errors (statsmodels).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from calibration import designs
 from calibration.dossiers.disclosure import MIN_COUNT, shown, suppress_column
 from calibration.dossiers.schema import Dossier
+from calibration.effect_texts import label, warning
 from scenarios.domains import ESCALATIONS
 
 YEAR_DAYS = 365.25
-ESTIMATORS = {
-    "naive_before_after": "naive before/after (1g1p1r group only)",
-    "did_unmatched": "difference-in-differences, unmatched",
-    "did_matched": "difference-in-differences, matched on baseline problems",
-}
+CRISIS_DAYS = 91  # 'a crisis': escalations within three months
+ESTIMATORS = ("naive_before_after", "did_unmatched", "did_matched", "did_weighted", "did_crisis_controls",
+              "event_study")
+PREFERENCE = ("event_study", "did_crisis_controls", "did_unmatched", "did_weighted", "did_matched")
 OUTCOMES = {"escalations_per_year": "escalaties per jaar", "problems": "leefgebieden met een probleem"}
+HISTORY = ("escalations_0_3m", "escalations_3_12m", "problems_baseline")
+MAX_SMD = 0.1
+MAX_OUTSIDE = 0.1
+
+
+# -- per-household tables ----------------------------------------------------------------------------------------
+def _count(esc: pd.DataFrame, ids: pd.Series, mask: pd.Series) -> np.ndarray:
+    return esc[mask].groupby("household_id").size().reindex(ids, fill_value=0).to_numpy(dtype=float)
 
 
 def escalation_rates(households: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -47,69 +67,368 @@ def escalation_rates(households: pd.DataFrame, events: pd.DataFrame) -> pd.DataF
     esc = events[events["event"].isin(ESCALATIONS)].merge(
         households[["household_id", "start_date", "end_date"]], on="household_id")
     days = (esc["date"] - esc["start_date"]).dt.days
-    before = esc[(days <= 0) & (days > -YEAR_DAYS)].groupby("household_id").size()
-    after = esc[(days > 0) & (esc["date"] <= esc["end_date"])].groupby("household_id").size()
     ids = households["household_id"]
     years = (households["end_date"] - households["start_date"]).dt.days.to_numpy() / YEAR_DAYS
+    after = _count(esc, ids, (days > 0) & (esc["date"] <= esc["end_date"]))
     return pd.DataFrame({
         "household_id": ids.to_numpy(),
-        "before": before.reindex(ids, fill_value=0).to_numpy() / 1.0,
-        "after": np.divide(after.reindex(ids, fill_value=0).to_numpy(), years, out=np.full(len(ids), np.nan),
-                           where=years > 0),
+        "before": _count(esc, ids, (days <= 0) & (days > -YEAR_DAYS)),
+        "after": np.divide(after, years, out=np.full(len(ids), np.nan), where=years > 0),
+    })
+
+
+def history(households: pd.DataFrame, events: pd.DataFrame, observed_from: pd.Timestamp) -> pd.DataFrame:
+    """Per household: escalations in the 3 months up to its start, in the 9 months before those, and in the year
+    before that (NaN where the dossier does not reach back two years)."""
+    esc = events[events["event"].isin(ESCALATIONS)].merge(households[["household_id", "start_date"]],
+                                                          on="household_id")
+    days = (esc["start_date"] - esc["date"]).dt.days
+    ids = households["household_id"]
+    two_years = (households["start_date"] - observed_from).dt.days.to_numpy() >= 2 * YEAR_DAYS - 1
+    return pd.DataFrame({
+        "escalations_0_3m": _count(esc, ids, (days >= 0) & (days < CRISIS_DAYS)),
+        "escalations_3_12m": _count(esc, ids, (days >= CRISIS_DAYS) & (days < YEAR_DAYS)),
+        "escalations_year_2": np.where(two_years, _count(esc, ids, (days >= YEAR_DAYS) & (days < 2 * YEAR_DAYS)),
+                                       np.nan),
+    })
+
+
+def observed_from(dossier: Dossier) -> pd.Timestamp:
+    """The first day the dossier registers: its earliest event or start date."""
+    dates = pd.concat([dossier.events["date"], dossier.households["start_date"]])
+    return dates.min()
+
+
+def _frame(households: pd.DataFrame, events: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
+    rates = escalation_rates(households, events)
+    hist = history(households, events, since)
+    return pd.DataFrame({
+        "household_id": households["household_id"].to_numpy(),
+        "group": households["group"].to_numpy(),
+        "stratum": households["problems_baseline"].to_numpy(),
+        "escalations_before": rates["before"].to_numpy(),
+        "escalations_after": rates["after"].to_numpy(),
+        **{c: hist[c].to_numpy() for c in hist},
+        "problems_baseline": households["problems_baseline"].to_numpy(dtype=float),
+        "problems_end": (households["problems_end"].to_numpy(dtype=float) if "problems_end" in households.columns
+                         else np.full(len(households), np.nan)),
     })
 
 
 def panel(dossier: Dossier) -> dict[str, pd.DataFrame]:
-    """Per outcome, one row per household: group, stratum (baseline problems), before, after."""
-    h = dossier.households
-    base = pd.DataFrame({"group": h["group"].to_numpy(), "stratum": h["problems_baseline"].to_numpy()})
-    rates = escalation_rates(h, dossier.events)
-    out = {"escalations_per_year": base.assign(before=rates["before"].to_numpy(), after=rates["after"].to_numpy())}
-    if "problems_end" in h.columns and h["problems_end"].notna().any():
-        out["problems"] = base.assign(before=h["problems_baseline"].to_numpy(dtype=float),
-                                      after=h["problems_end"].to_numpy(dtype=float))
-    return {name: frame.dropna(subset=["before", "after"]).reset_index(drop=True) for name, frame in out.items()}
+    """Per outcome, one row per household: group, stratum (baseline problems), before, after, the pre-period
+    history, and the placebo change (escalations in the second year before the start against the first)."""
+    frame = _frame(dossier.households, dossier.events, observed_from(dossier))
+    common = frame.assign(placebo_before=frame["escalations_year_2"], placebo_after=frame["escalations_before"])
+    out = {"escalations_per_year": common.assign(before=frame["escalations_before"], after=frame["escalations_after"])}
+    if frame["problems_end"].notna().any():
+        out["problems"] = common.assign(before=frame["problems_baseline"], after=frame["problems_end"])
+    return {name: f.dropna(subset=["before", "after"]).reset_index(drop=True) for name, f in out.items()}
 
 
-def _stratum_sums(delta: np.ndarray, strata: np.ndarray, idx: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts and sums of ``delta`` per stratum for each bootstrap row of ``idx`` (shape B x n)."""
-    b = idx.shape[0]
-    flat = (np.arange(b)[:, None] * k + strata[idx]).ravel()
-    counts = np.bincount(flat, minlength=b * k).reshape(b, k)
-    sums = np.bincount(flat, weights=delta[idx].ravel(), minlength=b * k).reshape(b, k)
-    return counts, sums
+# -- selection ---------------------------------------------------------------------------------------------------
+@dataclass
+class Selection:
+    """How the 1g1p1r group appears to have been selected, read from the data (shares in percent)."""
+
+    crisis: bool
+    crisis_share: float  # of the 1g1p1r group: 2+ escalations in the 3 months up to the start
+    crisis_share_control: float
+    threshold: int | None  # problems at the start that (nearly) every 1g1p1r household had
+    threshold_share: float
+    threshold_share_control: float
+    severity_smd: float  # difference in escalations 3-12 months before the start, standardised
+
+    @property
+    def rule(self) -> str:
+        """The selection rule to simulate in a design check: crisis, problems, severity or random."""
+        if self.crisis:
+            return "crisis"
+        if self.threshold is not None:
+            return "problems"
+        return "severity" if abs(self.severity_smd) > 0.25 else "random"
 
 
-def _estimators(treated: pd.DataFrame, control: pd.DataFrame) -> Callable[[np.ndarray, np.ndarray], dict]:
-    """A function of resampling indices (B x n per group) giving each estimator's B values."""
-    levels = np.union1d(treated["stratum"], control["stratum"])
-    st = np.searchsorted(levels, treated["stratum"])
-    sc = np.searchsorted(levels, control["stratum"])
-    dt_ = (treated["after"] - treated["before"]).to_numpy(dtype=float)
-    dc = (control["after"] - control["before"]).to_numpy(dtype=float)
-    k = len(levels)
+def infer_selection(frame: pd.DataFrame) -> Selection:
+    """Read the selection from one outcome's table: a crisis just before the start, a problem threshold, or a
+    lasting difference in severity."""
+    t, c = frame[frame["group"] == "1g1p1r"], frame[frame["group"] == "control"]
+    crisis_t = 100 * float((t["escalations_0_3m"] >= 2).mean())
+    crisis_c = 100 * float((c["escalations_0_3m"] >= 2).mean())
+    threshold = int(np.floor(np.quantile(t["problems_baseline"], 0.05)))
+    share_t = 100 * float((t["problems_baseline"] >= threshold).mean())
+    share_c = 100 * float((c["problems_baseline"] >= threshold).mean())
+    selective = threshold >= 3 and share_c <= share_t / 2
+    return Selection(crisis=crisis_t >= 50 and crisis_t >= 3 * crisis_c, crisis_share=crisis_t,
+                     crisis_share_control=crisis_c, threshold=threshold if selective else None,
+                     threshold_share=share_t, threshold_share_control=share_c,
+                     severity_smd=_smd(t["escalations_3_12m"], c["escalations_3_12m"], np.ones(len(c))))
 
-    def estimate(it: np.ndarray, ic: np.ndarray) -> dict[str, np.ndarray]:
-        nt, sum_t = _stratum_sums(dt_, st, it, k)
-        nc, sum_c = _stratum_sums(dc, sc, ic, k)
-        both = (nt > 0) & (nc > 0)
-        did = np.where(both, sum_t / np.maximum(nt, 1) - sum_c / np.maximum(nc, 1), 0.0)
-        weight = np.where(both, nt, 0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            matched = (did * weight).sum(axis=1) / weight.sum(axis=1)
-        naive = dt_[it].mean(axis=1)
-        return {"naive_before_after": naive, "did_unmatched": naive - dc[ic].mean(axis=1), "did_matched": matched}
 
-    return estimate
+def anchor_controls(dossier: Dossier, threshold: int = 2) -> Dossier:
+    """The 1g1p1r households that met the crisis rule (``threshold`` escalations within three months up to their
+    start), and control households re-dated to their own first such crisis within the 1g1p1r group's start dates
+    (controls without one are left out): controls whose start arose the way the treated ones' did. A control's
+    start is its crisis plus the 1g1p1r group's median delay from the crisis to the intake, so that escalations
+    right after a crisis count on the same side of the start in both groups."""
+    h, events = dossier.households, dossier.events
+    esc = events[events["event"].isin(ESCALATIONS)].sort_values(["household_id", "date"], ignore_index=True)
+    prior = esc.groupby("household_id")["date"].shift(threshold - 1)
+    crisis = esc[(esc["date"] - prior).dt.days < CRISIS_DAYS][["household_id", "date"]]
+    treated = h[h["group"] == "1g1p1r"]
+    frame = history(treated, events, observed_from(dossier))
+    treated = treated[frame["escalations_0_3m"].to_numpy() >= threshold]
+    last = esc.merge(treated[["household_id", "start_date"]], on="household_id")
+    last = last[last["date"] <= last["start_date"]].groupby("household_id").agg(date=("date", "max"),
+                                                                                 start=("start_date", "first"))
+    delay = pd.Timedelta(days=float((last["start"] - last["date"]).dt.days.median()) if len(last) else 0.0)
+    crisis = crisis.assign(date=crisis["date"] + delay).merge(
+        h[h["group"] == "control"][["household_id", "end_date"]], on="household_id")
+    crisis = crisis[(crisis["date"] >= treated["start_date"].min()) & (crisis["date"] <= treated["start_date"].max())
+                    & (crisis["date"] < crisis["end_date"])]
+    first = crisis.groupby("household_id")["date"].min()
+    controls = h[h["household_id"].isin(first.index)].copy()
+    controls["start_date"] = controls["household_id"].map(first)
+    # the delay can carry a crisis's first escalation out of the three months: such controls do not meet the rule
+    controls = controls[history(controls, events, observed_from(dossier))["escalations_0_3m"].to_numpy() >= threshold]
+    return Dossier(pd.concat([treated, controls], ignore_index=True), events, dossier.notes)
+
+
+# -- estimates ---------------------------------------------------------------------------------------------------
+@dataclass
+class Estimate:
+    """One comparison of one outcome: the estimate, its interval, its diagnostics, whether it passes them and
+    the warnings (plain language) when it does not."""
+
+    outcome: str
+    estimator: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    treated: int
+    controls: int
+    diagnostics: dict[str, Any]
+    trusted: bool
+    warnings: list[str] = field(default_factory=list)
+    recommended: bool = False
+
+    def record(self, lang: str) -> dict[str, Any]:
+        return {"outcome": self.outcome, "estimator": self.estimator, "label": label(self.estimator, lang),
+                "estimate": self.estimate, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "households_1g1p1r": shown(self.treated), "households_control": shown(self.controls),
+                **{k: v for k, v in self.diagnostics.items() if not isinstance(v, dict)},
+                "trusted": self.trusted, "recommended": self.recommended, "warnings": " | ".join(self.warnings)}
+
+
+def _smd(treated: pd.Series, control: pd.Series, weights: np.ndarray) -> float:
+    """Standardised difference of means: treated against weighted controls, over the unweighted pooled sd."""
+    t, c = treated.to_numpy(dtype=float), control.to_numpy(dtype=float)
+    ok = ~np.isnan(c) & (weights > 0)
+    if t.size == 0 or not ok.any():
+        return float("nan")
+    sd = np.sqrt((np.nanvar(t) + np.nanvar(c)) / 2)
+    diff = np.nanmean(t) - np.average(c[ok], weights=weights[ok])
+    return float(diff / sd) if sd > 0 else 0.0
+
+
+def _interval(dt: np.ndarray, wt: np.ndarray, dc: np.ndarray | None, wc: np.ndarray | None,
+              rng: np.random.Generator, resamples: int, level: float) -> tuple[float, float, float]:
+    """Weighted mean change of the treated minus the controls' (none for the naive), and its BCa interval from
+    households resampled within each group (weights held fixed)."""
+    from scipy.stats import bootstrap
+
+    def stat_t(it: np.ndarray) -> np.ndarray:
+        return (wt[it] * dt[it]).sum(axis=-1) / np.maximum(wt[it].sum(axis=-1), 1e-12)
+
+    def statistic(*idx: np.ndarray, axis: int = -1) -> np.ndarray:
+        if dc is None or wc is None:
+            return stat_t(idx[0])
+        return stat_t(idx[0]) - (wc[idx[1]] * dc[idx[1]]).sum(axis=-1) / np.maximum(wc[idx[1]].sum(axis=-1), 1e-12)
+
+    data = (np.flatnonzero(wt > 0),) if dc is None or wc is None else (np.flatnonzero(wt > 0), np.flatnonzero(wc > 0))
+    point = float(statistic(*(d[None, :] for d in data))[0])
+    for method in ("BCa", "percentile"):  # BCa is undefined when every resample agrees (a degenerate placebo)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ci = bootstrap(data, statistic, n_resamples=resamples, confidence_level=level, method=method,
+                           vectorized=True, batch=200, rng=rng).confidence_interval
+        if np.isfinite(ci.low) and np.isfinite(ci.high):
+            return point, float(ci.low), float(ci.high)
+    return point, float("nan"), float("nan")
+
+
+def _weighted(frame: pd.DataFrame, name: str, weights: np.ndarray, rng: np.random.Generator, resamples: int,
+              level: float, history_columns: tuple[str, ...] = HISTORY) -> Estimate:
+    """A comparison given by fixed weights per household (treated and controls), with its diagnostics."""
+    is_t = (frame["group"] == "1g1p1r").to_numpy()
+    t, c = frame[is_t], frame[~is_t]
+    wt, wc = weights[is_t], weights[~is_t]
+    naive = name == "naive_before_after"
+    if (wt > 0).sum() < MIN_COUNT or (not naive and (wc > 0).sum() < MIN_COUNT):
+        # no overlap left to compare: the estimate is missing and the overlap check says why
+        return Estimate(str(frame.attrs.get("outcome")), name, np.nan, np.nan, np.nan, int((wt > 0).sum()),
+                        int((wc > 0).sum()), {"outside_overlap": float((wt == 0).mean())}, trusted=False)
+
+    def change(part: pd.DataFrame, before: str, after: str) -> np.ndarray:
+        return (part[after] - part[before]).to_numpy(dtype=float)
+
+    est, low, high = _interval(change(t, "before", "after"), wt, None if naive else change(c, "before", "after"),
+                               None if naive else wc, rng, resamples, level)
+    diagnostics: dict[str, Any] = {}
+    if not naive:
+        smds = {col: _smd(t.loc[wt > 0, col], c[col], wc) for col in history_columns}
+        worst = max(smds, key=lambda k: abs(smds[k]) if np.isfinite(smds[k]) else -1)
+        diagnostics |= {"max_abs_smd": abs(smds[worst]), "worst_covariate": worst,
+                        "smd": {k: round(v, 3) for k, v in smds.items()}}
+    diagnostics["outside_overlap"] = float((wt == 0).mean()) if len(wt) else 0.0
+    pre_t = t["placebo_before"].notna().to_numpy() & (wt > 0)
+    pre_c = c["placebo_before"].notna().to_numpy() & (wc > 0)
+    if pre_t.sum() >= MIN_COUNT and (naive or pre_c.sum() >= MIN_COUNT):
+        placebo = _interval(change(t[pre_t], "placebo_before", "placebo_after"), wt[pre_t],
+                            None if naive else change(c[pre_c], "placebo_before", "placebo_after"),
+                            None if naive else wc[pre_c], rng, resamples, level)
+        diagnostics |= dict(zip(("placebo", "placebo_low", "placebo_high"), placebo, strict=True))
+    return Estimate(str(frame.attrs.get("outcome")), name, est, low, high, int((wt > 0).sum()),
+                    int((wc > 0).sum()), diagnostics, trusted=False)
+
+
+def _matched_weights(frame: pd.DataFrame) -> np.ndarray:
+    """Controls weighted to the 1g1p1r group's spread over baseline problems; treated in a stratum without controls
+    get weight 0 (outside the overlap)."""
+    is_t = (frame["group"] == "1g1p1r").to_numpy()
+    counts = pd.crosstab(frame["stratum"], frame["group"]).reindex(columns=["1g1p1r", "control"], fill_value=0)
+    nt = frame["stratum"].map(counts["1g1p1r"]).to_numpy(dtype=float)
+    nc = frame["stratum"].map(counts["control"]).to_numpy(dtype=float)
+    return np.where(nc * nt > 0, np.where(is_t, 1.0, nt / np.maximum(nc, 1)), 0.0)
+
+
+def _propensity_weights(frame: pd.DataFrame) -> np.ndarray:
+    is_t = (frame["group"] == "1g1p1r").to_numpy()
+    score = designs.propensity(frame[list(HISTORY)], is_t)
+    return designs.att_weights(score, is_t)
+
+
+# -- checks, warnings, recommendation ----------------------------------------------------------------------------
+def _judge(est: Estimate, selection: Selection, lang: str) -> None:
+    """Set ``trusted`` and the warnings of one comparison from its diagnostics and the selection."""
+    d, problems = est.diagnostics, []
+    if selection.threshold is not None:
+        problems.append(warning("threshold_short", lang, k=selection.threshold))
+    if est.estimator == "naive_before_after":
+        problems.append(warning("naive", lang))  # its placebo is shown, but nothing to compare it with
+    elif not np.isfinite(est.estimate):
+        pass  # no overlap: the overlap check below says why
+    elif est.estimator == "event_study":
+        if not np.isfinite(d.get("leads_p", np.nan)):
+            problems.append(warning("untestable", lang))
+        elif d["leads_p"] < 0.05:
+            problems.append(warning("leads", lang, p=d["leads_p"]))
+    elif "placebo" not in d:
+        problems.append(warning("untestable", lang))
+    elif not d["placebo_low"] <= 0 <= d["placebo_high"]:
+        problems.append(warning("pre_trend", lang, value=d["placebo"], low=d["placebo_low"], high=d["placebo_high"]))
+    if est.estimator in ("did_matched", "did_weighted", "did_crisis_controls") and d.get("max_abs_smd", 0) > MAX_SMD:
+        problems.append(warning("balance", lang, smd=d["max_abs_smd"], covariate=d["worst_covariate"]))
+    if d.get("outside_overlap", 0) > MAX_OUTSIDE:
+        problems.append(warning("overlap", lang, share=100 * d["outside_overlap"]))
+    est.trusted = not problems
+    est.warnings = problems
+
+
+def _pre_trend_p(est: Estimate) -> float:
+    """How well a comparison's pre-trend check passes, as a two-sided p-value (normal approximation)."""
+    d = est.diagnostics
+    if "leads_p" in d:
+        return d["leads_p"]
+    if "placebo" not in d:
+        return 0.0
+    se = (d["placebo_high"] - d["placebo_low"]) / (2 * 1.96)
+    from scipy.stats import norm
+
+    return float(2 * norm.sf(abs(d["placebo"]) / se)) if se > 0 else 0.0
+
+
+def recommend(estimates: list[Estimate], lang: str) -> tuple[Estimate, str]:
+    """The first trusted comparison in :data:`PREFERENCE`; if none passes, the one whose pre-trend check fails
+    least among those that keep the overlap (an estimate for a small remnant of the group says little), with a
+    warning that no comparison can be trusted."""
+    by_name = {e.estimator: e for e in estimates}
+    for name in PREFERENCE:
+        if name in by_name and by_name[name].trusted:
+            by_name[name].recommended = True
+            return by_name[name], warning("reason_trusted", lang, label=label(name, lang))
+    candidates = [e for e in estimates if e.estimator != "naive_before_after" and np.isfinite(e.estimate)]
+    best = max(candidates or estimates,
+               key=lambda e: (e.diagnostics.get("outside_overlap", 0) <= MAX_OUTSIDE, _pre_trend_p(e)))
+    best.recommended = True
+    return best, warning("reason_none", lang, label=label(best.estimator, lang))
+
+
+def selection_warnings(selection: Selection, lang: str) -> list[str]:
+    out = []
+    if selection.crisis:
+        out.append(warning("crisis", lang, share=selection.crisis_share, control=selection.crisis_share_control))
+    if selection.threshold is not None:
+        out.append(warning("threshold", lang, k=selection.threshold, share=selection.threshold_share,
+                           control=selection.threshold_share_control))
+        out.append(warning("threshold_design", lang, k=selection.threshold))
+    if abs(selection.severity_smd) > 0.25 and not selection.crisis:
+        out.append(warning("severity", lang, smd=selection.severity_smd))
+    return out
+
+
+# -- the whole measurement ---------------------------------------------------------------------------------------
+@dataclass
+class OutcomeEffect:
+    """Every comparison of one outcome, the recommended one and why."""
+
+    outcome: str
+    estimates: list[Estimate]
+    recommended: str
+    reason: str
 
 
 @dataclass
 class Effect:
-    """Estimates with intervals (``table``), the matching strata (``strata``, small counts suppressed), notes."""
+    """Per outcome the comparisons (``outcomes``; flat in ``table``), the selection read from the data and its
+    warnings, the matching strata (``strata``, small counts suppressed), and notes."""
 
     table: pd.DataFrame
     strata: pd.DataFrame
     notes: list[str]
+    outcomes: list[OutcomeEffect] = field(default_factory=list)
+    selection: Selection | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Per outcome and comparison: estimate, interval, diagnostics, warnings; and which is recommended (a
+        missing number is null)."""
+        return _finite({
+            "selection": None if self.selection is None else {**vars(self.selection), "rule": self.selection.rule},
+            "warnings": self.warnings,
+            "outcomes": {o.outcome: {
+                "recommended": o.recommended, "reason": o.reason,
+                "estimators": {e.estimator: {"estimate": e.estimate, "interval": [e.ci_low, e.ci_high],
+                                             "households_1g1p1r": shown(e.treated),
+                                             "households_control": shown(e.controls),
+                                             "diagnostics": e.diagnostics, "trusted": e.trusted,
+                                             "warnings": e.warnings} for e in o.estimates}}
+                for o in self.outcomes},
+            "notes": self.notes,
+        })
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN replaced by None throughout: JSON has no NaN."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
 
 
 def strata_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,34 +449,79 @@ def strata_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, level: float = 0.95) -> Effect:
-    """Naive before/after, unmatched and matched difference-in-differences per outcome, with intervals."""
+def _anchored(dossier: Dossier) -> tuple[Dossier, pd.DataFrame] | None:
+    """The crisis design's dossier (:func:`anchor_controls`) and its escalations table; None with too few in a
+    group."""
+    anchored = anchor_controls(dossier)
+    groups = anchored.households["group"].value_counts()
+    if min(groups.get("1g1p1r", 0), groups.get("control", 0)) < MIN_COUNT:
+        return None
+    frame = _frame(anchored.households, anchored.events, observed_from(dossier))
+    frame = frame.assign(before=frame["escalations_before"], after=frame["escalations_after"],
+                         placebo_before=frame["escalations_year_2"], placebo_after=frame["escalations_before"])
+    frame = frame.dropna(subset=["before", "after"]).reset_index(drop=True)
+    frame.attrs["outcome"] = "escalations_per_year"
+    return anchored, frame
+
+
+def _event_study_estimate(dossier: Dossier, frame: pd.DataFrame, level: float) -> Estimate | None:
+    h = dossier.households.drop_duplicates("household_id").set_index("household_id").loc[frame["household_id"]]
+    quarters = designs.quarterly(h.reset_index(), dossier.events[dossier.events["event"].isin(ESCALATIONS)],
+                                 observed_from(dossier))
+    is_t = (frame["group"] == "1g1p1r").to_numpy()
+    study = designs.event_study(quarters, is_t, level)
+    if study is None:
+        return None
+    diagnostics = {"leads_p": study.leads_p, "spike": study.spike, "leads": study.leads}
+    return Estimate("escalations_per_year", "event_study", study.estimate, study.ci_low, study.ci_high,
+                    int(is_t.sum()), int((~is_t).sum()), diagnostics, trusted=False)
+
+
+def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, level: float = 0.95,
+                   lang: str = "nl") -> Effect:
+    """Every comparison per outcome with intervals and diagnostics, the recommended one, and warnings."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
-    rows, strata, notes = [], [], []
-    tail = (1 - level) / 2
+    rows, strata, notes, outcomes = [], [], [], []
+    selection, design_warnings = None, []
     for outcome, frame in panel(dossier).items():
-        treated = frame[frame["group"] == "1g1p1r"].reset_index(drop=True)
-        control = frame[frame["group"] == "control"].reset_index(drop=True)
-        if len(treated) < MIN_COUNT or len(control) < MIN_COUNT:
+        frame.attrs["outcome"] = outcome
+        is_t = (frame["group"] == "1g1p1r").to_numpy()
+        if is_t.sum() < MIN_COUNT or (~is_t).sum() < MIN_COUNT:
             notes.append(f"{outcome}: fewer than {MIN_COUNT} households in a group; no estimate")
             continue
-        estimate = _estimators(treated, control)
-        point = estimate(np.arange(len(treated))[None, :], np.arange(len(control))[None, :])
-        draws = estimate(rng.integers(0, len(treated), (bootstrap, len(treated))),
-                         rng.integers(0, len(control), (bootstrap, len(control))))
-        for name, label in ESTIMATORS.items():
-            low, high = np.nanquantile(draws[name], [tail, 1 - tail])
-            rows.append({"outcome": outcome, "estimator": name, "label": label, "estimate": float(point[name][0]),
-                         "ci_low": float(low), "ci_high": float(high),
-                         "households_1g1p1r": shown(len(treated)), "households_control": shown(len(control))})
-        table = strata_table(frame)
-        unmatched = frame[~frame["stratum"].isin(set(treated["stratum"]) & set(control["stratum"]))]
+        if selection is None:
+            selection = infer_selection(frame)
+            design_warnings = selection_warnings(selection, lang)
+        makers: dict[str, Callable[[], Estimate | None]] = {
+            "naive_before_after": lambda f=frame, t=is_t: _weighted(f, "naive_before_after", t.astype(float), rng,
+                                                                     bootstrap, level),
+            "did_unmatched": lambda f=frame: _weighted(f, "did_unmatched", np.ones(len(f)), rng, bootstrap, level),
+            "did_matched": lambda f=frame: _weighted(f, "did_matched", _matched_weights(f), rng, bootstrap, level),
+            "did_weighted": lambda f=frame: _weighted(f, "did_weighted", _propensity_weights(f), rng, bootstrap,
+                                                      level),
+        }
+        if outcome == "escalations_per_year":
+            # after a crisis, the event study too compares with controls at a crisis of their own
+            anchored = _anchored(dossier) if selection.crisis else None
+            if anchored is not None:
+                # baseline problems are counted at the intake, not at a control's crisis: balance on escalations
+                makers["did_crisis_controls"] = lambda a=anchored: _weighted(
+                    a[1], "did_crisis_controls", np.ones(len(a[1])), rng, bootstrap, level, HISTORY[:2])
+            makers["event_study"] = lambda f=frame, a=anchored: (_event_study_estimate(dossier, f, level)
+                                                                 if a is None else _event_study_estimate(*a, level))
+        estimates = [e for e in (make() for make in makers.values()) if e is not None]
+        for e in estimates:
+            _judge(e, selection, lang)
+        best, reason = recommend(estimates, lang)
+        outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason))
+        rows += [e.record(lang) for e in estimates]
+        unmatched = frame[~frame["stratum"].isin(set(frame.loc[is_t, "stratum"]) & set(frame.loc[~is_t, "stratum"]))]
         if len(unmatched):
             notes.append(f"{outcome}: {shown(len(unmatched))} households in strata without the other group are "
                          "left out of the matched estimate")
-        strata.append(table.assign(outcome=outcome))
+        strata.append(strata_table(frame).assign(outcome=outcome))
     strata_df = pd.concat(strata, ignore_index=True) if strata else pd.DataFrame()
-    return Effect(pd.DataFrame(rows), strata_df, notes)
+    return Effect(pd.DataFrame(rows), strata_df, notes, outcomes, selection, design_warnings)
 
 
 def true_effect(dossier: Dossier, old_events: pd.DataFrame) -> dict[str, float]:

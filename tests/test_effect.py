@@ -1,11 +1,19 @@
-"""Effect measurement: naive before/after against matched difference-in-differences, with seeded intervals."""
+"""Effect measurement: the comparisons, their diagnostics and the recommendation, on constructed dossiers with a
+known truth (the selection traps of issue 16) and on the model's synthetic dossier."""
+
+import json
+from functools import cache
 
 import numpy as np
 import pandas as pd
+import pytest
 from dossiers import small_synthetic
 
-from calibration.dossiers.schema import Dossier
-from calibration.effect import measure_effect
+from calibration.check_design import check_design, parse_selection
+from calibration.constructed import Design, construct
+from calibration.dossiers.schema import Dossier, write_dossier
+from calibration.effect import Effect, measure_effect
+from scenarios.errors import UserError
 from sim.cli import main
 
 
@@ -69,11 +77,159 @@ def test_small_strata_are_suppressed():
 
 
 def test_effect_command(tmp_path, capsys):
-    from calibration.dossiers.schema import write_dossier
-
     write_dossier(small_synthetic().dossier, tmp_path / "d")
-    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "100"]) == 0
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "100",
+                 "--lang", "en", "--json", str(tmp_path / "effect.json")]) == 0
     out = capsys.readouterr().out
     assert "naive before/after" in out and "matched on baseline problems" in out
+    assert out.count("  *  ") == 2  # one recommended estimate per outcome
     table = pd.read_csv(tmp_path / "out" / "effect.csv")
-    assert len(table) == 6
+    assert {"did_weighted", "event_study"} <= set(table["estimator"])
+    report = json.loads((tmp_path / "effect.json").read_text())
+    for outcome in report["outcomes"].values():
+        assert outcome["recommended"] in outcome["estimators"] and outcome["reason"]
+        for e in outcome["estimators"].values():
+            assert {"estimate", "interval", "diagnostics", "warnings", "trusted"} <= set(e)
+            for count in (e["households_1g1p1r"], e["households_control"]):
+                assert count == "<5" or count == 0 or count >= 5
+
+
+# -- the traps, with a known truth -------------------------------------------------------------------------------
+SMALL = {"households": 2500, "max_controls": 600}
+
+
+@cache
+def _measured(rule: str, seed: int, effect: float = 0.0, **more: object) -> tuple[Effect, dict]:
+    dossier, truth = construct(Design(rule=rule, effect=effect, **SMALL | more), seed)
+    return measure_effect(dossier, bootstrap=300, seed=seed, lang="en"), truth
+
+
+def _row(effect: Effect, outcome: str, estimator: str) -> pd.Series:
+    table = effect.table
+    return table[(table["outcome"] == outcome) & (table["estimator"] == estimator)].iloc[0]
+
+
+def _recommended(effect: Effect, outcome: str) -> pd.Series:
+    table = effect.table
+    return table[(table["outcome"] == outcome) & table["recommended"]].iloc[0]
+
+
+def _covers(row: pd.Series, value: float) -> bool:
+    return bool(row["ci_low"] <= value <= row["ci_high"])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_selection_after_a_crisis_is_named_and_the_recommended_estimate_covers_zero(seed):
+    effect, truth = _measured("crisis", seed, threshold=2, households=4000, max_controls=800)
+    assert truth["escalations_per_year"] == 0
+    naive = _row(effect, "escalations_per_year", "naive_before_after")
+    assert naive["ci_high"] < -0.5  # the trap: a fall of more than half an escalation a year that is not there
+    assert not _row(effect, "escalations_per_year", "did_unmatched")["trusted"]
+    assert any("right after a crisis" in w for w in effect.warnings)
+    best = _recommended(effect, "escalations_per_year")
+    assert best["estimator"] in ("event_study", "did_crisis_controls")  # against controls at a crisis of their own
+    assert _covers(best, 0.0)
+    problems = _recommended(effect, "problems")
+    assert _covers(problems, 0.0) or not problems["trusted"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_selection_on_a_high_problem_count_is_named_and_nothing_is_trusted(seed):
+    effect, _ = _measured("problems", seed)
+    assert _row(effect, "problems", "naive_before_after")["ci_high"] < -1  # regression to the mean
+    assert any("6 or more problems" in w for w in effect.warnings)
+    for outcome in ("escalations_per_year", "problems"):
+        best = _recommended(effect, outcome)
+        assert _covers(best, 0.0) or not best["trusted"]
+    assert not effect.table["trusted"].any()
+    assert "do not report an effect" in effect.outcomes[1].reason
+
+
+def test_controls_chosen_by_the_same_threshold_are_trusted_and_cover_zero():
+    effect, _ = _measured("problems", 1, controls="same_rule")
+    assert not effect.warnings
+    for outcome in ("escalations_per_year", "problems"):
+        best = _recommended(effect, outcome)
+        assert best["trusted"] and _covers(best, 0.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_groups_of_different_lasting_severity_matching_on_baseline_is_flagged(seed):
+    effect, _ = _measured("severity", seed)
+    matched = _row(effect, "problems", "did_matched")
+    assert matched["ci_low"] > 0.3  # the trap: a harm that is not there, with a narrow interval
+    assert not matched["trusted"] and "diverged before the start" in matched["warnings"]
+    best = _recommended(effect, "problems")
+    assert best["estimator"] == "did_unmatched" and best["trusted"] and _covers(best, 0.0)
+    assert any("lastingly in severity" in w for w in effect.warnings)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_known_minus_20_percent_effect_in_a_textbook_design_is_recovered(seed):
+    effect, truth = _measured("random", seed, effect=-0.2)
+    assert truth["escalations_per_year"] < -0.2 and truth["problems"] < -0.3
+    assert not effect.warnings
+    for outcome in ("escalations_per_year", "problems"):
+        best = _recommended(effect, outcome)
+        assert best["trusted"] and _covers(best, truth[outcome])
+
+
+def test_outputs_in_dutch_by_default():
+    dossier, _ = construct(Design(rule="crisis", threshold=2, **SMALL), 1)
+    effect = measure_effect(dossier, bootstrap=100)
+    assert any("Selectie na een crisis" in w for w in effect.warnings)
+    assert "Aanbevolen" in effect.outcomes[0].reason
+
+
+# -- the design check --------------------------------------------------------------------------------------------
+def test_check_design_shows_which_comparison_covers_the_truth():
+    design = Design(rule="crisis", threshold=2, households=2000, max_controls=500)
+    check = check_design(design, replications=2, bootstrap=100).set_index(["effect", "outcome", "estimator"])
+    naive = check.loc[(0.0, "escalations_per_year", "naive_before_after")]
+    assert naive["bias"] < -0.5 and naive["coverage_pct"] == 0
+    event = check.loc[(0.0, "escalations_per_year", "event_study")]
+    assert abs(event["bias"]) < 0.3 and event["coverage_pct"] == 100
+    assert check.loc[(-0.2, "escalations_per_year", "recommended"), "coverage_pct"] == 100
+
+
+def test_check_design_command_and_bad_input(tmp_path, capsys):
+    dossier, _ = construct(Design(rule="crisis", threshold=2, households=1500, max_controls=300), 3)
+    write_dossier(dossier, tmp_path / "d")
+    args = ["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50", "--lang", "en"]
+    assert main([*args, "--check-design", "--reps", "2", "--selection", "crisis:2"]) == 0
+    out = capsys.readouterr().out
+    assert "Design check" in out and "coverage_pct" in out
+    report = json.loads((tmp_path / "out" / "effect.json").read_text())
+    assert report["design_check"]["design"]["rule"] == "crisis"
+    for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"), (["--lang", "fr"], "--lang 'fr'"),
+                       (["--selection", "severity:3"], "--selection 'severity:3'")):
+        assert main([*args, "--check-design", *bad]) == 2
+        assert field in capsys.readouterr().err
+    with pytest.raises(UserError, match="problems:K"):
+        parse_selection("crisis:x")
+
+
+def _trending(slope: float) -> Dossier:
+    """60 households per group, escalations drawn per quarter over two years before and one after a common start;
+    the 1g1p1r group's rate climbs by ``slope`` a year each quarter before the start (a pre-trend), no effect."""
+    rng = np.random.default_rng(4)
+    start, households, events = pd.Timestamp("2014-01-01"), [], []
+    for group in ("1g1p1r", "control"):
+        for i in range(60):
+            hid = f"{group}-{i}"
+            households.append({"household_id": hid, "group": group, "start_date": start,
+                               "end_date": start + pd.Timedelta(days=366), "problems_baseline": 4})
+            for quarter in range(-8, 4):
+                rate = 2.0 + (slope * (quarter + 8) if group == "1g1p1r" and quarter < 0 else 0.0)
+                for _ in range(rng.poisson(rate / 4)):
+                    day = start + pd.Timedelta(days=int(91.3 * quarter + rng.integers(2, 90)))
+                    events.append({"household_id": hid, "date": day, "event": "police_incident", "domain": "",
+                                   "care_type": "", "outcome": ""})
+    return Dossier(pd.DataFrame(households), pd.DataFrame(events))
+
+
+def test_event_study_leads_catch_a_pre_trend():
+    flat = _row(measure_effect(_trending(0.0), bootstrap=100, lang="en"), "escalations_per_year", "event_study")
+    climbing = _row(measure_effect(_trending(0.6), bootstrap=100, lang="en"), "escalations_per_year", "event_study")
+    assert flat["leads_p"] > 0.05 and flat["trusted"]
+    assert climbing["leads_p"] < 0.05 and not climbing["trusted"] and "before the start" in climbing["warnings"]

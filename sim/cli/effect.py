@@ -1,52 +1,116 @@
-"""``mph effect FILE``: the effect of 1g1p1r against the control group, naive and matched, with intervals."""
+"""``mph effect FILE``: the effect of 1g1p1r against the control group: every comparison with its diagnostics, the
+recommended one and why, warnings when an estimate should not be trusted; ``--check-design`` tests the design on
+constructed dossiers with a known effect first."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the handler imports it: `mph --help` stays light
+    from calibration.effect import Effect
+
+LANGS = ("nl", "en")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("effect", help="effect of 1g1p1r against a control group, from dossiers",
                        description="Effect of 'één gezin, één plan, één regisseur' against the control group in "
-                       "a dossier: a naive before/after next to difference-in-differences, unmatched and matched on "
-                       "the number of problems at baseline, with bootstrap confidence intervals.")
+                       "a dossier: a naive before/after, difference-in-differences unmatched, matched on baseline "
+                       "problems, weighted on the pre-period history, against controls at a crisis of their own, and "
+                       "an event study with leads; each with a 95%% interval, balance, pre-trend and overlap "
+                       "diagnostics, and a recommended estimate with the reason.")
     p.add_argument("dossier", type=Path, help="households file (CSV/Parquet), or a folder with households and events")
     p.add_argument("--events", type=Path, help="events file (default: events.csv|parquet in the dossier folder)")
     p.add_argument("--out", type=Path, default=Path("results") / "effect", help="output folder (default: "
                    "results/effect)")
+    p.add_argument("--json", type=Path, help="also write the estimates, diagnostics, warnings and the "
+                   "recommendation as JSON to this file")
+    p.add_argument("--lang", default="nl", help="language of labels and warnings: nl (default) or en")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1)")
+    p.add_argument("--check-design", action="store_true", help="first simulate constructed dossiers of this size "
+                   "under the selection rule (--selection, or read from the data) with a zero and a -20%% effect, and "
+                   "report each comparison's bias and interval coverage")
+    p.add_argument("--selection", help="selection rule for --check-design: random, problems[:K], crisis[:K] or "
+                   "severity (default: read from the data)")
+    p.add_argument("--reps", type=int, default=20, help="data sets per effect for --check-design (default 20)")
     p.add_argument("--key-file", type=Path, help="pseudonymisation key, if the dossier has a BSN column "
                    "(or set $MPH_PSEUDONYM_KEY)")
     p.set_defaults(handler=handle)
 
 
+def _print_effect(effect: Effect, lang: str) -> None:
+    from calibration.dossiers.disclosure import shown
+    from calibration.effect import OUTCOMES
+
+    header = {"nl": ("huishoudens", "controle", "aanbevolen", "let op"),
+              "en": ("households", "control", "recommended", "warning")}[lang]
+    for outcome in effect.outcomes:
+        treated, controls = (max(getattr(e, g) for e in outcome.estimates) for g in ("treated", "controls"))
+        name = OUTCOMES[outcome.outcome] if lang == "nl" else outcome.outcome.replace("_", " ")
+        print(f"{name} ({outcome.outcome}); 1g1p1r: {shown(treated)} {header[0]}, "
+              f"{header[1]}: {shown(controls)}")
+        for row in effect.table[effect.table["outcome"] == outcome.outcome].itertuples():
+            mark = "*" if row.recommended else ("ok" if row.trusted else "!")
+            # missing where no household had a comparable control
+            missing = row.estimate != row.estimate
+            numbers = "-" if missing else f"{row.estimate:+.3f}  [95%: {row.ci_low:+.3f}, {row.ci_high:+.3f}]"
+            print(f"  {mark:2s} {row.label:72s} {numbers}")
+        print(f"  {outcome.reason}")
+        for e in outcome.estimates:
+            for text in e.warnings:
+                print(f"  {header[3]} ({e.estimator}): {text}")
+    for text in effect.warnings:
+        print(f"{header[3]}: {text}")
+
+
 def handle(args: argparse.Namespace) -> int:
+    from calibration.check_design import MIN_COVERAGE, check_design, design_like, parse_selection, trustworthy
     from calibration.dossiers.bsn import load_key
     from calibration.dossiers.schema import load_dossier
-    from calibration.effect import OUTCOMES, measure_effect
+    from calibration.effect import measure_effect
     from scenarios.errors import UserError
     from sim.reports.outputs import atomic_write, write_json
 
     if args.bootstrap < 10:
         raise UserError(f"--bootstrap {args.bootstrap}: needs at least 10 resamples")
-    effect = measure_effect(load_dossier(args.dossier, args.events, load_key(args.key_file)),
-                            bootstrap=args.bootstrap, seed=args.seed)
+    if args.lang not in LANGS:
+        raise UserError(f"--lang {args.lang!r}: allowed: {', '.join(LANGS)}")
+    if args.reps < 2:
+        raise UserError(f"--reps {args.reps}: needs at least 2 data sets per effect")
+    rule, threshold = parse_selection(args.selection) if args.selection else (None, None)
+    dossier = load_dossier(args.dossier, args.events, load_key(args.key_file))
+    effect = measure_effect(dossier, bootstrap=args.bootstrap, seed=args.seed, lang=args.lang)
     if effect.table.empty:
         raise UserError("no effect can be estimated: " + "; ".join(effect.notes))
     out: Path = args.out
+    report = effect.to_json() | {"bootstrap": args.bootstrap, "seed": args.seed}
+    if args.check_design:
+        design = design_like(dossier, effect.selection, rule, threshold)
+        rule_text = f"{design.rule}:{design.threshold}" if design.rule in ("problems", "crisis") else design.rule
+        print(f"Ontwerpcheck: {args.reps} geconstrueerde dossiers per effect, selectie '{rule_text}'"
+              if args.lang == "nl" else
+              f"Design check: {args.reps} constructed dossiers per effect, selection '{rule_text}'")
+        check = check_design(design, replications=args.reps, seed=args.seed, bootstrap=min(args.bootstrap, 200))
+        atomic_write(out / "design_check.csv", lambda tmp: check.to_csv(tmp, index=False))
+        trusted = trustworthy(check)
+        report["design_check"] = {"design": vars(design), "results": check.to_dict(orient="records"),
+                                  "trustworthy": trusted}
+        print(check.round(3).to_string(index=False))
+        for outcome, names in trusted.items():
+            names_text = ", ".join(names) or ("geen" if args.lang == "nl" else "none")
+            print(f"  {outcome}: interval houdt de waarheid in >= {MIN_COVERAGE:.0f}% van de dossiers: {names_text}"
+                  if args.lang == "nl" else
+                  f"  {outcome}: interval holds the truth in >= {MIN_COVERAGE:.0f}% of data sets: {names_text}")
+    _print_effect(effect, args.lang)
     atomic_write(out / "effect.csv", lambda tmp: effect.table.to_csv(tmp, index=False))
     atomic_write(out / "strata.csv", lambda tmp: effect.strata.to_csv(tmp, index=False))
-    write_json(out / "effect.json", {"estimates": effect.table.to_dict(orient="records"), "notes": effect.notes,
-                                     "bootstrap": args.bootstrap, "seed": args.seed})
-    for outcome, part in effect.table.groupby("outcome", sort=False):
-        first = part.iloc[0]
-        print(f"{OUTCOMES[outcome]} ({outcome}); 1g1p1r: {first['households_1g1p1r']} huishoudens, "
-              f"controle: {first['households_control']}")
-        for _, row in part.iterrows():
-            print(f"  {row['label']:58s} {row['estimate']:+.3f}  [95%: {row['ci_low']:+.3f}, {row['ci_high']:+.3f}]")
+    write_json(out / "effect.json", report)
+    if args.json:
+        write_json(args.json, report)
     for note in effect.notes:
-        print(f"let op: {note}")
+        print(f"let op: {note}" if args.lang == "nl" else f"note: {note}")
     print(f"Geschreven: {out / 'effect.csv'}, {out / 'strata.csv'}, {out / 'effect.json'}")
     return 0
