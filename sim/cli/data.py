@@ -51,16 +51,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle_check(args: argparse.Namespace) -> int:
-    from calibration.dossiers.bsn import load_key
+    from calibration.dossiers.bsn import load_key, redact
     from calibration.dossiers.disclosure import shown
     from calibration.dossiers.schema import check_dossier, write_dossier
 
     result = check_dossier(args.dossier, args.events, load_key(args.key_file))
     for note in result.notes:
-        print(f"note: {note}")
+        print(redact(f"note: {note}"))  # notes and problems name files and columns, which may hold a BSN
     if result.dossier is None:
         for line in result.problems:
-            print(line)
+            print(redact(line))
         print(f"{len(result.problems)} problem(s); the dossier is not valid", file=sys.stderr)
         return 1
     h, e = result.dossier.households, result.dossier.events
@@ -107,7 +107,7 @@ def handle_synth(args: argparse.Namespace) -> int:
         synthetic = synthesise(scenario, args.replication, with_bsn=args.with_bsn)
     except ValueError as err:
         raise UserError(f"--years {scenario.horizon_years}: {err}") from None
-    written = write_dossier(synthetic.dossier, args.out, args.format)
+    written = write_dossier(synthetic.dossier, args.out, args.format, pseudonymised=not args.with_bsn)
     truth = {**synthetic.truth, "parameters": overrides, "scenario_settings": scenario.settings()}
     write_json(args.out / "truth.json", truth)
     counts = synthetic.dossier.households["group"].value_counts().to_dict()
