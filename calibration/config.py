@@ -31,7 +31,7 @@ from sim.measures import LABELS
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .inf/.nan: nonsense, silently
 
 
 class Target(_Strict):

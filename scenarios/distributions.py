@@ -18,7 +18,7 @@ from scenarios.validation import validation_message
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .inf/.nan: nonsense, silently
     source: str = "assumption, to be calibrated"
 
     def frozen(self) -> Any:

@@ -28,7 +28,17 @@ from scenarios.validation import read_yaml_mapping, validation_message
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # every number finite: .inf or .nan in a scenario would run to nonsense (or never end) without a word
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# The largest plain quantity (hours, weeks, means, weights) the model takes: none is plausibly above a million,
+# and far larger ones overflow its arithmetic to inf/nan. Fields with a tighter plausible maximum say so.
+MAX_QUANTITY = 1_000_000.0
+QUANTITY_WHY = "no quantity in the model is plausibly above a million; larger ones overflow its arithmetic"
+# One regisseur (and each household) is an agent held in memory: a typing error must not build millions of them
+MAX_FTE = 5_000.0
+MAX_REGISSEURS = 20_000
 
 
 def share(**kw: Any) -> Any:
@@ -36,11 +46,11 @@ def share(**kw: Any) -> Any:
 
 
 def positive(**kw: Any) -> Any:
-    return Field(gt=0.0, **kw)
+    return Field(gt=0.0, le=MAX_QUANTITY, description=QUANTITY_WHY, **kw)
 
 
 def non_negative(**kw: Any) -> Any:
-    return Field(ge=0.0, **kw)
+    return Field(ge=0.0, le=MAX_QUANTITY, description=QUANTITY_WHY, **kw)
 
 
 class PerCaseType(_Strict):
@@ -68,9 +78,11 @@ class Mandate(_Strict):
 
 
 class Levers(_Strict):
-    fte: float = non_negative()
+    fte: float = Field(ge=0.0, le=MAX_FTE, description="a plausible maximum: a regisseur team of the largest "
+                       "Dutch municipality is a few hundred fte, and each regisseur is an agent held in memory")
     fte_per_regisseur: float = Field(gt=0.0, le=1.0)
-    caseload_norm: float = positive()
+    caseload_norm: float = Field(gt=0.0, le=1_000.0, description="a plausible maximum: households per fte; "
+                                 "real caseloads are 10-40")
     competence_experienced_share: float = share()
     training_weeks: int = Field(ge=0, le=520)
     mandate: Mandate
@@ -79,9 +91,18 @@ class Levers(_Strict):
     finding_reach: float = Field(ge=0.0, le=10.0)
     max_parallel_trajectories: int = Field(ge=1, le=len(DOMAINS))
 
+    @model_validator(mode="after")
+    def _regisseurs_fit_in_memory(self) -> Levers:
+        count = self.fte / self.fte_per_regisseur
+        if count > MAX_REGISSEURS:
+            raise ValueError(f"levers.fte / levers.fte_per_regisseur makes {count:,.0f} regisseurs; at most "
+                             f"{MAX_REGISSEURS:,} (each is an agent held in memory; no municipality has more)")
+        return self
+
 
 class Population(_Strict):
-    households: int = Field(ge=1, le=2_000_000)
+    households: int = Field(ge=1, le=2_000_000, description="a plausible maximum: Amsterdam, Rotterdam, The Hague "
+                            "and Utrecht together have about 1.5 million households; each is an agent in memory")
     in_view_share: float = share()
     case_mix: SharePerCaseType
     problem_domains_mean: PerCaseType
@@ -204,7 +225,8 @@ class Organisation(_Strict):
     label: str
     domain: str
     join_share: float = share()
-    capacity: int = Field(ge=0)
+    capacity: int = Field(ge=0, le=10_000_000, description="a plausible maximum: more places than there are "
+                          "households in the country")
     intake_weeks: int = Field(ge=0, le=520)
     trajectory_weeks: int = Field(ge=1, le=520)
     success_rate: float = share()
@@ -369,16 +391,26 @@ def resolve_reference(reference: str, relative_to: Path | None) -> Path:
     raise UserError(f"scenario file not found: {reference!r} (looked in {', '.join(str(c) for c in candidates)})")
 
 
+MAX_EXTENDS = 20  # files in one chain of 'extends:'; the bundled ones use 2
+
+
 def _read_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
-    if path in seen:
-        raise UserError(f"{path}: 'extends' loops back to itself")
+    # compared by resolved path: 'a.yaml' and './sub/../a.yaml' (or a symlink) are the same file
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in (*seen[seen.index(resolved):], resolved))
+        raise UserError(f"{path}: 'extends' loops back to a file already in the chain ({chain})")
+    if len(seen) >= MAX_EXTENDS:
+        raise UserError(f"{path}: 'extends' chain longer than {MAX_EXTENDS} files")
     raw = read_yaml_mapping(path, "scenario file")
     sources: dict[str, str] = {}
     parent_ref = raw.pop("extends", None)
     tree = _unwrap(raw, "", sources, f"scenario file {path.name}")
     if parent_ref is None:
         return tree, sources
-    parent_tree, parent_sources = _read_tree(resolve_reference(str(parent_ref), path.parent), (*seen, path))
+    if not isinstance(parent_ref, str):
+        raise UserError(f"{path}: extends = {parent_ref!r}: the name or path of one scenario file")
+    parent_tree, parent_sources = _read_tree(resolve_reference(parent_ref, path.parent), (*seen, resolved))
     parent_sources.update(sources)
     return _merge(parent_tree, tree), parent_sources
 

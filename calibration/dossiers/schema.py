@@ -145,23 +145,40 @@ def _schema(frame: pd.DataFrame, path: Path, columns: dict[str, tuple[bool, str]
     return [f"{path}: ignored column(s) {', '.join(extra)} (not in the {what} schema; not read further)"]
 
 
+# Columns checked against a closed set of values (dates, counts, categories): a BSN there makes the row invalid and
+# its message redacted. Every other column (the identifier, columns outside the schema) may carry free text.
+TYPED_COLUMNS = frozenset((set(HOUSEHOLD_COLUMNS) | set(EVENT_COLUMNS)) - {"household_id"})
+
+
 def _pseudonymise(frame: pd.DataFrame, path: Path, key: bytes | None, rows: _Rows) -> tuple[pd.DataFrame, list[str]]:
-    """Replace BSN columns by pseudonyms before anything else reads them."""
-    found = bsn.bsn_columns(frame)
+    """Replace every value that could be a BSN, in any free-text column, by its pseudonym before anything else
+    reads it."""
+    found = bsn.bsn_columns(frame, [c for c in frame.columns if c not in TYPED_COLUMNS])
     if not found:
         return frame, []
     names = ", ".join(f"{c!r} ({why})" for c, why in found.items())
     if key is None:
-        raise UserError(f"{path}: column {names} holds citizen service numbers (BSN); they are pseudonymised on "
+        raise UserError(f"{path}: column {names} holds citizen service numbers (BSN) in "
+                        f"{max(bsn.count_bsns(frame[c]) for c in found)} row(s); they are pseudonymised on "
                         f"reading with a key only you hold: give it with --key-file FILE or ${bsn.KEY_ENV} "
                         "(it is never stored)")
     frame = frame.copy()
-    for column in found:
+    for column, why in found.items():
         values = frame[column].astype(str).str.strip()
-        valid = values.map(bsn.is_bsn)
-        rows.flag((values != "") & ~valid, column, lambda _: "not a valid BSN (fails the eleven-test)",
-                  pd.Series([""] * len(values)))
-        pseudonyms = [bsn.pseudonym(v, key) if ok else "" for v, ok in zip(values, valid, strict=True)]
+        numbers = values.map(bsn.find)
+        if why == "by name":
+            rows.flag((values != "") & (numbers.map(len) == 0), column,
+                      lambda _: "not a valid BSN (fails the eleven-test)", values)
+        rows.flag(numbers.map(len) > 1, column, lambda _: "holds more than one BSN", values)
+
+        def replaced(value: str, found_in_value: list[str], by_name: bool = why == "by name") -> str:
+            if len(found_in_value) == 1:
+                return bsn.pseudonym(found_in_value[0], key)
+            # a value without a BSN stays in a column recognised by its values (ordinary identifiers beside BSNs);
+            # the rest (no BSN in a BSN column, two BSNs in one value) is reported above and not kept
+            return "" if found_in_value or by_name else value
+
+        pseudonyms = [replaced(v, n) for v, n in zip(values, numbers, strict=True)]
         if column == "household_id" or "household_id" not in frame.columns:
             frame["household_id"] = pseudonyms
         if column != "household_id":
@@ -252,6 +269,8 @@ def check_dossier(households: Path, events: Path | None = None, key: bytes | Non
     raw, notes = _pseudonymise(read_table(households), households, key, h_rows)
     notes += _schema(raw, households, HOUSEHOLD_COLUMNS, "households")
     h = _check_households(raw, h_rows)
+    if h.empty:
+        raise UserError(f"{households}: the households table has no rows (only a header): nothing to check")
     problems = h_rows.sorted()
     tables = [(households, h["household_id"])]
     if events is not None:
@@ -290,13 +309,27 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_dossier(dossier: Dossier, folder: Path, fmt: str = "csv") -> list[Path]:
-    """``households.<fmt>`` and ``events.<fmt>`` in ``folder``, each written atomically."""
+def assert_pseudonymised(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse to write ``path`` while a free-text column of ``frame`` still holds a number passing the eleven-test
+    (the last guard: whatever went before, no BSN is written to a file labelled pseudonymised)."""
+    for column in frame.columns:
+        if column in TYPED_COLUMNS or pd.api.types.is_datetime64_any_dtype(frame[column]):
+            continue
+        if count := bsn.count_bsns(frame[column]):
+            raise UserError(f"{path}: not written: column {column!r} still holds {count} value(s) that pass the "
+                            "eleven-test (citizen service numbers); the output would not be pseudonymised")
+
+
+def write_dossier(dossier: Dossier, folder: Path, fmt: str = "csv", *, pseudonymised: bool = True) -> list[Path]:
+    """``households.<fmt>`` and ``events.<fmt>`` in ``folder``, each written atomically. Tables said to be
+    ``pseudonymised`` (all but made-up teaching data) are refused while they hold a BSN."""
     if fmt not in ("csv", "parquet"):
         raise UserError(f"--format {fmt!r}: allowed: csv, parquet")
     written = []
     for name, frame in (("households", dossier.households), ("events", dossier.events)):
         path = Path(folder) / f"{name}.{fmt}"
+        if pseudonymised:
+            assert_pseudonymised(frame, path)
         text = _as_text(frame)
         if fmt == "csv":
             atomic_write(path, lambda tmp, t=text: t.to_csv(tmp, index=False))
@@ -307,4 +340,5 @@ def write_dossier(dossier: Dossier, folder: Path, fmt: str = "csv") -> list[Path
 
 
 __all__ = ["CARE_TYPES", "EVENTS", "EVENT_COLUMNS", "GROUPS", "HOUSEHOLD_COLUMNS", "OUTCOMES", "TRAJECTORY_EVENTS",
-           "Check", "Dossier", "check_dossier", "dossier_paths", "load_dossier", "read_table", "write_dossier"]
+           "Check", "Dossier", "assert_pseudonymised", "check_dossier", "dossier_paths", "load_dossier", "read_table",
+           "write_dossier"]

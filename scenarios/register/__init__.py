@@ -40,6 +40,7 @@ Stakeholder = Literal[STAKEHOLDERS]  # validates payer names against the list ab
 # discount rates, inflation) are plain numbers.
 MONEY_PREFIXES = ("cost.", "benefit.", "value.")
 BUNDLED_DIR = scenarios.bundled("register")
+MAX_VALUE = 1e10
 
 
 class Entry(BaseModel):
@@ -47,7 +48,9 @@ class Entry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    value: float = Field(ge=0.0, allow_inf_nan=False)
+    # a price far beyond any real one (1e308) would print an MKBA of inf/nan as if it were a result
+    value: float = Field(ge=0.0, le=MAX_VALUE, allow_inf_nan=False, description="a plausible maximum: ten billion "
+                         "(euro) is more than the yearly budget of the largest Dutch municipality")
     unit: str
     price_year: int | None = Field(default=None, ge=1990, le=2100)
     source: str = Field(min_length=1)

@@ -39,7 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserError as err:
-        print(f"mph: error: {err}", file=sys.stderr)
+        # messages quote what the user gave: a citizen service number in any spelling never reaches the terminal
+        from calibration.dossiers.bsn import redact
+
+        print(f"mph: error: {redact(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mph: interrupted", file=sys.stderr)

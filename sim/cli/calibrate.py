@@ -42,8 +42,9 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
     from sim.experiments.cluster import default_workers
-    from sim.reports.outputs import atomic_write, write_json
+    from sim.reports.outputs import atomic_write, check_writable, write_json
 
+    check_writable(args.out, "--out")
     calibration = load_calibration(args.config, load_key(args.key_file))
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
     announce_compiling()

@@ -39,7 +39,10 @@ def handle(args: argparse.Namespace) -> int:
     from sim.experiments.cluster import dask_client
     from sim.experiments.compare import compare, side_by_side, write_report
     from sim.mkba.cockpit import resolve_rate
+    from sim.reports.outputs import check_writable
 
+    check_writable(args.out, "--out")
+    check_writable(args.html, "--html", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)

@@ -51,16 +51,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle_check(args: argparse.Namespace) -> int:
-    from calibration.dossiers.bsn import load_key
+    from calibration.dossiers.bsn import load_key, redact
     from calibration.dossiers.disclosure import shown
     from calibration.dossiers.schema import check_dossier, write_dossier
+    from sim.reports.outputs import check_writable
 
+    check_writable(args.out, "--out")
     result = check_dossier(args.dossier, args.events, load_key(args.key_file))
     for note in result.notes:
-        print(f"note: {note}")
+        print(redact(f"note: {note}"))  # notes and problems name files and columns, which may hold a BSN
     if result.dossier is None:
         for line in result.problems:
-            print(line)
+            print(redact(line))
         print(f"{len(result.problems)} problem(s); the dossier is not valid", file=sys.stderr)
         return 1
     h, e = result.dossier.households, result.dossier.events
@@ -78,13 +80,17 @@ def _parse_set(items: list[str]) -> dict[str, object]:
     import yaml
 
     from scenarios.errors import UserError
+    from scenarios.validation import parse_yaml
 
     out = {}
     for item in items:
         path, sep, value = item.partition("=")
         if not sep or not path:
             raise UserError(f"--set {item!r}: expected PATH=VALUE, e.g. levers.fte=20")
-        out[path.strip()] = yaml.safe_load(value)
+        try:
+            out[path.strip()] = parse_yaml(value)
+        except yaml.YAMLError as err:
+            raise UserError(f"--set {item!r}: not a value: {' '.join(str(err).split())}") from None
     return out
 
 
@@ -93,8 +99,9 @@ def handle_synth(args: argparse.Namespace) -> int:
     from calibration.dossiers.synth import synthesise
     from scenarios.errors import UserError
     from scenarios.scenario import load_scenario
-    from sim.reports.outputs import write_json
+    from sim.reports.outputs import check_writable, write_json
 
+    check_writable(args.out, "--out")
     scenario = load_scenario(args.scenario)
     overrides = _parse_set(args.set)
     for option, path in (("households", "population.households"), ("years", "horizon_years"),
@@ -107,7 +114,7 @@ def handle_synth(args: argparse.Namespace) -> int:
         synthetic = synthesise(scenario, args.replication, with_bsn=args.with_bsn)
     except ValueError as err:
         raise UserError(f"--years {scenario.horizon_years}: {err}") from None
-    written = write_dossier(synthetic.dossier, args.out, args.format)
+    written = write_dossier(synthetic.dossier, args.out, args.format, pseudonymised=not args.with_bsn)
     truth = {**synthetic.truth, "parameters": overrides, "scenario_settings": scenario.settings()}
     write_json(args.out / "truth.json", truth)
     counts = synthetic.dossier.households["group"].value_counts().to_dict()

@@ -58,9 +58,10 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here so that other mph commands do not load salabim (which reseeds the global generators).
     from scenarios.scenario import load_scenario
     from sim import des
-    from sim.reports.outputs import atomic_write
+    from sim.reports.outputs import atomic_write, check_writable
     from sim.run import run_scenario
 
+    check_writable(args.out, "--out")
     scenario = load_scenario(args.scenario)
     if args.animate:
         des.check_organisations(scenario, [args.animate])  # fail before the runs, not after

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.reports.mkba import format_table, to_dict, write_charts, write_excel
     from sim.reports.outputs import write_json
 
+    _check_outputs(args)
     cockpit = load_inputs(None if args.cockpit is True else args.cockpit)  # a bare --cockpit: the published one
     register = load_register(args.register)
     settings = {"discount_rate_pct": args.discount_rate, "discount_regime": args.discount_regime,
@@ -89,6 +90,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     from sim.reports.outputs import write_json
     from sim.run import run_scenario
 
+    _check_outputs(args)
     register = load_register(args.register)
     rate_pct, regime = resolve_rate(register, args.discount_rate, args.discount_regime)
     scenario = load_scenario(args.scenario)
@@ -111,3 +113,11 @@ def run_simulated(args: argparse.Namespace) -> int:
         write_simulated_charts(mkba, args.charts)
     print(format_simulated(mkba, results.scenario.name, regime))
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    from sim.reports.outputs import check_writable
+
+    check_writable(args.json, "--json", file=True)
+    check_writable(args.excel, "--excel", file=True)
+    check_writable(args.charts, "--charts")

@@ -28,10 +28,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
     from sim.reports import charts
-    from sim.reports.outputs import atomic_write, write_json
+    from sim.reports.outputs import atomic_write, check_writable, write_json
     from sim.reports.summary import format_table, summary_json
     from sim.run import run_scenario
 
+    check_writable(args.out, "--out")
+    check_writable(args.json, "--json", file=True)
     scenario = load_scenario(args.scenario)
     announce_compiling()
     started = time.perf_counter()

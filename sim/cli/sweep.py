@@ -39,6 +39,7 @@ def handle(args: argparse.Namespace) -> int:
     from sim.experiments.cluster import dask_client
     from sim.experiments.sweep import load_sweep, run_sweep
     from sim.mkba.cockpit import resolve_rate
+    from sim.reports.outputs import check_writable
     from sim.reports.sweep import crossings, write_outputs
 
     sweep = load_sweep(args.sweep)
@@ -46,6 +47,7 @@ def handle(args: argparse.Namespace) -> int:
     rate_pct, regime = resolve_rate(register, args.discount_rate if args.discount_rate is not None
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
+    check_writable(out, "--out")
     spec = sweep.spec
     print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
           f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")

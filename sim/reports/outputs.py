@@ -42,3 +42,26 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def write_json(path: Path, data: Any) -> None:
     with atomic_target(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def check_writable(path: Path | None, option: str, *, file: bool = False) -> None:
+    """Fail now, before a simulation of minutes, if the output folder (or with ``file`` the output file) ``path``
+    given with ``option`` cannot be made and written: a file in the way, a folder given for a file, no write
+    permission, a read-only disk. Creates nothing that stays."""
+    if path is None:
+        return
+    path = Path(path)
+    if file and path.is_dir():
+        raise UserError(f"{option} {path}: is a folder; give a file name")
+    folder = path.parent if file else path
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{option} {path}: {folder} is a file, not a folder")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise UserError(f"{option} {path}: {existing} is a file, not a folder")
+    try:  # a real write, not os.access: that says yes to root on a read-only disk
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".mph-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise UserError(f"{option} {path}: cannot write in {existing} ({err.strerror})") from None
