@@ -403,7 +403,7 @@ class Effect:
     def to_json(self) -> dict[str, Any]:
         """Per outcome and comparison: estimate, interval, diagnostics, warnings; and which is recommended (a
         missing number is null)."""
-        return _finite({
+        return json_safe({
             "selection": None if self.selection is None else {**vars(self.selection), "rule": self.selection.rule},
             "warnings": self.warnings,
             "outcomes": {o.outcome: {
@@ -418,12 +418,12 @@ class Effect:
         })
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """``value`` with NaN replaced by None throughout: JSON has no NaN."""
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, float | np.floating):
         return float(value) if np.isfinite(value) else None
     if isinstance(value, np.integer | np.bool_):
