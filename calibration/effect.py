@@ -335,23 +335,20 @@ def _judge(est: Estimate, selection: Selection, lang: str) -> None:
     est.warnings = problems
 
 
-def _pre_trend_p(est: Estimate) -> float:
-    """How well a comparison's pre-trend check passes, as a two-sided p-value (normal approximation)."""
+def _pre_trend_size(est: Estimate) -> float:
+    """How far a comparison's groups drifted apart before the start, in escalations per year: the absolute placebo,
+    or for the event study the mean absolute lead (infinite where untestable). Under a stable selection it
+    estimates the comparison's bias; a noisy comparison is not rewarded for a wide interval."""
     d = est.diagnostics
-    if "leads_p" in d:
-        return d["leads_p"]
-    if "placebo" not in d:
-        return 0.0
-    se = (d["placebo_high"] - d["placebo_low"]) / (2 * 1.96)
-    from scipy.stats import norm
-
-    return float(2 * norm.sf(abs(d["placebo"]) / se)) if se > 0 else 0.0
+    if d.get("leads"):
+        return float(np.mean(np.abs(list(d["leads"].values()))))
+    return abs(d["placebo"]) if "placebo" in d else float("inf")
 
 
 def recommend(estimates: list[Estimate], lang: str) -> tuple[Estimate, str]:
-    """The first trusted comparison in :data:`PREFERENCE`; if none passes, the one whose pre-trend check fails
-    least among those that keep the overlap (an estimate for a small remnant of the group says little), with a
-    warning that no comparison can be trusted."""
+    """The first trusted comparison in :data:`PREFERENCE`; if none passes, the one whose groups drifted apart
+    least before the start among those that keep the overlap (an estimate for a small remnant of the group says
+    little), with a warning that no comparison can be trusted."""
     by_name = {e.estimator: e for e in estimates}
     for name in PREFERENCE:
         if name in by_name and by_name[name].trusted:
@@ -359,7 +356,7 @@ def recommend(estimates: list[Estimate], lang: str) -> tuple[Estimate, str]:
             return by_name[name], warning("reason_trusted", lang, label=label(name, lang))
     candidates = [e for e in estimates if e.estimator != "naive_before_after" and np.isfinite(e.estimate)]
     best = max(candidates or estimates,
-               key=lambda e: (e.diagnostics.get("outside_overlap", 0) <= MAX_OUTSIDE, _pre_trend_p(e)))
+               key=lambda e: (e.diagnostics.get("outside_overlap", 0) <= MAX_OUTSIDE, -_pre_trend_size(e)))
     best.recommended = True
     return best, warning("reason_none", lang, label=label(best.estimator, lang))
 
@@ -403,7 +400,7 @@ class Effect:
     def to_json(self) -> dict[str, Any]:
         """Per outcome and comparison: estimate, interval, diagnostics, warnings; and which is recommended (a
         missing number is null)."""
-        return _finite({
+        return json_safe({
             "selection": None if self.selection is None else {**vars(self.selection), "rule": self.selection.rule},
             "warnings": self.warnings,
             "outcomes": {o.outcome: {
@@ -418,12 +415,12 @@ class Effect:
         })
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """``value`` with NaN replaced by None throughout: JSON has no NaN."""
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, float | np.floating):
         return float(value) if np.isfinite(value) else None
     if isinstance(value, np.integer | np.bool_):

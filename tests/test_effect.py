@@ -205,6 +205,8 @@ def test_check_design_command_and_bad_input(tmp_path, capsys):
                        (["--selection", "severity:3"], "--selection 'severity:3'")):
         assert main([*args, "--check-design", *bad]) == 2
         assert field in capsys.readouterr().err
+    assert main([*args, "--selection", "crisis"]) == 2
+    assert "only used with --check-design" in capsys.readouterr().err
     with pytest.raises(UserError, match="problems:K"):
         parse_selection("crisis:x")
 

@@ -70,7 +70,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.check_design import MIN_COVERAGE, check_design, design_like, parse_selection, trustworthy
     from calibration.dossiers.bsn import load_key
     from calibration.dossiers.schema import load_dossier
-    from calibration.effect import measure_effect
+    from calibration.effect import json_safe, measure_effect
     from scenarios.errors import UserError
     from sim.reports.outputs import atomic_write, write_json
 
@@ -80,6 +80,8 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError(f"--lang {args.lang!r}: allowed: {', '.join(LANGS)}")
     if args.reps < 2:
         raise UserError(f"--reps {args.reps}: needs at least 2 data sets per effect")
+    if args.selection and not args.check_design:
+        raise UserError(f"--selection {args.selection!r}: only used with --check-design")
     rule, threshold = parse_selection(args.selection) if args.selection else (None, None)
     dossier = load_dossier(args.dossier, args.events, load_key(args.key_file))
     effect = measure_effect(dossier, bootstrap=args.bootstrap, seed=args.seed, lang=args.lang)
@@ -96,8 +98,8 @@ def handle(args: argparse.Namespace) -> int:
         check = check_design(design, replications=args.reps, seed=args.seed, bootstrap=min(args.bootstrap, 200))
         atomic_write(out / "design_check.csv", lambda tmp: check.to_csv(tmp, index=False))
         trusted = trustworthy(check)
-        report["design_check"] = {"design": vars(design), "results": check.to_dict(orient="records"),
-                                  "trustworthy": trusted}
+        report["design_check"] = json_safe({"design": vars(design), "results": check.to_dict(orient="records"),
+                                            "trustworthy": trusted})
         print(check.round(3).to_string(index=False))
         for outcome, names in trusted.items():
             names_text = ", ".join(names) or ("geen" if args.lang == "nl" else "none")
