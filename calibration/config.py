@@ -89,7 +89,8 @@ class CalibrationFile(_Strict):
     seed: int = Field(default=1, ge=0)
     data: DataFiles | None = None
     published_targets: str | None = None
-    parameters: dict[str, dict[str, Any]]
+    # without a parameter there is nothing to fit: a "calibrated" scenario would be the prior one, relabelled
+    parameters: dict[str, dict[str, Any]] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
     abc: AbcSettings = AbcSettings()
     point: PointSettings = PointSettings()

@@ -201,7 +201,35 @@ def _dossier_cases() -> dict[str, Case]:
     }
 
 
-CASES = _file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
+CALIBRATION = ("name: c\nparameters:\n"
+               "  escalations.police_incident.base_hazard: {dist: uniform, low: 0.02, high: 0.04}\n"
+               "targets:\n  - {measure: eviction_per_year, value: 1.0, sd: 0.5}\n")
+
+
+def _calibration_cases() -> dict[str, Case]:
+    no_parameters = CALIBRATION.split("parameters:")[0] + "parameters: {}\ntargets:" + CALIBRATION.split("targets:")[1]
+    return {
+        "calibrate: no parameters": Case(["calibrate", "c.yaml"], "parameters", {"c.yaml": no_parameters}),
+        "calibrate: no targets": Case(["calibrate", "c.yaml"], "targets",
+                                      {"c.yaml": CALIBRATION.split("targets:")[0] + "targets: []\n"}),
+        "calibrate: prior inf": Case(["calibrate", "c.yaml"], "high",
+                                     {"c.yaml": CALIBRATION.replace("high: 0.04", "high: .inf")}),
+        "calibrate: sd 0": Case(["calibrate", "c.yaml"], "sd", {"c.yaml": CALIBRATION.replace("sd: 0.5", "sd: 0")}),
+        "calibrate: unknown measure": Case(["calibrate", "c.yaml"], "unknown measure",
+                                           {"c.yaml": CALIBRATION.replace("eviction_per_year", "happiness")}),
+        "calibrate: unknown parameter": Case(["calibrate", "c.yaml"], "levers.nothing",
+                                             {"c.yaml": CALIBRATION.replace("escalations.police_incident.base_hazard",
+                                                                            "levers.nothing")}),
+        "effect: header only": Case(["effect", "h.csv"], "no rows", {"h.csv": HOUSEHOLDS}),
+        "effect: BSN without a key": Case(["effect", "h.csv"], "--key-file",
+                                          {"h.csv": HOUSEHOLDS + "108 186 702,control,2013-01-07,2014-01-06,2\n"}),
+        "effect: latin1 csv": Case(["effect", "h.csv"], "h.csv", {"h.csv": (HOUSEHOLDS + "hé,control\n").encode(
+            "latin-1")}),
+    }
+
+
+CASES = (_file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
+         | _calibration_cases())
 
 
 class _Hang(Exception):
