@@ -63,6 +63,7 @@ class Case:
     argv: list[str]
     says: str  # what the message must contain
     files: dict[str, str | bytes] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _file_cases() -> dict[str, Case]:
@@ -220,6 +221,14 @@ def _calibration_cases() -> dict[str, Case]:
         "calibrate: unknown parameter": Case(["calibrate", "c.yaml"], "levers.nothing",
                                              {"c.yaml": CALIBRATION.replace("escalations.police_incident.base_hazard",
                                                                             "levers.nothing")}),
+        "workshop: beyond this machine without a password": Case(["workshop", "--host", "0.0.0.0"],
+                                                                 "MPH_WORKSHOP_PASSWORD"),
+        "workshop: a short password": Case(["workshop", "--host", "192.168.1.10"], "at least 8",
+                                           env={"MPH_WORKSHOP_PASSWORD": "1234"}),
+        "workshop: port 0": Case(["workshop", "--port", "0"], "--port"),
+        "workshop: workers 0": Case(["workshop", "--workers", "0"], "--workers"),
+        "workshop: bad scenario": Case(["workshop", "s.yaml"], "levers.fte",
+                                       _scenario(levers="  fte: .inf\n")),
         "effect: header only": Case(["effect", "h.csv"], "no rows", {"h.csv": HOUSEHOLDS}),
         "effect: BSN without a key": Case(["effect", "h.csv"], "--key-file",
                                           {"h.csv": HOUSEHOLDS + "108 186 702,control,2013-01-07,2014-01-06,2\n"}),
@@ -279,6 +288,9 @@ def test_refused_in_one_line(name, tmp_path, monkeypatch, capsys):
     _materialise(tmp_path, case.files)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(bsn.KEY_ENV, raising=False)
+    monkeypatch.delenv("MPH_WORKSHOP_PASSWORD", raising=False)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
     with _alarm(SECONDS):
         status = main(case.argv)  # anything but a UserError propagates: a traceback fails the case
     err = capsys.readouterr().err
