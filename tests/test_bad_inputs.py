@@ -229,6 +229,13 @@ def _calibration_cases() -> dict[str, Case]:
         "workshop: workers 0": Case(["workshop", "--workers", "0"], "--workers"),
         "workshop: bad scenario": Case(["workshop", "s.yaml"], "levers.fte",
                                        _scenario(levers="  fte: .inf\n")),
+        "calibrate: a control group of 3": Case(
+            ["calibrate", "c.yaml"], "fewer than 5 households",
+            {"c.yaml": CALIBRATION.replace("measure: eviction_per_year, value: 1.0, sd: 0.5",
+                                           "dossier: control.escalations_per_year")
+             + "data: {households: h.csv}\n",
+             "h.csv": HOUSEHOLDS + "".join(f"t{i},1g1p1r,2013-01-07,2014-01-06,2\n" for i in range(8))
+             + "".join(f"c{i},control,2013-01-07,2014-01-06,2\n" for i in range(3))}),
         "effect: header only": Case(["effect", "h.csv"], "no rows", {"h.csv": HOUSEHOLDS}),
         "effect: BSN without a key": Case(["effect", "h.csv"], "--key-file",
                                           {"h.csv": HOUSEHOLDS + "108 186 702,control,2013-01-07,2014-01-06,2\n"}),
