@@ -244,8 +244,38 @@ def _calibration_cases() -> dict[str, Case]:
     }
 
 
+SWEEP = f"name: t\nscenario: {ROOT / 'scenarios/example_municipality.yaml'}\ndesign: grid\nreplications: 1\n"
+SWEEP_VALUES = {
+    "lever inf": ("levers:\n  levers.fte: [.inf]\n", "finite"),
+    "lever 1e308": ("levers:\n  levers.fte: [1.0e+308]\n", "plausible maximum"),
+    "unknown lever": ("levers:\n  levers.nothing: [1, 2]\n", "levers.nothing"),
+    "samples huge": ("samples: 1000000000\n", "samples"),
+    "seed negative": ("seed: -1\n", "seed"),
+    "households 1e7": ("levers:\n  population.households: [10000000]\n", "population.households"),
+}
+COCKPIT = (ROOT / "scenarios/mkba/cockpit_example.yaml").read_text(encoding="utf-8")
+COCKPIT_VALUES = {
+    "count inf": ("mph_current: 3000 ", "mph_current: .inf ", "finite"),
+    "count 1e308": ("mph_current: 3000 ", "mph_current: 1.0e+308 ", "plausible maximum"),
+    "count negative": ("mph_current: 3000 ", "mph_current: -5 ", "mph_current"),
+    "share 500%": ("mda_share_pct: 5 ", "mda_share_pct: 500 ", "mda_share_pct"),
+    "rate nan": ("current_pct: 60,", "current_pct: .nan,", "current_pct"),
+    "price year 1066": ("price_year: 2011 ", "price_year: 1066 ", "price_year"),
+}
+
+
+def _sweep_and_cockpit_cases() -> dict[str, Case]:
+    cases = {f"sweep: {name}": Case(["sweep", "sw.yaml"], says, {"sw.yaml": SWEEP + body})
+             for name, (body, says) in SWEEP_VALUES.items()}
+    for name, (old, new, says) in COCKPIT_VALUES.items():
+        assert old in COCKPIT, old
+        cases[f"mkba cockpit: {name}"] = Case(["mkba", "--cockpit", "ck.yaml"], says,
+                                              {"ck.yaml": COCKPIT.replace(old, new, 1)})
+    return cases
+
+
 CASES = (_file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
-         | _calibration_cases())
+         | _calibration_cases() | _sweep_and_cockpit_cases())
 
 
 class _Hang(Exception):
