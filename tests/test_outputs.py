@@ -69,7 +69,7 @@ def test_a_failed_write_leaves_the_old_set(tmp_path, swap):
 def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
     out = tmp_path / "results"
     _write_set(out, 1)
-    half = tmp_path / ".results.mph-new-abc"  # killed while writing: no manifest
+    half = tmp_path / ".results.mph-new-999999999-abc"  # killed while writing (no such process): no manifest
     half.mkdir()
     (half / "a.csv").write_text("half")
     (out / ".summary.csv.x1.part").write_text("half")  # killed in a single-file write
@@ -81,9 +81,23 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
 def test_killed_between_two_renames_the_complete_set_is_put_back(tmp_path):
     out = tmp_path / "results"
     _write_set(out, 1)
-    os.replace(out, tmp_path / ".results.mph-new-abc")  # the complete new set, not yet in place
+    os.replace(out, tmp_path / ".results.mph-new-999999999-abc")  # the complete new set, not yet in place
     clean_leftovers(out)
     assert _complete(out)["run"] == 1
+
+
+def test_the_staging_folder_of_a_run_still_writing_is_left_alone(tmp_path):
+    """Two runs to one folder: the second must not clean up the first's staging folder under its feet."""
+    out = tmp_path / "results"
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        busy = tmp_path / f".results.mph-new-{writer.pid}-abc"
+        busy.mkdir()
+        assert clean_leftovers(out) == [] and busy.is_dir()
+    finally:
+        writer.kill()
+        writer.wait()
+    assert clean_leftovers(out) == [busy] and not busy.exists()
 
 
 SMALL = "extends: example_municipality\npopulation:\n  households: 300\n"

@@ -121,6 +121,8 @@ def clean_leftovers(out: Path) -> list[Path]:
         return removed
     staged = sorted(out.parent.glob(f".{out.name}.{_NEW}-*")) + sorted(out.parent.glob(f".{out.name}.{_OLD}-*"))
     for leftover in staged:
+        if _alive(leftover.name.split("-")[2]):
+            continue  # another run writing to the same folder right now: its folder, not a leftover
         if not out.exists() and _listed(leftover) is not None:
             os.replace(leftover, out)  # killed between two renames: the complete set (new, else old) goes back
             continue
@@ -133,6 +135,20 @@ def clean_leftovers(out: Path) -> list[Path]:
             part.unlink(missing_ok=True)
             removed.append(part)
     return removed
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process ``pid`` (from a staging folder's name) is running; the name carries it so that a run
+    never cleans up the folder of another one writing to the same place."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _digest(path: Path) -> str:
@@ -156,7 +172,7 @@ def result_set(out: Path, about: dict[str, Any]) -> Iterator[Path]:
     clean_leftovers(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{_NEW}-"))
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{_NEW}-{os.getpid()}-"))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the set should be like any new folder
     except OSError as err:
         raise UserError(f"cannot write output folder {out}: {err.strerror}") from None
@@ -174,7 +190,7 @@ def result_set(out: Path, about: dict[str, Any]) -> Iterator[Path]:
                     os.replace(entry, staging / entry.name)
             if not _exchange(staging, out):
                 # two steps: killed between them, clean_leftovers puts the complete new set in place
-                aside = out.parent / f".{out.name}.{_OLD}-{secrets.token_hex(4)}"
+                aside = out.parent / f".{out.name}.{_OLD}-{os.getpid()}-{secrets.token_hex(4)}"
                 os.replace(out, aside)
                 os.replace(staging, out)
                 staging = aside
