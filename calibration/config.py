@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from calibration.dossiers.disclosure import MIN_COUNT
 from calibration.dossiers.schema import Dossier, load_dossier
 from calibration.dossiers.statistics import NAMES, bootstrap_sd, dossier_statistics
 from scenarios.distributions import parse_distribution
@@ -89,7 +90,8 @@ class CalibrationFile(_Strict):
     seed: int = Field(default=1, ge=0)
     data: DataFiles | None = None
     published_targets: str | None = None
-    parameters: dict[str, dict[str, Any]]
+    # without a parameter there is nothing to fit: a "calibrated" scenario would be the prior one, relabelled
+    parameters: dict[str, dict[str, Any]] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
     abc: AbcSettings = AbcSettings()
     point: PointSettings = PointSettings()
@@ -150,6 +152,13 @@ def _complete(target: Target, index: int, path: Path, published: dict[str, dict[
             raise UserError(f"{where}: dossier statistic {target.dossier!r} needs 'data:' (the dossier) or both "
                             "'value' and 'sd'")
         if target.value is None:
+            group = target.dossier.split(".")[0]
+            size = int((dossier.households["group"] == group).sum())
+            if 0 < size < MIN_COUNT:  # the fit table and summary would publish a mean of a few households
+                raise UserError(f"{where}: dossier statistic {target.dossier!r}: the {group} group has fewer than "
+                                f"{MIN_COUNT} households; a statistic of so few could single them out in fit.csv "
+                                "and summary.json (disclosure control): calibrate on a group of at least "
+                                f"{MIN_COUNT}, or give 'value' and 'sd'")
             updates["value"] = key_data[0][target.dossier]
         if target.sd is None:
             updates["sd"] = key_data[1][target.dossier]

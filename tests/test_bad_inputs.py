@@ -63,6 +63,7 @@ class Case:
     argv: list[str]
     says: str  # what the message must contain
     files: dict[str, str | bytes] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _file_cases() -> dict[str, Case]:
@@ -201,7 +202,80 @@ def _dossier_cases() -> dict[str, Case]:
     }
 
 
-CASES = _file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
+CALIBRATION = ("name: c\nparameters:\n"
+               "  escalations.police_incident.base_hazard: {dist: uniform, low: 0.02, high: 0.04}\n"
+               "targets:\n  - {measure: eviction_per_year, value: 1.0, sd: 0.5}\n")
+
+
+def _calibration_cases() -> dict[str, Case]:
+    no_parameters = CALIBRATION.split("parameters:")[0] + "parameters: {}\ntargets:" + CALIBRATION.split("targets:")[1]
+    return {
+        "calibrate: no parameters": Case(["calibrate", "c.yaml"], "parameters", {"c.yaml": no_parameters}),
+        "calibrate: no targets": Case(["calibrate", "c.yaml"], "targets",
+                                      {"c.yaml": CALIBRATION.split("targets:")[0] + "targets: []\n"}),
+        "calibrate: prior inf": Case(["calibrate", "c.yaml"], "high",
+                                     {"c.yaml": CALIBRATION.replace("high: 0.04", "high: .inf")}),
+        "calibrate: sd 0": Case(["calibrate", "c.yaml"], "sd", {"c.yaml": CALIBRATION.replace("sd: 0.5", "sd: 0")}),
+        "calibrate: unknown measure": Case(["calibrate", "c.yaml"], "unknown measure",
+                                           {"c.yaml": CALIBRATION.replace("eviction_per_year", "happiness")}),
+        "calibrate: unknown parameter": Case(["calibrate", "c.yaml"], "levers.nothing",
+                                             {"c.yaml": CALIBRATION.replace("escalations.police_incident.base_hazard",
+                                                                            "levers.nothing")}),
+        "workshop: beyond this machine without a password": Case(["workshop", "--host", "0.0.0.0"],
+                                                                 "MPH_WORKSHOP_PASSWORD"),
+        "workshop: a short password": Case(["workshop", "--host", "192.168.1.10"], "at least 8",
+                                           env={"MPH_WORKSHOP_PASSWORD": "1234"}),
+        "workshop: port 0": Case(["workshop", "--port", "0"], "--port"),
+        "workshop: workers 0": Case(["workshop", "--workers", "0"], "--workers"),
+        "workshop: bad scenario": Case(["workshop", "s.yaml"], "levers.fte",
+                                       _scenario(levers="  fte: .inf\n")),
+        "calibrate: a control group of 3": Case(
+            ["calibrate", "c.yaml"], "fewer than 5 households",
+            {"c.yaml": CALIBRATION.replace("measure: eviction_per_year, value: 1.0, sd: 0.5",
+                                           "dossier: control.escalations_per_year")
+             + "data: {households: h.csv}\n",
+             "h.csv": HOUSEHOLDS + "".join(f"t{i},1g1p1r,2013-01-07,2014-01-06,2\n" for i in range(8))
+             + "".join(f"c{i},control,2013-01-07,2014-01-06,2\n" for i in range(3))}),
+        "effect: header only": Case(["effect", "h.csv"], "no rows", {"h.csv": HOUSEHOLDS}),
+        "effect: BSN without a key": Case(["effect", "h.csv"], "--key-file",
+                                          {"h.csv": HOUSEHOLDS + "108 186 702,control,2013-01-07,2014-01-06,2\n"}),
+        "effect: latin1 csv": Case(["effect", "h.csv"], "h.csv", {"h.csv": (HOUSEHOLDS + "hé,control\n").encode(
+            "latin-1")}),
+    }
+
+
+SWEEP = f"name: t\nscenario: {ROOT / 'scenarios/example_municipality.yaml'}\ndesign: grid\nreplications: 1\n"
+SWEEP_VALUES = {
+    "lever inf": ("levers:\n  levers.fte: [.inf]\n", "finite"),
+    "lever 1e308": ("levers:\n  levers.fte: [1.0e+308]\n", "plausible maximum"),
+    "unknown lever": ("levers:\n  levers.nothing: [1, 2]\n", "levers.nothing"),
+    "samples huge": ("samples: 1000000000\n", "samples"),
+    "seed negative": ("seed: -1\n", "seed"),
+    "households 1e7": ("levers:\n  population.households: [10000000]\n", "population.households"),
+}
+COCKPIT = (ROOT / "scenarios/mkba/cockpit_example.yaml").read_text(encoding="utf-8")
+COCKPIT_VALUES = {
+    "count inf": ("mph_current: 3000 ", "mph_current: .inf ", "finite"),
+    "count 1e308": ("mph_current: 3000 ", "mph_current: 1.0e+308 ", "plausible maximum"),
+    "count negative": ("mph_current: 3000 ", "mph_current: -5 ", "mph_current"),
+    "share 500%": ("mda_share_pct: 5 ", "mda_share_pct: 500 ", "mda_share_pct"),
+    "rate nan": ("current_pct: 60,", "current_pct: .nan,", "current_pct"),
+    "price year 1066": ("price_year: 2011 ", "price_year: 1066 ", "price_year"),
+}
+
+
+def _sweep_and_cockpit_cases() -> dict[str, Case]:
+    cases = {f"sweep: {name}": Case(["sweep", "sw.yaml"], says, {"sw.yaml": SWEEP + body})
+             for name, (body, says) in SWEEP_VALUES.items()}
+    for name, (old, new, says) in COCKPIT_VALUES.items():
+        assert old in COCKPIT, old
+        cases[f"mkba cockpit: {name}"] = Case(["mkba", "--cockpit", "ck.yaml"], says,
+                                              {"ck.yaml": COCKPIT.replace(old, new, 1)})
+    return cases
+
+
+CASES = (_file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
+         | _calibration_cases() | _sweep_and_cockpit_cases())
 
 
 class _Hang(Exception):
@@ -251,6 +325,9 @@ def test_refused_in_one_line(name, tmp_path, monkeypatch, capsys):
     _materialise(tmp_path, case.files)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(bsn.KEY_ENV, raising=False)
+    monkeypatch.delenv("MPH_WORKSHOP_PASSWORD", raising=False)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
     with _alarm(SECONDS):
         status = main(case.argv)  # anything but a UserError propagates: a traceback fails the case
     err = capsys.readouterr().err

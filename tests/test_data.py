@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from dossiers import SMALL_TOWN, small_synthetic
 
+from calibration.dossiers.disclosure import suppress_cells
 from calibration.dossiers.schema import check_dossier, load_dossier, write_dossier
 from calibration.dossiers.synth import record
 from scenarios.errors import UserError
@@ -75,7 +76,15 @@ def test_counts_under_five_households_are_suppressed(tmp_path, capsys):
     (tmp_path / "households.csv").write_text(HEADER + "".join(rows))
     assert main(["data", "check", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "1g1p1r: 7" in out and "control: <5" in out and "control: 3" not in out
+    # the 10 rows are known: 7 beside '<5' would give the 3 away, so it is not shown either (secondary suppression)
+    assert "control: <5" in out and "1g1p1r: x" in out and "over x households" in out
+    assert not any(n in out for n in (": 3", ": 7", "over 10"))
+
+
+def test_secondary_suppression():
+    assert suppress_cells({"a": 7, "b": 3}) == {"a": "x", "b": "<5"}
+    assert suppress_cells({"a": 7, "b": 3, "c": 2}) == {"a": 7, "b": "<5", "c": "<5"}  # two hidden: neither known
+    assert suppress_cells({"a": 7, "b": 30, "c": 0}) == {"a": 7, "b": 30, "c": 0}
 
 
 def test_synthetic_dossier_registers_what_the_model_counted():

@@ -52,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle_check(args: argparse.Namespace) -> int:
     from calibration.dossiers.bsn import load_key, redact
-    from calibration.dossiers.disclosure import shown
+    from calibration.dossiers.disclosure import HIDDEN, SUPPRESSED, shown, suppress_cells
     from calibration.dossiers.schema import check_dossier, write_dossier
     from sim.reports.outputs import check_writable
 
@@ -66,10 +66,15 @@ def handle_check(args: argparse.Namespace) -> int:
         print(f"{len(result.problems)} problem(s); the dossier is not valid", file=sys.stderr)
         return 1
     h, e = result.dossier.households, result.dossier.events
-    print("valid dossier. Households per group (counts under 5 not shown):")
-    for group, count in h["group"].value_counts().items():
-        print(f"  {group}: {shown(count)}")
-    print(f"events: {len(e)} over {shown(e['household_id'].nunique())} households")
+    print("valid dossier. Households per group (counts under 5 not shown, nor one that would reveal them):")
+    cells = suppress_cells({str(g): int(c) for g, c in h["group"].value_counts().items()})
+    for group, count in cells.items():
+        print(f"  {group}: {count}")
+    # households with events come near the total: beside a suppressed group they would reveal it
+    with_events = HIDDEN if SUPPRESSED in cells.values() else shown(e["household_id"].nunique())
+    print(f"events: {len(e)} over {with_events} households" + (f" ({HIDDEN}: not shown, it would reveal a count "
+                                                                "under 5)" if HIDDEN in (*cells.values(), with_events)
+                                                               else ""))
     if args.out:
         written = write_dossier(result.dossier, args.out, args.format)
         print("Geschreven (gepseudonimiseerd): " + ", ".join(str(p) for p in written))

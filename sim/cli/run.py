@@ -27,8 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
+    from sim import __version__
     from sim.reports import charts
-    from sim.reports.outputs import atomic_write, check_writable, write_json
+    from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
     from sim.reports.summary import format_table, summary_json
     from sim.run import run_scenario
 
@@ -43,13 +44,17 @@ def handle(args: argparse.Namespace) -> int:
     scenario = results.scenario
     summary = results.summary()
     out: Path = args.out
-    atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp))
-    atomic_write(out / "measures.csv", lambda tmp: results.measures.to_csv(tmp, index=False))
-    atomic_write(out / "yearly.csv", lambda tmp: results.yearly.to_csv(tmp, index=False))
-    atomic_write(out / "costs.csv", lambda tmp: results.costs.to_csv(tmp, index=False))
-    written = [out / "summary.csv", out / "measures.csv", out / "yearly.csv", out / "costs.csv"]
-    if not args.no_charts:
-        written += charts.write_all(results, out)
+    about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
+             "replications": scenario.replications, "years": scenario.horizon_years}
+    with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
+        summary.to_csv(staging / "summary.csv")
+        results.measures.to_csv(staging / "measures.csv", index=False)
+        results.yearly.to_csv(staging / "yearly.csv", index=False)
+        results.costs.to_csv(staging / "costs.csv", index=False)
+        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv"]
+        if not args.no_charts:
+            names += [p.name for p in charts.write_all(results, staging)]
+    written = [out / name for name in (*names, MANIFEST)]
     if args.json:
         write_json(args.json, summary_json(results))
         written.append(args.json)

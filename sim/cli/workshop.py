@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", nargs="?", type=Path,
                    help="base scenario YAML (default: the example municipality); 'reset' returns to it")
     p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for the room's network)")
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for the room's network, "
+                   "which needs a password in $MPH_WORKSHOP_PASSWORD)")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8),
                    help="worker processes for the replications (default: the processor cores, at most 8; 1: none)")
@@ -38,9 +39,20 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from scenarios.scenario import load_scenario
-    from sim.workshop import BASE_ENV, WORKERS_ENV
+    import ipaddress
 
+    from scenarios.scenario import load_scenario
+    from sim.workshop import BASE_ENV, MIN_PASSWORD, PASSWORD_ENV, WORKERS_ENV
+
+    try:
+        local = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        local = args.host == "localhost"
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not local and len(password) < MIN_PASSWORD:
+        raise UserError(f"--host {args.host}: beyond this machine anyone on the network could use the app and read "
+                        f"its exports; set a password of at least {MIN_PASSWORD} characters in ${PASSWORD_ENV} "
+                        "(participants type it once), or use --host 127.0.0.1")
     if not 1 <= args.port <= 65535:
         raise UserError(f"--port: must be 1-65535, got {args.port}")
     if args.workers < 1:
@@ -52,6 +64,9 @@ def handle(args: argparse.Namespace) -> int:
         env[BASE_ENV] = str(args.scenario.resolve())
     announce_compiling()
     print(f"mph workshop: http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
+    if not local:
+        print(f"mph workshop: listening beyond this machine; participants need the password in ${PASSWORD_ENV}. "
+              "The connection is not encrypted: use it on the room's own network only", flush=True)
     try:
         return subprocess.call(streamlit_command(args.host, args.port), env=env)
     except KeyboardInterrupt:

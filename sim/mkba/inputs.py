@@ -27,12 +27,18 @@ def pct_change(**kw: Any) -> Any:
     return Field(ge=-100.0, le=100.0, **kw)
 
 
+# A count (households, trajectories) or an amount in euro beyond any municipality's: 1e308 would price the MKBA at
+# inf/nan and print it as a result
+MAX_COUNT = 1e9
+
+
 def count(**kw: Any) -> Any:
-    return Field(ge=0.0, allow_inf_nan=False, **kw)
+    return Field(ge=0.0, le=MAX_COUNT, allow_inf_nan=False, description="a plausible maximum: a billion is more "
+                 "than every household, trajectory or euro per person the cockpit counts", **kw)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # .inf/.nan would run to a nonsense MKBA
 
 
 class Effect(_Strict):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import json
 import os
+import secrets
+import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.errors import UserError
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 @contextmanager
@@ -23,9 +34,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
         raise UserError(f"cannot create output folder {path.parent}: {err.strerror}") from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output should be like any new file
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an output should be like any new file
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -65,3 +74,131 @@ def check_writable(path: Path | None, option: str, *, file: bool = False) -> Non
         os.unlink(probe)
     except OSError as err:
         raise UserError(f"{option} {path}: cannot write in {existing} ({err.strerror})") from None
+
+
+# -- result sets: all or nothing -----------------------------------------------------------------------------------
+MANIFEST = "manifest.json"
+_NEW, _OLD = "mph-new", "mph-old"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _listed(folder: Path) -> set[str] | None:
+    """The files a complete result set in ``folder`` lists in its manifest (None: not a complete set)."""
+    try:
+        return set(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _return_foreign(staging: Path, out: Path) -> None:
+    """Entries carried into a complete ``staging`` set that belong to no result set go back to ``out`` (before its
+    manifest is written nothing is carried)."""
+    listed = _listed(staging)
+    if listed is None:
+        return
+    for entry in staging.iterdir():
+        if entry.name not in listed and entry.name != MANIFEST and not (out / entry.name).exists():
+            os.replace(entry, out / entry.name)
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Finish or undo what an interrupted :func:`result_set` left beside ``out``: a staged set that was already
+    complete while ``out`` is gone is moved into place, anything else staged or set aside is removed, and so are
+    ``.part`` files of interrupted single-file writes in ``out``. Returns what was removed."""
+    out = Path(out)
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    staged = sorted(out.parent.glob(f".{out.name}.{_NEW}-*")) + sorted(out.parent.glob(f".{out.name}.{_OLD}-*"))
+    for leftover in staged:
+        if _alive(leftover.name.split("-")[2]):
+            continue  # another run writing to the same folder right now: its folder, not a leftover
+        if not out.exists() and _listed(leftover) is not None:
+            os.replace(leftover, out)  # killed between two renames: the complete set (new, else old) goes back
+            continue
+        if out.is_dir():
+            _return_foreign(leftover, out)
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    if out.is_dir():
+        for part in out.glob(".*.part"):
+            part.unlink(missing_ok=True)
+            removed.append(part)
+    return removed
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process ``pid`` (from a staging folder's name) is running; the name carries it so that a run
+    never cleans up the folder of another one writing to the same place."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def result_set(out: Path, about: dict[str, Any]) -> Iterator[Path]:
+    """A result set written all or nothing: the block writes its files into a staging folder beside ``out``; when
+    it completes, a ``manifest.json`` (``about``, the lock hash, each file's size and SHA-256) is added and the
+    staging folder takes the place of ``out`` in one step. Interrupted (an error, Ctrl-C, kill -9), ``out`` keeps
+    the previous complete set; the next run cleans up what was left (:func:`clean_leftovers`). Files in ``out``
+    that belong to no earlier set (other commands' outputs in ``results/``) are kept."""
+    from sim.fingerprint import lock_hash
+
+    out = Path(out)
+    clean_leftovers(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{_NEW}-{os.getpid()}-"))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the set should be like any new folder
+    except OSError as err:
+        raise UserError(f"cannot write output folder {out}: {err.strerror}") from None
+    try:
+        yield staging
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        manifest = {**about, "lock_hash": lock_hash(),
+                    "files": {str(p.relative_to(staging)): {"bytes": p.stat().st_size, "sha256": _digest(p)}
+                              for p in files}}
+        write_json(staging / MANIFEST, manifest)
+        if out.is_dir():
+            previous = _listed(out) or set()
+            for entry in out.iterdir():  # other outputs in the same folder move along with the new set
+                if entry.name not in previous and entry.name != MANIFEST and not (staging / entry.name).exists():
+                    os.replace(entry, staging / entry.name)
+            if not _exchange(staging, out):
+                # two steps: killed between them, clean_leftovers puts the complete new set in place
+                aside = out.parent / f".{out.name}.{_OLD}-{os.getpid()}-{secrets.token_hex(4)}"
+                os.replace(out, aside)
+                os.replace(staging, out)
+                staging = aside
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        if out.is_dir() and staging.is_dir():
+            _return_foreign(staging, out)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -130,10 +130,26 @@ def scenario_overrides(base: Scenario, values: dict[str, Any]) -> dict[str, Any]
     return overrides
 
 
+# The most work one participant may ask for, in household-years x replications: every participant's run shares the
+# same worker processes, so one asking for 2,000,000 households must not hold up the room. Three times the
+# example municipality's full run (3,000 households, 10 years, 10 replications): about 10 s of one core.
+MAX_WORK = 1_000_000
+
+
+def work(scenario: Scenario) -> int:
+    """What a run of ``scenario`` costs: household-years x replications."""
+    return scenario.population.households * scenario.horizon_years * scenario.replications
+
+
 def build_scenario(base: Scenario, values: dict[str, Any]) -> Scenario:
-    """The room's scenario: ``base`` with the controls' values, validated (UserError names the field)."""
+    """The room's scenario: ``base`` with the controls' values, validated (UserError names the field), and no
+    more work than :data:`MAX_WORK` (or than the base scenario itself, if that is larger)."""
     overrides = scenario_overrides(base, values)
-    return base.with_overrides(overrides, origin="workshop") if overrides else base
+    scenario = base.with_overrides(overrides, origin="workshop") if overrides else base
+    if work(scenario) > max(MAX_WORK, work(base)):
+        raise UserError(f"households x years x replications = {work(scenario):,}; at most {MAX_WORK:,} in a "
+                        "workshop (every participant shares the same workers: a larger run would hold up the room)")
+    return scenario
 
 
 @cache

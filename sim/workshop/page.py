@@ -8,6 +8,7 @@ participants who set the same levers share one computation and neither sees the 
 
 from __future__ import annotations
 
+import hmac
 import os
 from typing import Any
 
@@ -15,7 +16,7 @@ import streamlit as st
 
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario, load_scenario
-from sim.workshop import BASE_ENV, WORKERS_ENV, controls, exports, labels, views
+from sim.workshop import BASE_ENV, PASSWORD_ENV, WORKERS_ENV, controls, exports, labels, views
 from sim.workshop.model_view import LiveRun
 from sim.workshop.simulate import Outcome, simulate, worker_pool
 
@@ -195,8 +196,25 @@ def _exports(outcome: Outcome, base: Scenario, base_path: str, values: dict[str,
     st.code(f"mph run {stem}.yaml --out results --json summary.json", language="bash")
 
 
+def _admitted() -> bool:
+    """Whether this session may use the app: where ``$MPH_WORKSHOP_PASSWORD`` is set (``mph workshop`` demands it
+    beyond 127.0.0.1), once it has been typed in this session; otherwise always."""
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password or st.session_state.get("admitted"):
+        return True
+    typed = st.text_input("Wachtwoord / password", type="password", key="password")
+    if typed and hmac.compare_digest(typed.encode(), password.encode()):
+        st.session_state["admitted"] = True
+        return True
+    if typed:
+        st.error("Onjuist wachtwoord / wrong password")
+    return False
+
+
 def main() -> None:
     st.set_page_config(page_title="MPH workshop", layout="wide")
+    if not _admitted():
+        st.stop()
     base_path = os.environ.get(BASE_ENV) or str(exports.EXAMPLE_FILE)
     base = _base(base_path)
     start = controls.start_values(base)

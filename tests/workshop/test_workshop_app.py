@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from sim.workshop import serve
+from sim.workshop import PASSWORD_ENV, serve
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -96,3 +96,13 @@ def test_export_tab_offers_scenario_excel_and_sheet(app: AppTest) -> None:
     assert not app.exception
     buttons = app.get("download_button")
     assert len(buttons) == 4
+
+
+def test_with_a_password_the_page_shows_nothing_until_it_is_typed(new_session, monkeypatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "room-4-secret")
+    at = new_session()
+    assert not at.metric and not at.title  # nothing of the model before the password
+    at.text_input(key="password").set_value("wrong").run()
+    assert not at.metric and at.error
+    at.text_input(key="password").set_value("room-4-secret").run()
+    assert len(at.metric) == serve.HEADLINE_METRICS

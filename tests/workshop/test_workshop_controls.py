@@ -82,3 +82,13 @@ def test_old_method_preset_gives_both_methods_the_same_numbers(small_town: Scena
     measures = run_scenario(old, replications=1).measures
     wide = measures.pivot_table(index="measure", columns="method", values="value")
     assert (wide["verkokerd"] == wide["1g1p1r"]).all()
+
+
+def test_one_participant_cannot_ask_for_more_than_a_fair_share_of_work(small_town: Scenario) -> None:
+    """2,000,000 households would hold up every other participant on the shared workers: refused, naming why."""
+    values = controls.base_values(small_town) | {"population.households": 2_000_000}
+    with pytest.raises(UserError, match="hold up the room"):
+        controls.build_scenario(small_town, values)
+    most = controls.MAX_WORK // (small_town.horizon_years * small_town.replications)
+    allowed = controls.base_values(small_town) | {"population.households": most}
+    assert controls.work(controls.build_scenario(small_town, allowed)) <= controls.MAX_WORK

@@ -1,0 +1,142 @@
+"""Result sets all or nothing: `mph run --out` shows the old complete set or the new one, never a mix, even when
+killed mid-write; leftovers of an interrupted run are cleaned up."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.reports import outputs
+from sim.reports.outputs import MANIFEST, clean_leftovers, result_set
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _complete(folder: Path) -> dict:
+    """The manifest of ``folder``, after checking that every file it lists is there with its hash, and that no
+    file of another set is."""
+    manifest = json.loads((folder / MANIFEST).read_text())
+    for name, meta in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == meta["sha256"], f"{name}: another set's"
+    strays = {p.name for p in folder.iterdir() if p.is_file()} - set(manifest["files"]) - {MANIFEST}
+    assert not strays, f"files of no set: {strays}"
+    return manifest
+
+
+def _write_set(out: Path, run: int, names: tuple[str, ...] = ("a.csv", "b.csv")) -> None:
+    with result_set(out, {"run": run}) as staging:
+        for name in names:
+            (staging / name).write_text(f"{name} of run {run}\n")
+
+
+@pytest.fixture(params=[True, False], ids=["exchange", "two renames"])
+def swap(request, monkeypatch):
+    if not request.param:
+        monkeypatch.setattr(outputs, "_exchange", lambda a, b: False)
+
+
+def test_a_new_set_replaces_the_old_one_whole_and_keeps_other_outputs(tmp_path, swap):
+    out = tmp_path / "results"
+    _write_set(out, 1, ("a.csv", "b.csv", "chart.png"))
+    (out / "sweep-x").mkdir()  # another command's output in the same folder
+    (out / "sweep-x" / "table.csv").write_text("keep\n")
+    _write_set(out, 2)
+    assert _complete(out)["run"] == 2 and not (out / "chart.png").exists()  # nothing of run 1 stays
+    assert (out / "sweep-x" / "table.csv").read_text() == "keep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]  # no staging folder left
+
+
+def test_a_failed_write_leaves_the_old_set(tmp_path, swap):
+    out = tmp_path / "results"
+    _write_set(out, 1)
+    (out / "mine").mkdir()  # another command's output in the same folder
+    (out / "mine" / "notes.txt").write_text("mine\n")
+    with pytest.raises(RuntimeError), result_set(out, {"run": 2}) as staging:
+        (staging / "a.csv").write_text("half")
+        raise RuntimeError("disk full")
+    assert _complete(out)["run"] == 1 and (out / "mine" / "notes.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
+    out = tmp_path / "results"
+    _write_set(out, 1)
+    half = tmp_path / ".results.mph-new-999999999-abc"  # killed while writing (no such process): no manifest
+    half.mkdir()
+    (half / "a.csv").write_text("half")
+    (out / ".summary.csv.x1.part").write_text("half")  # killed in a single-file write
+    removed = clean_leftovers(out)
+    assert len(removed) == 2 and _complete(out)["run"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+def test_killed_between_two_renames_the_complete_set_is_put_back(tmp_path):
+    out = tmp_path / "results"
+    _write_set(out, 1)
+    os.replace(out, tmp_path / ".results.mph-new-999999999-abc")  # the complete new set, not yet in place
+    clean_leftovers(out)
+    assert _complete(out)["run"] == 1
+
+
+def test_the_staging_folder_of_a_run_still_writing_is_left_alone(tmp_path):
+    """Two runs to one folder: the second must not clean up the first's staging folder under its feet."""
+    out = tmp_path / "results"
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        busy = tmp_path / f".results.mph-new-{writer.pid}-abc"
+        busy.mkdir()
+        assert clean_leftovers(out) == [] and busy.is_dir()
+    finally:
+        writer.kill()
+        writer.wait()
+    assert clean_leftovers(out) == [busy] and not busy.exists()
+
+
+SMALL = "extends: example_municipality\npopulation:\n  households: 300\n"
+
+
+def _run(folder: Path, out: Path, seed: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sim", "run", "s.yaml", "--out", str(out), "--reps", "1",
+                             "--years", "1", "--seed", str(seed)], cwd=folder, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _writing(folder: Path, before: dict[Path, int]) -> bool:
+    """Whether a file under ``folder`` is new or changed since ``before`` (wherever the run writes)."""
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and before.get(path) != path.stat().st_mtime_ns:
+                return True
+        except FileNotFoundError:  # moved while we looked
+            continue
+    return False
+
+
+def test_kill_9_mid_write_leaves_the_old_set_or_the_new_one(tmp_path):
+    """`mph run --out` killed (SIGKILL) while it writes its files: the folder holds one complete set."""
+    (tmp_path / "s.yaml").write_text(SMALL)
+    out = tmp_path / "res"
+    first = _run(tmp_path, out, seed=1)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert _complete(out)["seed"] == 1
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    second = _run(tmp_path, out, seed=2)
+    deadline = time.monotonic() + 300
+    while not _writing(tmp_path, before):
+        assert second.poll() is None and time.monotonic() < deadline, "the run ended before it wrote"
+        time.sleep(0.01)
+    second.send_signal(signal.SIGKILL)
+    second.wait(timeout=60)
+    assert _complete(out)["seed"] in (1, 2)
+    assert list(tmp_path.glob(".res.mph-*"))  # the kill left its staging folder ...
+    third = _run(tmp_path, out, seed=3)
+    assert third.wait(timeout=300) == 0, third.stderr.read()
+    assert _complete(out)["seed"] == 3 and not list(tmp_path.glob(".res.mph-*"))  # ... the next run cleaned it
