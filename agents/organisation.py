@@ -271,7 +271,7 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
     else:
         method = (1.0 - rules.conflict_penalty) ** float(others)
     p = rules.success_rate[o] * (0.6 + 0.8 * hh.motivation[n]) * method
-    success = unit(seeds, Draw.OUTCOME, n, o, care.started[n, o]) < min(p, 0.98)
+    success = unit(seeds, Draw.OUTCOME, hh.ident[n], o, care.started[n, o]) < min(p, 0.98)
     hh.severity[n, rules.domain[o]] *= rules.success_residual if success else rules.failure_residual
     set_status(care, n, o, NONE)
     care.via_regisseur[n, o] = False

@@ -103,7 +103,6 @@ class TeamRules(NamedTuple):
     capacity: np.ndarray  # per regisseur: fte x caseload norm
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
-    finding_rate: float
     intake_severity: float
     diagnosis_weeks: int
     plan_threshold: float
@@ -133,7 +132,7 @@ class TeamRules(NamedTuple):
             by_week[:, i] = member.competence(weeks)
         return cls(
             np.array([m.capacity for m in members], dtype=float), by_week,
-            effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
+            effects.empowerment_rate, effects.intake_severity,
             effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
             effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
@@ -144,13 +143,24 @@ class TeamRules(NamedTuple):
             effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
 
 
+def case_weights(scenario: Scenario) -> np.ndarray:
+    """Weight in a caseload in care per case type (light, heavy, MDA)."""
+    weights = scenario.regisseur_effects.caseload_weight
+    return np.array([weights.light, weights.heavy, weights.mda])
+
+
+def max_active_weeks(scenario: Scenario) -> np.ndarray:
+    """Weeks of active care per case type before the plan is closed."""
+    return np.array(scenario.regisseur_effects.max_active_weeks.as_tuple(), dtype=np.int32)
+
+
 class RegisseurTeam:
     """The multidisciplinary team of regisseurs and the phase of every household in the approach."""
 
     def __init__(self, model: MPHModel) -> None:
         self.model = model
         scenario = model.params
-        levers, effects = scenario.levers, scenario.regisseur_effects
+        levers = scenario.levers
         rng = model.streams.team
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)
         self.members: list[Regisseur] = []
@@ -162,19 +172,20 @@ class RegisseurTeam:
             self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks))
 
         hh = model.households
-        self.cases = TeamCases.outside(hh.size)
+        # The households' places as the warm-up left them (everyone OUTSIDE, some found): the team starts now.
+        self.cases = model.team_cases
         self.phase, self.regisseur, self.network = self.cases.phase, self.cases.regisseur, self.cases.network
-        weights = effects.caseload_weight
-        self.cases.case_weight[:] = np.array([weights.light, weights.heavy, weights.mda])[hh.case_type]
-        self.cases.max_active[:] = np.array(effects.max_active_weeks.as_tuple())[hh.case_type]
-        # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the
-        # most severe first: they are in view from the start under this method.
-        extra = round(levers.finding_reach * hh.in_view.sum())
-        hidden = np.flatnonzero(~hh.in_view)
-        order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
-        self.cases.found[:] = hh.in_view
+        self.cases.case_weight[:] = case_weights(scenario)[hh.case_type]
+        self.cases.max_active[:] = max_active_weeks(scenario)[hh.case_type]
         self.cases.report_order[np.argsort(hh.reach_rank, kind="stable")] = np.arange(hh.size)
-        self.cases.found[order[:extra]] = True
+        if self.members:
+            # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the most
+            # severe first; without regisseurs there is no one to report to. Newcomers: agents.turnover.
+            present, found = hh.ident >= 0, self.cases.found
+            extra = round(levers.finding_reach * (found & present).sum())
+            hidden = np.flatnonzero(~found & present)
+            order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
+            found[order[:extra]] = True
 
         self.rules = TeamRules.of(scenario, self.members)
 
@@ -214,8 +225,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
 def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
              week: int) -> None:
     """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
-    households into view (escalations, signals from 'vindplaatsen') and into the queue once their problems are bad
-    enough."""
+    found households (agents.household._found) into the queue once their problems are bad enough."""
     newcomers = team.newcomers
     n_new = 0
     competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
@@ -229,8 +239,6 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             total += hh.severity[n, d]
         mean = total / life.applicable_count[n]
         team.mean_severity[n] = mean
-        if not team.found[n]:
-            team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, n) < rules.finding_rate * mean**2
         outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
         newcomers[n_new] = n
         n_new += outside and team.found[n] and mean >= rules.intake_severity
@@ -335,7 +343,7 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
             rung, weeks_into_rung = divmod(over, rules.ladder_weeks_per_rung)
             if weeks_into_rung == 0 and rung < rules.ladder_rungs:
                 totals[Total.ladder_escalations] += 1
-                if unit(seeds, Draw.LADDER, n, o, care.since[n, o], rung) < rules.ladder_success:
+                if unit(seeds, Draw.LADDER, hh.ident[n], o, care.since[n, o], rung) < rules.ladder_success:
                     care.priority[n, o] = True
 
 
@@ -351,7 +359,7 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             if rules.aftercare_weeks > 0:
                 team.phase[n] = AFTERCARE
                 team.until[n] = week + rules.aftercare_weeks
-                if rules.informal_network and unit(seeds, Draw.NETWORK, n, week) < rules.network_share:
+                if rules.informal_network and unit(seeds, Draw.NETWORK, hh.ident[n], week) < rules.network_share:
                     team.network[n] = True
                     hh.strength[n] += rules.network_strength_gain * (1.0 - hh.strength[n])
             else:

@@ -32,6 +32,12 @@ TOTALS: tuple[str, ...] = (
     "helped_household_weeks",
     "regisseur_fte_weeks",
     "approach_weeks",
+    "cases_closed",
+    "closed_relapsed_12m",
+    "entered",
+    "left_recovered",
+    "left_departed",
+    "left_children_grown",
 )
 PER_ORGANISATION: tuple[str, ...] = (
     "referrals",

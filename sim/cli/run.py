@@ -43,7 +43,9 @@ def handle(args: argparse.Namespace) -> int:
     atomic_write(out / "measures.csv", lambda tmp: results.measures.to_csv(tmp, index=False))
     atomic_write(out / "yearly.csv", lambda tmp: results.yearly.to_csv(tmp, index=False))
     atomic_write(out / "costs.csv", lambda tmp: results.costs.to_csv(tmp, index=False))
-    written = [out / "summary.csv", out / "measures.csv", out / "yearly.csv", out / "costs.csv"]
+    flows = results.flows()
+    atomic_write(out / "flows.csv", lambda tmp: flows.to_csv(tmp))
+    written = [out / "summary.csv", out / "measures.csv", out / "yearly.csv", out / "costs.csv", out / "flows.csv"]
     if not args.no_charts:
         written += charts.write_all(results, out)
     if args.json:
@@ -54,6 +56,8 @@ def handle(args: argparse.Namespace) -> int:
           f"({elapsed:.1f} s)")
     print("gemiddelde [5% – 95%] over replicaties; 'difference' = 1g1p1r min verkokerd, per replicatie gepaard\n")
     print(format_table(summary))
+    print("\nInstroom, uitstroom en voorraad per jaar (gemiddelde over replicaties):\n")
+    print(flows.round(0).to_string())
     print("\nGeschreven: " + ", ".join(str(p) for p in written))
     return 0
 
