@@ -120,6 +120,7 @@ class HouseholdRules(NamedTuple):
     shock_rate: float
     shock_size: float
     notice_rate: float
+    own_plan: bool  # mandate a: no organisation refers a regisseur's household behind the regisseur's back
     finding_rate: float
     referral_threshold: float
     base_hazard: np.ndarray  # per hazard
@@ -154,6 +155,7 @@ class HouseholdRules(NamedTuple):
         aftercare = effects.aftercare_shock_reduction
         if not mandate.decides_aftercare:
             aftercare *= effects.without_aftercare_mandate_factor
+        time = 1.0 if mandate.free_time else effects.without_free_time_factor
         base = np.array([getattr(esc, name).base_hazard for name in HAZARDS])
         bound = base * np.where(np.arange(len(HAZARDS)) == DROPOUT, MAX_CHILDREN, 1)
         # chance that none of hazards j, j+1, ... is under its bound; the last possible one is certain
@@ -163,10 +165,11 @@ class HouseholdRules(NamedTuple):
         return cls(
             dyn.drift_rate, dyn.spillover, dyn.recovery_rate,
             scenario.organisation_common.trajectory_drift_factor, dyn.shock_rate, dyn.shock_size, dyn.notice_rate,
-            dyn.finding_rate, dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
+            mandate.own_diagnosis_plan, dyn.finding_rate,
+            dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
-            effects.presence_drift_reduction * (1.0 if mandate.free_time else effects.without_free_time_factor),
+            effects.presence_drift_reduction * time,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain)
 
@@ -443,12 +446,13 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
              rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
     """Old method: an organisation notices one of the household's visible problems (the conditional draw picks
     which, weighted by severity); every organisation serving that domain may start its own offer. A regisseur's
-    household is not referred behind the regisseur's back.
+    household is not referred behind the regisseur's back, unless the regisseur lacks mandate a (ketenregie: the
+    organisations keep their own indications).
 
     The few households noticed this week are found in a pass without branches, then handled (see _spiral)."""
     for n in range(hh.severity.shape[0]):
         noticed = unit(seeds, Draw.NOTICE, week, hh.ident[n]) < rules.notice_rate
-        life.drawn[n] = noticed & (not under_care(team.phase[n]))
+        life.drawn[n] = noticed & ((not under_care(team.phase[n])) | (not rules.own_plan))
     noticed, n_noticed = life.candidates, _compact(life.drawn, life.candidates)
     for i in range(n_noticed):
         n = noticed[i]

@@ -103,6 +103,7 @@ class TeamRules(NamedTuple):
     capacity: np.ndarray  # per regisseur: fte x caseload norm
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
+    own_plan: bool  # mandate a: the regisseur's one plan refers the household; without it, only consultation
     intake_severity: float
     diagnosis_weeks: int
     plan_threshold: float
@@ -132,14 +133,19 @@ class TeamRules(NamedTuple):
             by_week[:, i] = member.competence(weeks)
         return cls(
             np.array([m.capacity for m in members], dtype=float), by_week,
-            effects.empowerment_rate, effects.intake_severity,
-            effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
+            # mandate b: the time a household needs, for presence (agents.household) and for building own strength
+            effects.empowerment_rate * (1.0 if levers.mandate.free_time else effects.without_free_time_factor),
+            levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
+            levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
             effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
             effects.ladder_weeks_per_rung,
             effects.ladder_success_per_rung if levers.mandate.administrative_backing
             else effects.ladder_success_without_backing,
-            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network, effects.network_share,
+            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network,
+            # mandate d: who decides aftercare also arranges the informal network
+            effects.network_share * (1.0 if levers.mandate.decides_aftercare
+                                     else effects.without_aftercare_mandate_factor),
             effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
 
 
@@ -296,13 +302,14 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
           care_rules: CareRules, week: int, per_org: np.ndarray) -> None:
     """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem, the
-    most severe problems first."""
+    most severe problems first. Without mandate a there is no such plan (ketenregie): the regisseur consults, and
+    the household gets help as the organisations notice and indicate it themselves (agents.household._noticed)."""
     n_domains = hh.severity.shape[1]
     for n in range(team.phase.size):
         if team.phase[n] == DIAGNOSIS and team.until[n] <= week:
             team.phase[n] = ACTIVE
             team.until[n] = week + team.max_active[n]
-        if team.phase[n] != ACTIVE:
+        if team.phase[n] != ACTIVE or not rules.own_plan:
             continue
         slots = rules.max_parallel_trajectories - bit_count(care.waiting_bits[n] | care.open_bits[n])
         candidate = 0  # bit per domain
