@@ -44,22 +44,29 @@ def in_approach(phase: int) -> bool:
 
 
 class Regisseur(mesa.Agent):
-    """A case director: an experienced generalist, or one in training who grows into the role."""
+    """A place in the team: an experienced generalist, or one in training who grows into the role. When a
+    regisseur in training leaves (turnover), a new one starts the learning curve again; an experienced one is
+    replaced by another (seed 004: they are scarce, so a team does not grow experienced by itself)."""
 
-    def __init__(self, model: MPHModel, index: int, fte: float, experienced: bool, training_weeks: int) -> None:
+    def __init__(self, model: MPHModel, index: int, fte: float, experienced: bool, training_weeks: int,
+                 starts: np.ndarray) -> None:
+        """``starts``: the weeks in which a new regisseur took this place (0 first)."""
         super().__init__(model)
         self.index = index  # position in the team; households refer to their regisseur by it
         self.fte = fte
         self.experienced = experienced
         self.training_weeks = training_weeks
-        self.capacity = fte * model.params.levers.caseload_norm
+        self.starts = starts
+        self.capacity = fte * model.params.levers.caseload_norm  # at full competence
 
     def competence(self, weeks: np.ndarray) -> np.ndarray:
-        """Competence in each of ``weeks``: full when experienced, else growing from the in-training level."""
+        """Competence in each of ``weeks``: full when experienced, else growing from the in-training level over
+        the weeks since the place's current regisseur started."""
         if self.experienced or self.training_weeks == 0:
             return np.ones(weeks.shape)
         start = self.model.params.regisseur_effects.in_training_competence
-        return np.minimum(1.0, start + (1.0 - start) * weeks / self.training_weeks)
+        tenure = weeks - self.starts[np.searchsorted(self.starts, weeks, side="right") - 1]
+        return np.minimum(1.0, start + (1.0 - start) * tenure / self.training_weeks)
 
     @property
     def caseload(self) -> int:
@@ -100,7 +107,8 @@ class TeamCases(NamedTuple):
 class TeamRules(NamedTuple):
     """The numbers the team's week reads, from the scenario's levers and regisseur effects."""
 
-    capacity: np.ndarray  # per regisseur: fte x caseload norm
+    # (weeks + 1, regisseurs): fte x caseload norm x competence: one in training takes fewer households in
+    capacity_by_week: np.ndarray
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
     own_plan: bool  # mandate a: the regisseur's one plan refers the household; without it, only consultation
@@ -132,7 +140,7 @@ class TeamRules(NamedTuple):
         for i, member in enumerate(members):
             by_week[:, i] = member.competence(weeks)
         return cls(
-            np.array([m.capacity for m in members], dtype=float), by_week,
+            by_week * np.array([m.capacity for m in members], dtype=float), by_week,
             # mandate b: the time a household needs, for presence (agents.household) and for building own strength
             effects.empowerment_rate * (1.0 if levers.mandate.free_time else effects.without_free_time_factor),
             levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
@@ -171,11 +179,16 @@ class RegisseurTeam:
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)
         self.members: list[Regisseur] = []
         remaining = levers.fte
+        # weekly chance that a place's regisseur leaves
+        leaves = 1.0 - (1.0 - scenario.regisseur_effects.turnover_rate) ** (1 / 52)
         for index in range(n_regisseurs):
             fte = min(levers.fte_per_regisseur, remaining)
             remaining -= fte
             experienced = bool(rng.random() < levers.competence_experienced_share)
-            self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks))
+            starts = [0]
+            while leaves > 0 and starts[-1] <= scenario.weeks:
+                starts.append(starts[-1] + int(rng.geometric(leaves)))
+            self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks, np.array(starts)))
 
         hh = model.households
         # The households' places as the warm-up left them (everyone OUTSIDE, some found): the team starts now.
@@ -220,7 +233,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     """The team's week: households come into view and queue, the team takes in whom it has room for, then plans,
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
-    if rules.capacity.size:
+    if rules.capacity_by_week.shape[1]:
         _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, rules, care, seeds, week, totals)
@@ -270,12 +283,13 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
              care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit."""
-    load = np.zeros(rules.capacity.size)
+    capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
+    load = np.zeros(capacity.size)
     for n in range(team.phase.size):
         if team.regisseur[n] >= 0:
             load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
-    free = rules.capacity - load
+    free = capacity - load
     head, length = team.line_ends
     while length:
         n = team.line[head]
@@ -352,6 +366,7 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
                 totals[Total.ladder_escalations] += 1
                 if unit(seeds, Draw.LADDER, hh.ident[n], o, care.since[n, o], rung) < rules.ladder_success:
                     care.priority[n, o] = True
+                    totals[Total.ladder_breakthroughs] += 1
 
 
 @njit(cache=True, error_model="numpy")

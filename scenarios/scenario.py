@@ -190,6 +190,7 @@ class RegisseurEffects(_Strict):
     presence_drift_reduction: float = share()
     integral_success_gain: float = Field(ge=0.0, le=2.0)
     in_training_competence: float = share()
+    turnover_rate: float = share()
     without_free_time_factor: float = share()
     eviction_prevention_gain: float = share()
     utility_prevention_gain: float = share()

@@ -26,6 +26,7 @@ TOTALS: tuple[str, ...] = (
     "aftercare_readmissions",
     "waiting_lists_broken",
     "ladder_escalations",
+    "ladder_breakthroughs",
     "stabilisations",
     "relapses",
     "professional_household_weeks",
