@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 HOUSING = DOMAIN_INDEX["housing"]
 WEEKS_PER_YEAR = 52
+# "Until" of a household that was never homeless nor had a child placed: before any week, warm-up included (its
+# weeks are counted up to 0, so 0 would mean "until the horizon begins").
+LONG_AGO = -(1 << 30)
 # The escalations with a weekly hazard, in the order of their draws (Draw.EVICTION onwards).
 HAZARDS = ("eviction_threat", "out_of_home_placement", "police_incident", "intensive_care_episode",
            "school_dropout", "utility_cutoff", "collection_case")
@@ -90,15 +93,21 @@ class LifeEvents(NamedTuple):
     # where malloc hands freed memory back to the system at once (Dask's workers set MALLOC_TRIM_THRESHOLD_).
     candidates: np.ndarray  # households with this week's rare work: a threat may happen, an organisation notices
     drawn: np.ndarray  # bool: whose draw said yes, in a loop of its own (only such a loop computes draws in parallel)
+    # Relapse after closure (sim.model._close_week): helped last week (by a regisseur in care or an organisation's
+    # case), and the week the last help ended with the household below the relapse level, followed for a year.
+    helped: np.ndarray  # bool
+    closed_at: np.ndarray  # int32, LONG_AGO when not followed
 
     @classmethod
     def start(cls, households: Households) -> LifeEvents:
         n, n_children = households.child_age.shape
         return cls(np.zeros(households.severity.shape, dtype=bool), np.zeros(n, dtype=np.int64),
-                   np.zeros(n, dtype=np.int32), np.zeros(n, dtype=bool), np.zeros((n, n_children), dtype=np.int32),
+                   np.full(n, LONG_AGO, dtype=np.int32), np.zeros(n, dtype=bool),
+                   np.full((n, n_children), LONG_AGO, dtype=np.int32),
                    np.zeros((n, n_children), dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
                    np.zeros(n, dtype=np.uint16), np.zeros((n, len(ESCALATIONS)), dtype=np.int8),
-                   np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
+                   np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
+                   np.full(n, LONG_AGO, dtype=np.int32))
 
 
 class HouseholdRules(NamedTuple):
@@ -111,6 +120,8 @@ class HouseholdRules(NamedTuple):
     shock_rate: float
     shock_size: float
     notice_rate: float
+    own_plan: bool  # mandate a: no organisation refers a regisseur's household behind the regisseur's back
+    finding_rate: float
     referral_threshold: float
     base_hazard: np.ndarray  # per hazard
     drivers: np.ndarray  # (domains, hazards): weights per hazard add up to 1
@@ -144,6 +155,7 @@ class HouseholdRules(NamedTuple):
         aftercare = effects.aftercare_shock_reduction
         if not mandate.decides_aftercare:
             aftercare *= effects.without_aftercare_mandate_factor
+        time = 1.0 if mandate.free_time else effects.without_free_time_factor
         base = np.array([getattr(esc, name).base_hazard for name in HAZARDS])
         bound = base * np.where(np.arange(len(HAZARDS)) == DROPOUT, MAX_CHILDREN, 1)
         # chance that none of hazards j, j+1, ... is under its bound; the last possible one is certain
@@ -153,10 +165,11 @@ class HouseholdRules(NamedTuple):
         return cls(
             dyn.drift_rate, dyn.spillover, dyn.recovery_rate,
             scenario.organisation_common.trajectory_drift_factor, dyn.shock_rate, dyn.shock_size, dyn.notice_rate,
+            mandate.own_diagnosis_plan, dyn.finding_rate,
             dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
-            effects.presence_drift_reduction * (1.0 if mandate.free_time else effects.without_free_time_factor),
+            effects.presence_drift_reduction * time,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain)
 
@@ -165,11 +178,28 @@ class HouseholdRules(NamedTuple):
 def household_week(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
                    rules: HouseholdRules, seeds: np.ndarray, week: int, totals: np.ndarray, per_org: np.ndarray
                    ) -> None:
-    """One week of every household: problems drift and spill over, life events hit, escalations happen, and an
-    organisation may notice a problem."""
+    """One week of every household: problems drift and spill over, life events hit, escalations happen, an
+    organisation may notice a problem, and the household may come into view as an MPH."""
     _spiral(hh, life, care, care_rules, team, rules, seeds, week)
     _escalate(hh, life, team, rules, seeds, week, totals)
     _noticed(hh, life, care, care_rules, team, rules, seeds, week, per_org)
+    _found(hh, life, team, rules, seeds, week)
+
+
+@njit(cache=True, error_model="numpy")
+def _found(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray,
+           week: int) -> None:
+    """A hidden MPH comes into view through an escalation or a report from a 'vindplaats', the likelier the worse
+    its problems; under either method, so the flow table counts the found alike (low-threshold reporting adds to
+    it under 1g1p1r: agents.regisseur, agents.turnover)."""
+    for n in range(hh.severity.shape[0]):
+        if team.found[n]:  # most are, after a while
+            continue
+        total = 0.0
+        for d in range(hh.severity.shape[1]):
+            total += hh.severity[n, d]
+        mean = total / life.applicable_count[n]
+        team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, hh.ident[n]) < rules.finding_rate * mean**2
 
 
 @njit(cache=True, error_model="numpy")
@@ -207,7 +237,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
             sev[d] += drift - (drift + pull) * sev[d]
 
     for n in range(hh.severity.shape[0]):  # the draws in a loop of their own: see _noticed
-        life.drawn[n] = unit(seeds, Draw.SHOCK, week, n) < _shock_chance(n, team, rules)
+        life.drawn[n] = unit(seeds, Draw.SHOCK, week, hh.ident[n]) < _shock_chance(n, team, rules)
     hit, n_hit = life.candidates, _compact(life.drawn, life.candidates)
 
     # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
@@ -215,7 +245,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         n = hit[i]
         sev = hh.severity[n]
         app = life.applicable[n]
-        v = unit(seeds, Draw.SHOCK, week, n) / _shock_chance(n, team, rules) * sev.size
+        v = unit(seeds, Draw.SHOCK, week, hh.ident[n]) / _shock_chance(n, team, rules) * sev.size
         first = int(v)
         second = int((v - first) * sev.size)
         sev[first] += rules.shock_size * app[first]
@@ -263,7 +293,7 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
     to slower code."""
     n_households = hh.severity.shape[0]
     for n in range(n_households):
-        life.drawn[n] = unit(seeds, Draw.THREATS, week, n) >= rules.no_threat
+        life.drawn[n] = unit(seeds, Draw.THREATS, week, hh.ident[n]) >= rules.no_threat
     candidates, n_candidates = life.candidates, _compact(life.drawn, life.candidates)
     placed = life.placed_until.ravel()
     placed_child_weeks = 0
@@ -286,7 +316,7 @@ def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: Househol
         threatened, under_bound = False, False
         for j in range(len(HAZARDS)):
             ratio[j] = -1.0
-            v = unit(seeds, Draw.EVICTION + j, week, n)
+            v = unit(seeds, Draw.EVICTION + j, week, hh.ident[n])
             p = rules.threat_bound[j] if under_bound else rules.first_threat[j]
             if v >= p:
                 continue
@@ -336,7 +366,7 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
             events |= 1 << EVICTED
             to_shelter = (v - averted_share) / (1.0 - averted_share) < rules.shelter_share
             if to_shelter:
-                years = -math.log1p(-unit(seeds, Draw.SHELTER_STAY, n, week)) * rules.shelter_mean_years
+                years = -math.log1p(-unit(seeds, Draw.SHELTER_STAY, hh.ident[n], week)) * rules.shelter_mean_years
                 life.homeless_until[n] = week + math.ceil(years * WEEKS_PER_YEAR)
                 totals[Total.shelter_entry] += 1
                 events |= 1 << SHELTERED
@@ -350,7 +380,7 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
     if v >= 0.0 and v >= rules.placement_gain * prevention:
         for c in range(ages.size):
             if ages[c] >= 0 and life.placed_until[n, c] <= week:
-                years = -math.log1p(-unit(seeds, Draw.PLACEMENT_STAY, n, week)) * rules.placement_mean_years
+                years = -math.log1p(-unit(seeds, Draw.PLACEMENT_STAY, hh.ident[n], week)) * rules.placement_mean_years
                 life.placed_until[n, c] = week + math.ceil(years * WEEKS_PER_YEAR)
                 break
         totals[Total.out_of_home_placement] += 1
@@ -368,7 +398,7 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
 
     # School dropout, of one of the children of 12-17 still in school.
     if ratio[DROPOUT] >= 0.0:
-        pick = int(unit(seeds, Draw.DROPOUT_CHILD, n, week) * pupils)
+        pick = int(unit(seeds, Draw.DROPOUT_CHILD, hh.ident[n], week) * pupils)
         for c in range(ages.size):
             if _in_school(ages[c], life.dropped_out[n, c]):
                 if pick == 0:
@@ -416,11 +446,13 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
              rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
     """Old method: an organisation notices one of the household's visible problems (the conditional draw picks
     which, weighted by severity); every organisation serving that domain may start its own offer. A regisseur's
-    household is not referred behind the regisseur's back.
+    household is not referred behind the regisseur's back, unless the regisseur lacks mandate a (ketenregie: the
+    organisations keep their own indications).
 
     The few households noticed this week are found in a pass without branches, then handled (see _spiral)."""
     for n in range(hh.severity.shape[0]):
-        life.drawn[n] = (unit(seeds, Draw.NOTICE, week, n) < rules.notice_rate) & (not under_care(team.phase[n]))
+        noticed = unit(seeds, Draw.NOTICE, week, hh.ident[n]) < rules.notice_rate
+        life.drawn[n] = noticed & ((not under_care(team.phase[n])) | (not rules.own_plan))
     noticed, n_noticed = life.candidates, _compact(life.drawn, life.candidates)
     for i in range(n_noticed):
         n = noticed[i]
@@ -431,7 +463,7 @@ def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: Care
                 total += sev[d]
         if total == 0.0:
             continue
-        pick = unit(seeds, Draw.NOTICE, week, n) / rules.notice_rate * total
+        pick = unit(seeds, Draw.NOTICE, week, hh.ident[n]) / rules.notice_rate * total
         domain, cumulative = 0, 0.0
         for d in range(sev.size):
             if sev[d] > rules.referral_threshold and life.applicable[n, d]:

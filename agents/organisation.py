@@ -89,8 +89,11 @@ class CareRules(NamedTuple):
     coordination_hours_per_week: float
     success_residual: float
     failure_residual: float
-    integral_success_gain: float  # under a fully competent regisseur (0 without one)
-    regisseur_coordination_share: float  # of the coordination a regisseur's case still costs an organisation
+    # Mandate a (own diagnosis and plan): the regisseur's one plan replaces the organisations' own. Without it the
+    # regisseur does 'ketenregie': consults, but each organisation keeps its own offer, intake, plan and coordination.
+    own_plan: bool
+    integral_success_gain: float  # under a fully competent regisseur with one plan
+    regisseur_coordination_share: float  # of the coordination a case in one plan still costs an organisation
     regisseur_intake_factor: float  # intake time of a regisseur's referral, relative to the organisation's own
 
     @classmethod
@@ -109,7 +112,7 @@ class CareRules(NamedTuple):
             np.array([p.success_rate for p in params]), primary, primary[domain] == np.arange(len(params)),
             common.conflict_penalty, common.coordination_load, common.intake_hours,
             common.coordination_hours_per_week, common.success_residual, common.failure_residual,
-            effects.integral_success_gain, 1.0 - effects.coordination_saving,
+            own_plan, effects.integral_success_gain, 1.0 - effects.coordination_saving if own_plan else 1.0,
             0.0 if own_plan else effects.without_own_diagnosis_intake_factor)
 
 
@@ -185,13 +188,14 @@ def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_o
 
 @njit(cache=True, error_model="numpy")
 def take_over(care: CareCases, rules: CareRules, n: int) -> None:
-    """A regisseur's single plan: offers of non-primary organisations stop, primary ones are taken over."""
+    """A regisseur's single plan: offers of non-primary organisations stop (duplicate offers), primary ones are
+    taken over. Under ketenregie (no mandate a) every organisation keeps its offer."""
     orgs = care.waiting_bits[n] | care.open_bits[n]
     while orgs:
         o = lowest_bit(orgs)
         if rules.is_primary[o]:
             care.via_regisseur[n, o] = True
-        else:
+        elif rules.own_plan:
             set_status(care, n, o, NONE)
         orgs &= orgs - 1
 
@@ -266,12 +270,12 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
                        competence: float, seeds: np.ndarray, per_org: np.ndarray) -> None:
     """End a trajectory with success or failure. Organisations working side by side get in each other's way;
     one integral plan instead helps, the more so under a competent regisseur."""
-    if care.via_regisseur[n, o]:
+    if care.via_regisseur[n, o] and rules.own_plan:
         method = 1.0 + rules.integral_success_gain * competence
     else:
         method = (1.0 - rules.conflict_penalty) ** float(others)
     p = rules.success_rate[o] * (0.6 + 0.8 * hh.motivation[n]) * method
-    success = unit(seeds, Draw.OUTCOME, n, o, care.started[n, o]) < min(p, 0.98)
+    success = unit(seeds, Draw.OUTCOME, hh.ident[n], o, care.started[n, o]) < min(p, 0.98)
     hh.severity[n, rules.domain[o]] *= rules.success_residual if success else rules.failure_residual
     set_status(care, n, o, NONE)
     care.via_regisseur[n, o] = False

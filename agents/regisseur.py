@@ -44,22 +44,29 @@ def in_approach(phase: int) -> bool:
 
 
 class Regisseur(mesa.Agent):
-    """A case director: an experienced generalist, or one in training who grows into the role."""
+    """A place in the team: an experienced generalist, or one in training who grows into the role. When a
+    regisseur in training leaves (turnover), a new one starts the learning curve again; an experienced one is
+    replaced by another (seed 004: they are scarce, so a team does not grow experienced by itself)."""
 
-    def __init__(self, model: MPHModel, index: int, fte: float, experienced: bool, training_weeks: int) -> None:
+    def __init__(self, model: MPHModel, index: int, fte: float, experienced: bool, training_weeks: int,
+                 starts: np.ndarray) -> None:
+        """``starts``: the weeks in which a new regisseur took this place (0 first)."""
         super().__init__(model)
         self.index = index  # position in the team; households refer to their regisseur by it
         self.fte = fte
         self.experienced = experienced
         self.training_weeks = training_weeks
-        self.capacity = fte * model.params.levers.caseload_norm
+        self.starts = starts
+        self.capacity = fte * model.params.levers.caseload_norm  # at full competence
 
     def competence(self, weeks: np.ndarray) -> np.ndarray:
-        """Competence in each of ``weeks``: full when experienced, else growing from the in-training level."""
+        """Competence in each of ``weeks``: full when experienced, else growing from the in-training level over
+        the weeks since the place's current regisseur started."""
         if self.experienced or self.training_weeks == 0:
             return np.ones(weeks.shape)
         start = self.model.params.regisseur_effects.in_training_competence
-        return np.minimum(1.0, start + (1.0 - start) * weeks / self.training_weeks)
+        tenure = weeks - self.starts[np.searchsorted(self.starts, weeks, side="right") - 1]
+        return np.minimum(1.0, start + (1.0 - start) * tenure / self.training_weeks)
 
     @property
     def caseload(self) -> int:
@@ -100,10 +107,11 @@ class TeamCases(NamedTuple):
 class TeamRules(NamedTuple):
     """The numbers the team's week reads, from the scenario's levers and regisseur effects."""
 
-    capacity: np.ndarray  # per regisseur: fte x caseload norm
+    # (weeks + 1, regisseurs): fte x caseload norm x competence: one in training takes fewer households in
+    capacity_by_week: np.ndarray
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
-    finding_rate: float
+    own_plan: bool  # mandate a: the regisseur's one plan refers the household; without it, only consultation
     intake_severity: float
     diagnosis_weeks: int
     plan_threshold: float
@@ -132,16 +140,32 @@ class TeamRules(NamedTuple):
         for i, member in enumerate(members):
             by_week[:, i] = member.competence(weeks)
         return cls(
-            np.array([m.capacity for m in members], dtype=float), by_week,
-            effects.empowerment_rate, scenario.dynamics.finding_rate, effects.intake_severity,
-            effects.diagnosis_weeks, effects.plan_threshold, levers.max_parallel_trajectories,
+            by_week * np.array([m.capacity for m in members], dtype=float), by_week,
+            # mandate b: the time a household needs, for presence (agents.household) and for building own strength
+            effects.empowerment_rate * (1.0 if levers.mandate.free_time else effects.without_free_time_factor),
+            levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
+            levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
             effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
             effects.ladder_weeks_per_rung,
             effects.ladder_success_per_rung if levers.mandate.administrative_backing
             else effects.ladder_success_without_backing,
-            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network, effects.network_share,
+            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network,
+            # mandate d: who decides aftercare also arranges the informal network
+            effects.network_share * (1.0 if levers.mandate.decides_aftercare
+                                     else effects.without_aftercare_mandate_factor),
             effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
+
+
+def case_weights(scenario: Scenario) -> np.ndarray:
+    """Weight in a caseload in care per case type (light, heavy, MDA)."""
+    weights = scenario.regisseur_effects.caseload_weight
+    return np.array([weights.light, weights.heavy, weights.mda])
+
+
+def max_active_weeks(scenario: Scenario) -> np.ndarray:
+    """Weeks of active care per case type before the plan is closed."""
+    return np.array(scenario.regisseur_effects.max_active_weeks.as_tuple(), dtype=np.int32)
 
 
 class RegisseurTeam:
@@ -150,31 +174,37 @@ class RegisseurTeam:
     def __init__(self, model: MPHModel) -> None:
         self.model = model
         scenario = model.params
-        levers, effects = scenario.levers, scenario.regisseur_effects
+        levers = scenario.levers
         rng = model.streams.team
         n_regisseurs = math.ceil(levers.fte / levers.fte_per_regisseur - 1e-9)
         self.members: list[Regisseur] = []
         remaining = levers.fte
+        # weekly chance that a place's regisseur leaves
+        leaves = 1.0 - (1.0 - scenario.regisseur_effects.turnover_rate) ** (1 / 52)
         for index in range(n_regisseurs):
             fte = min(levers.fte_per_regisseur, remaining)
             remaining -= fte
             experienced = bool(rng.random() < levers.competence_experienced_share)
-            self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks))
+            starts = [0]
+            while leaves > 0 and starts[-1] <= scenario.weeks:
+                starts.append(starts[-1] + int(rng.geometric(leaves)))
+            self.members.append(Regisseur(model, index, fte, experienced, levers.training_weeks, np.array(starts)))
 
         hh = model.households
-        self.cases = TeamCases.outside(hh.size)
+        # The households' places as the warm-up left them (everyone OUTSIDE, some found): the team starts now.
+        self.cases = model.team_cases
         self.phase, self.regisseur, self.network = self.cases.phase, self.cases.regisseur, self.cases.network
-        weights = effects.caseload_weight
-        self.cases.case_weight[:] = np.array([weights.light, weights.heavy, weights.mda])[hh.case_type]
-        self.cases.max_active[:] = np.array(effects.max_active_weeks.as_tuple())[hh.case_type]
-        # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the
-        # most severe first: they are in view from the start under this method.
-        extra = round(levers.finding_reach * hh.in_view.sum())
-        hidden = np.flatnonzero(~hh.in_view)
-        order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
-        self.cases.found[:] = hh.in_view
+        self.cases.case_weight[:] = case_weights(scenario)[hh.case_type]
+        self.cases.max_active[:] = max_active_weeks(scenario)[hh.case_type]
         self.cases.report_order[np.argsort(hh.reach_rank, kind="stable")] = np.arange(hh.size)
-        self.cases.found[order[:extra]] = True
+        if self.members:
+            # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the most
+            # severe first; without regisseurs there is no one to report to. Newcomers: agents.turnover.
+            present, found = hh.ident >= 0, self.cases.found
+            extra = round(levers.finding_reach * (found & present).sum())
+            hidden = np.flatnonzero(~found & present)
+            order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
+            found[order[:extra]] = True
 
         self.rules = TeamRules.of(scenario, self.members)
 
@@ -203,7 +233,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     """The team's week: households come into view and queue, the team takes in whom it has room for, then plans,
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
-    if rules.capacity.size:
+    if rules.capacity_by_week.shape[1]:
         _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, rules, care, seeds, week, totals)
@@ -214,8 +244,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
 def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
              week: int) -> None:
     """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
-    households into view (escalations, signals from 'vindplaatsen') and into the queue once their problems are bad
-    enough."""
+    found households (agents.household._found) into the queue once their problems are bad enough."""
     newcomers = team.newcomers
     n_new = 0
     competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
@@ -229,8 +258,6 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             total += hh.severity[n, d]
         mean = total / life.applicable_count[n]
         team.mean_severity[n] = mean
-        if not team.found[n]:
-            team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, n) < rules.finding_rate * mean**2
         outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
         newcomers[n_new] = n
         n_new += outside and team.found[n] and mean >= rules.intake_severity
@@ -256,12 +283,13 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
              care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit."""
-    load = np.zeros(rules.capacity.size)
+    capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
+    load = np.zeros(capacity.size)
     for n in range(team.phase.size):
         if team.regisseur[n] >= 0:
             load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
-    free = rules.capacity - load
+    free = capacity - load
     head, length = team.line_ends
     while length:
         n = team.line[head]
@@ -288,13 +316,14 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
           care_rules: CareRules, week: int, per_org: np.ndarray) -> None:
     """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem, the
-    most severe problems first."""
+    most severe problems first. Without mandate a there is no such plan (ketenregie): the regisseur consults, and
+    the household gets help as the organisations notice and indicate it themselves (agents.household._noticed)."""
     n_domains = hh.severity.shape[1]
     for n in range(team.phase.size):
         if team.phase[n] == DIAGNOSIS and team.until[n] <= week:
             team.phase[n] = ACTIVE
             team.until[n] = week + team.max_active[n]
-        if team.phase[n] != ACTIVE:
+        if team.phase[n] != ACTIVE or not rules.own_plan:
             continue
         slots = rules.max_parallel_trajectories - bit_count(care.waiting_bits[n] | care.open_bits[n])
         candidate = 0  # bit per domain
@@ -335,8 +364,9 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
             rung, weeks_into_rung = divmod(over, rules.ladder_weeks_per_rung)
             if weeks_into_rung == 0 and rung < rules.ladder_rungs:
                 totals[Total.ladder_escalations] += 1
-                if unit(seeds, Draw.LADDER, n, o, care.since[n, o], rung) < rules.ladder_success:
+                if unit(seeds, Draw.LADDER, hh.ident[n], o, care.since[n, o], rung) < rules.ladder_success:
                     care.priority[n, o] = True
+                    totals[Total.ladder_breakthroughs] += 1
 
 
 @njit(cache=True, error_model="numpy")
@@ -351,7 +381,7 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             if rules.aftercare_weeks > 0:
                 team.phase[n] = AFTERCARE
                 team.until[n] = week + rules.aftercare_weeks
-                if rules.informal_network and unit(seeds, Draw.NETWORK, n, week) < rules.network_share:
+                if rules.informal_network and unit(seeds, Draw.NETWORK, hh.ident[n], week) < rules.network_share:
                     team.network[n] = True
                     hh.strength[n] += rules.network_strength_gain * (1.0 - hh.strength[n])
             else:

@@ -126,6 +126,17 @@ class Population(_Strict):
         return self
 
 
+class Flows(_Strict):
+    """The open population: households become multi-problem and leave the group again."""
+
+    inflow_share: float = Field(ge=0.0, le=2.0)
+    inflow_trend: float = Field(ge=-0.5, le=0.5)
+    departure_rate: float = share()
+    children_grown_exit_share: float = share()
+    recovery_exit_weeks: int = Field(ge=1, le=520)
+    warmup_years: int = Field(ge=0, le=50)
+
+
 class Dynamics(_Strict):
     drift_rate: float = share()
     spillover: float = non_negative()
@@ -200,6 +211,7 @@ class RegisseurEffects(_Strict):
     presence_drift_reduction: float = share()
     integral_success_gain: float = Field(ge=0.0, le=2.0)
     in_training_competence: float = share()
+    turnover_rate: float = share()
     without_free_time_factor: float = share()
     eviction_prevention_gain: float = share()
     utility_prevention_gain: float = share()
@@ -265,6 +277,7 @@ class Scenario(_Strict):
     methods: tuple[Method, ...] = ("verkokerd", "1g1p1r")
     levers: Levers
     population: Population
+    flows: Flows
     dynamics: Dynamics
     escalations: Escalations
     regisseur_effects: RegisseurEffects

@@ -28,7 +28,7 @@ _TO_UNIT = 1.0 / float(1 << 53)
 class Draw(IntEnum):
     """Purposes of keyed draws; each has its own seed, so equal keys of two purposes give unrelated numbers."""
 
-    # weekly, keyed (week, household)
+    # weekly, keyed (week, household); "household" is always its ident (sim.population.Households.ident), not its row
     SHOCK = 0
     NOTICE = 1
     EVICTION = 2  # the seven escalation threats, in the order of agents.household.HAZARDS
@@ -47,6 +47,7 @@ class Draw(IntEnum):
     LADDER = 14  # (household, organisation, week waiting began, rung)
     DROPOUT_CHILD = 15  # (household, week)
     THREATS = 16  # (week, household): whether any escalation threat's draw is under its bound (agents.household)
+    CHILDREN_GROWN = 17  # (household, week): leaving the group when the last child comes of age
 
 
 @njit(cache=True, error_model="numpy")

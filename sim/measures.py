@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "households_in_approach": ("huishoudens in de aanpak (ooit)", "huishoudens"),
     "approach_intakes_per_year": ("instroom aanpak", "per jaar"),
     "recidive_share": ("recidive (terugval na stabilisatie)", "aandeel"),
+    "relapse_12m_share": ("terugval binnen 12 maanden na afsluiten", "aandeel"),
     "org_wait_weeks": ("wachttijd organisaties", "weken"),
     "regisseur_wait_weeks": ("wachttijd regisseur", "weken"),
     "professionals_per_household": ("professionals per huishouden", "gemiddeld"),
@@ -53,6 +54,7 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     out["households_in_approach"] = last["in_approach_cum"]
     out["approach_intakes_per_year"] = totals["regisseur_intakes"] / years
     out["recidive_share"] = _ratio(totals["relapses"], totals["stabilisations"])
+    out["relapse_12m_share"] = _ratio(totals["closed_relapsed_12m"], totals["cases_closed"])
     out["org_wait_weeks"] = _ratio(totals["org_wait_weeks"], totals["org_admissions"])
     out["regisseur_wait_weeks"] = _ratio(totals["regisseur_wait_weeks"], totals["regisseur_intakes"])
     out["professionals_per_household"] = _ratio(totals["professional_household_weeks"],

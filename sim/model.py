@@ -21,31 +21,58 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from agents.household import EVENT_BIT, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
+from agents.household import EVENT_BIT, LONG_AGO, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
 from agents.organisation import CareCases, CareNetwork, CareRules, bit_count, care_week
-from agents.regisseur import QUEUED, RegisseurTeam, TeamCases, TeamRules, in_approach, team_week
+from agents.regisseur import (
+    AFTERCARE,
+    DIAGNOSIS,
+    QUEUED,
+    RegisseurTeam,
+    TeamCases,
+    TeamRules,
+    in_approach,
+    team_week,
+    under_care,
+)
+from agents.turnover import IN_APPROACH, REACHED, STABILISED, Turnover, TurnoverRules, turnover_week
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario
 from sim import population
-from sim.crn import RandomStreams
-from sim.population import Households
+from sim.crn import Draw, RandomStreams
+from sim.population import Cohort, Households
 from sim.tally import Total, YearTally, columns
 
 METHODS = ("verkokerd", "1g1p1r")
 # The weekly series, one value per week: households in the approach, queued for a regisseur, waiting for an
 # organisation.
 WEEKLY_SERIES = ("in_approach", "regisseur_queue", "org_waiting")
-# State read at each year's end, next to the year's counts.
-YEAR_STATE = ("households_reached_cum", "households_stabilised_cum", "households_stable_now", "in_approach_cum")
+# A closed case is followed this long for relapse (issue 14: "relapse within 12 months").
+RELAPSE_WEEKS = 52
+# State read at each year's end, next to the year's counts: the cumulative counts (since the horizon began, those
+# who left included), and the stock (households in the MPH group), found and in the approach now.
+YEAR_STATE = ("households_reached_cum", "households_stabilised_cum", "households_stable_now", "in_approach_cum",
+              "stock", "found_now", "in_approach_now")
+
+
+def generate_cohort(scenario: Scenario, streams: RandomStreams) -> Cohort:
+    """A replication's households and newcomers, for the warm-up and the horizon."""
+    weeks = (scenario.flows.warmup_years + scenario.horizon_years) * WEEKS_PER_YEAR
+    return population.generate(scenario.population, scenario.flows, len(scenario.organisations), weeks,
+                               streams.population)
 
 
 class MPHModel(mesa.Model):
     """Multi-problem households, siloed organisations and (under 1g1p1r) regisseurs over ``scenario.weeks``."""
 
-    def __init__(self, scenario: Scenario, method: str, replication: int = 0,
-                 households: Households | None = None) -> None:
-        """``households``: the replication's population as :func:`sim.population.generate` made it from the
-        replication's stream (copied here, so both methods can start from one generation); made here if not given."""
+    def __init__(self, scenario: Scenario, method: str, replication: int = 0, cohort: Cohort | None = None,
+                 after: MPHModel | None = None) -> None:
+        """``cohort``: the replication's households as :func:`sim.population.generate` made them from the
+        replication's stream (copied here, so both methods can start from one generation); made here if not given.
+
+        The model first plays ``flows.warmup_years`` of the old method (weeks up to 0, counted nowhere), so the
+        horizon starts from a settled stock rather than a fresh cohort; then, under 1g1p1r, the team starts.
+        ``after``: a model of the same replication at week 0 (not yet run) whose warm-up this one copies instead of
+        playing it again (sim.run: one warm-up serves both methods)."""
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
         super().__init__(rng=scenario.seed + replication)
@@ -54,9 +81,9 @@ class MPHModel(mesa.Model):
         self.replication = replication
         self.week = 0
         self.streams = RandomStreams(scenario.seed, replication)
-        self.households = (Households(*(a.copy() for a in households)) if households is not None
-                           else population.generate(scenario.population, len(scenario.organisations),
-                                                    self.streams.population))
+        warmup_weeks = scenario.flows.warmup_years * WEEKS_PER_YEAR
+        cohort = cohort.copy() if cohort is not None else generate_cohort(scenario, self.streams)
+        self.households = cohort.rows
         n = self.households.size
         self.life = LifeEvents.start(self.households)
         # The arrays others read by name; the compiled step changes them in place.
@@ -67,13 +94,33 @@ class MPHModel(mesa.Model):
         self.stabilised = np.zeros(n, dtype=bool)
         self.ever_stabilised = np.zeros(n, dtype=bool)
         self.rules = HouseholdRules.of(scenario)
+        self.flows = Turnover.start(cohort)
+        self.flow_rules = TurnoverRules.of(scenario, -warmup_weeks, staffed=False)
 
         self.care = CareNetwork(self)
         self.tally = YearTally(self.care.keys)
-        self.team = RegisseurTeam(self) if method == "1g1p1r" else None
-        self.team_cases = self.team.cases if self.team is not None else TeamCases.outside(n)
-        self.team_rules = self.team.rules if self.team is not None else TeamRules.of(scenario, [])
+        self.team: RegisseurTeam | None = None
+        self.team_cases = TeamCases.outside(n)
+        self.team_cases.found[:] = self.households.in_view
+        self.team_rules = TeamRules.of(scenario, [])
         self._series: list[np.ndarray] = []  # the weekly series, a block of weeks per compiled call
+
+        if after is None:
+            self.week = -warmup_weeks
+            while self.week < 0:  # _play, not run_for: a subclass that records its weeks starts at week 0
+                self._play(min(0, (self.week // WEEKS_PER_YEAR + 1) * WEEKS_PER_YEAR))
+            self._series.clear()
+            self.tally.close_year()
+            self.flows.left_ever[:] = 0
+        else:
+            if after.week != 0 or after.replication != replication:
+                raise ValueError("a model copies the warm-up of its own replication, before that one runs on")
+            for mine, theirs in zip(self._state(), after._state(), strict=True):
+                np.copyto(mine, theirs)
+        if method == "1g1p1r":
+            self.team = RegisseurTeam(self)
+            self.team_rules = self.team.rules
+            self.flow_rules = TurnoverRules.of(scenario, -warmup_weeks, staffed=bool(self.team.members))
 
         self.datacollector = mesa.DataCollector(
             tables={"years": ["year", *YEAR_STATE, *columns(self.care.keys)]})
@@ -105,10 +152,13 @@ class MPHModel(mesa.Model):
         dyn, staffed = self.params.dynamics, self.team is not None and bool(self.team.members)
         self._series.append(_simulate(
             self.households, self.life, self.rules, self.care.cases, self.care.rules, self.care.scratch,
-            self.team_cases, self.team_rules, self.team is not None, self.ever_in_approach, self.stabilised,
-            self.ever_stabilised, dyn.stabilised_mean_below, dyn.stabilised_max_below, dyn.relapse_mean_above,
-            self.params.levers.fte if staffed else 0.0, staffed, self.streams.seeds, self.week + 1, last_week,
-            self.tally.totals, self.tally.per_org))
+            self.team_cases, self.team_rules, self.team is not None, self.flows, self.flow_rules,
+            self.ever_in_approach, self.stabilised, self.ever_stabilised, dyn.stabilised_mean_below,
+            dyn.stabilised_max_below, dyn.relapse_mean_above, self.params.levers.fte if staffed else 0.0, staffed,
+            self.streams.seeds, self.week + 1, last_week, self.tally.totals, self.tally.per_org))
+        if self.flows.overflow[0]:
+            raise RuntimeError(f"{self.flows.overflow[0]} newcomers found no empty row: raise "
+                               "sim.population.SPARE_ROWS")
         self.week = self.steps = last_week
         if last_week % WEEKS_PER_YEAR == 0 and last_week // WEEKS_PER_YEAR <= self.params.horizon_years:
             self._end_of_year()
@@ -126,37 +176,59 @@ class MPHModel(mesa.Model):
         return {name: np.flatnonzero(self.life.events & bit) for name, bit in EVENT_BIT.items()}
 
     def _end_of_year(self) -> None:
-        row = self.tally.close_year()
-        row.update({
-            "year": self.week // WEEKS_PER_YEAR,
-            "households_reached_cum": float(self.reached.sum()),
-            "households_stabilised_cum": float(self.ever_stabilised.sum()),
-            "households_stable_now": float(self.stabilised.sum()),
-            "in_approach_cum": float(self.ever_in_approach.sum()),
-        })
-        self.datacollector.add_table_row("years", row)
+        """The year's row (not in the warm-up), then children grow up."""
+        if self.week > 0:
+            left = self.flows.left_ever
+            present, phase = self.present(), self.team_cases.phase
+            row = self.tally.close_year()
+            row.update({
+                "year": self.week // WEEKS_PER_YEAR,
+                "households_reached_cum": float(self.reached.sum() + left[REACHED]),
+                "households_stabilised_cum": float(self.ever_stabilised.sum() + left[STABILISED]),
+                "households_stable_now": float(self.stabilised.sum()),
+                "in_approach_cum": float(self.ever_in_approach.sum() + left[IN_APPROACH]),
+                "stock": float(present.sum()),
+                "found_now": float((self.team_cases.found & present).sum()),
+                "in_approach_now": float(((phase >= DIAGNOSIS) & (phase <= AFTERCARE)).sum()),
+            })
+            self.datacollector.add_table_row("years", row)
         self._grow_up()
 
     def _grow_up(self) -> None:
+        """Children age a year; a child of 18 is an adult and leaves the household's child domains. A household
+        whose last child came of age leaves the group with ``flows.children_grown_exit_share`` (next week)."""
         hh = self.households
         has_child = hh.child_age >= 0
+        had_children = has_child.any(axis=1)
         hh.child_age[has_child] += 1
         adult = hh.child_age >= 18
         hh.child_age[adult] = -1
-        self.life.placed_until[adult] = 0
+        self.life.placed_until[adult] = LONG_AGO
         self.life.dropped_out[adult] = False
+        grown = np.flatnonzero(had_children & (hh.child_age < 0).all(axis=1))
+        leaves = self.streams.keyed(Draw.CHILDREN_GROWN, hh.ident[grown], self.week)
+        self.flows.leaving[grown[leaves < self.params.flows.children_grown_exit_share]] = True
         self._set_applicable()
         hh.severity[:] *= self.life.applicable
 
     def _set_applicable(self) -> None:
-        """Which life domains exist per household; changes only when children grow up. In place: the compiled
-        step holds these arrays."""
-        self.applicable[:] = Households.applicable(self.households.child_age)
+        """Which life domains exist per household (none in an empty row); changes only when children grow up or
+        households come and go. In place: the compiled step holds these arrays."""
+        self.applicable[:] = Households.applicable(self.households.child_age) & (self.households.ident >= 0)[:, None]
         self.life.applicable_count[:] = np.maximum(self.applicable.sum(axis=1), 1)
 
     def mean_severity(self) -> np.ndarray:
         """Mean severity over the domains that exist for each household (others are kept at zero)."""
         return self.households.severity.sum(axis=1) / self.life.applicable_count
+
+    def _state(self) -> tuple[np.ndarray, ...]:
+        """Every array the weeks change (before a team starts), in a fixed order: what a copied warm-up copies."""
+        return (*self.households, *self.life, *self.care.cases, *self.team_cases, *self.flows[1:],
+                self.ever_in_approach, self.stabilised, self.ever_stabilised)
+
+    def present(self) -> np.ndarray:
+        """Rows that hold a household now (the others wait for newcomers)."""
+        return self.households.ident >= 0
 
     def professionals(self) -> np.ndarray:
         """Organisations working in each home, plus the regisseur if there is one."""
@@ -169,12 +241,12 @@ class MPHModel(mesa.Model):
 @njit(cache=True, error_model="numpy", nogil=True)  # run_scenario's threads play replications side by side
 def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: CareCases, care_rules: CareRules,
               care_scratch: tuple[np.ndarray, np.ndarray], team: TeamCases, team_rules: TeamRules, with_team: bool,
-              ever_in_approach: np.ndarray, stabilised: np.ndarray, ever_stabilised: np.ndarray,
-              stable_mean_below: float, stable_max_below: float, relapse_mean_above: float, fte: float,
-              staffed: bool, seeds: np.ndarray, first_week: int, last_week: int, totals: np.ndarray,
-              per_org: np.ndarray) -> np.ndarray:
+              flows: Turnover, flow_rules: TurnoverRules, ever_in_approach: np.ndarray, stabilised: np.ndarray,
+              ever_stabilised: np.ndarray, stable_mean_below: float, stable_max_below: float,
+              relapse_mean_above: float, fte: float, staffed: bool, seeds: np.ndarray, first_week: int,
+              last_week: int, totals: np.ndarray, per_org: np.ndarray) -> np.ndarray:
     """Weeks ``first_week`` to ``last_week``: households, then (under 1g1p1r) the team, then the organisations,
-    then the week's close. Returns the weekly series, one row per week."""
+    then the week's close, then who leaves and who arrives. Returns the weekly series, one row per week."""
     series = np.empty((last_week - first_week + 1, 3), dtype=np.int64)
     for week in range(first_week, last_week + 1):
         household_week(hh, life, care, care_rules, team, rules, seeds, week, totals, per_org)
@@ -182,8 +254,10 @@ def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: Car
             team_week(hh, life, team, team_rules, care, care_rules, ever_in_approach, seeds, week, totals, per_org)
         care_week(hh, life.reached, care, care_rules, team.competence, seeds, week, per_org, *care_scratch)
         row = series[week - first_week]
-        row[0], row[1], row[2] = _close_week(hh, life, care, team, stabilised, ever_stabilised, stable_mean_below,
-                                             stable_max_below, relapse_mean_above, totals)
+        row[0], row[1], row[2] = _close_week(hh, life, care, team, flows, stabilised, ever_stabilised,
+                                             stable_mean_below, stable_max_below, relapse_mean_above, week, totals)
+        turnover_week(hh, life, care, team, flows, flow_rules, ever_in_approach, stabilised, ever_stabilised, week,
+                      totals)
         if staffed:
             totals[Total.regisseur_fte_weeks] += fte
             totals[Total.approach_weeks] += 1.0
@@ -191,13 +265,19 @@ def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: Car
 
 
 @njit(cache=True, error_model="numpy")
-def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCases, stabilised: np.ndarray,
-                ever_stabilised: np.ndarray, stable_mean_below: float, stable_max_below: float,
-                relapse_mean_above: float, totals: np.ndarray) -> tuple[int, int, int]:
-    """Who is stable now and who relapsed, the professionals in each home; returns the week's series (households
-    in the approach, queued for a regisseur, waiting for an organisation)."""
+def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCases, flows: Turnover,
+                stabilised: np.ndarray, ever_stabilised: np.ndarray, stable_mean_below: float,
+                stable_max_below: float, relapse_mean_above: float, week: int, totals: np.ndarray
+                ) -> tuple[int, int, int]:
+    """Who is stable now and who relapsed, who has been calm how long, whose case closed and who relapsed within
+    :data:`RELAPSE_WEEKS` of closing, the professionals in each home; returns the week's series (households in the
+    approach, queued for a regisseur, waiting for an organisation).
+
+    A case closes in the week the household's last help ends (the regisseur's active care, into aftercare or out,
+    and every organisation's case) with its mean severity at most the relapse level: the same definition under both
+    methods. It relapses when the mean severity rises above that level within the year after."""
     approach, queue, waiting = 0, 0, 0
-    relapses, stabilisations, professional_weeks, helped_weeks = 0, 0, 0, 0
+    relapses, stabilisations, professional_weeks, helped_weeks, closed, relapsed_after = 0, 0, 0, 0, 0, 0
     for n in range(hh.severity.shape[0]):  # without branches: they would make this loop several times slower
         sev = hh.severity[n]
         total, worst = 0.0, 0.0
@@ -205,13 +285,23 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
             total += sev[d]
             worst = max(worst, sev[d])
         mean = total / life.applicable_count[n]
-        stable = life.reached[n] & (mean < stable_mean_below) & (worst < stable_max_below)
+        calm = (mean < stable_mean_below) & (worst < stable_max_below) & (hh.ident[n] >= 0)
+        flows.calm_weeks[n] = (flows.calm_weeks[n] + 1) * calm
+        stable = life.reached[n] & calm
         relapse = stabilised[n] & (mean > relapse_mean_above)
         newly = stable & (not stabilised[n])
         stabilised[n] = (stabilised[n] & (not relapse)) | newly
         ever_stabilised[n] |= newly
         relapses += relapse
         stabilisations += newly
+        helped = under_care(team.phase[n]) | ((care.open_bits[n] | care.waiting_bits[n]) != 0)
+        closes = life.helped[n] & (not helped) & (mean <= relapse_mean_above)
+        followed = week - life.closed_at[n] <= RELAPSE_WEEKS
+        relapsed = followed & (mean > relapse_mean_above)
+        life.closed_at[n] = week if closes else (LONG_AGO if relapsed else life.closed_at[n])
+        life.helped[n] = helped
+        closed += closes
+        relapsed_after += relapsed
         professionals = in_approach(team.phase[n])
         approach += professionals
         queue += team.phase[n] == QUEUED
@@ -220,6 +310,8 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
         professional_weeks += professionals
         helped_weeks += professionals > 0
     totals[Total.relapses] += relapses
+    totals[Total.cases_closed] += closed
+    totals[Total.closed_relapsed_12m] += relapsed_after
     totals[Total.stabilisations] += stabilisations
     totals[Total.professional_household_weeks] += professional_weeks
     totals[Total.helped_household_weeks] += helped_weeks

@@ -1,7 +1,8 @@
-"""Generates the municipality's households from the scenario's population parameters.
+"""Generates the municipality's households from the scenario's population parameters, and the households that
+become multi-problem later (the open population: see :class:`Cohort`).
 
 The population is drawn from its own random stream, before any method-specific step, so both working
-methods start from the very same households.
+methods start from the very same households and see the very same newcomers arrive in the very same weeks.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from typing import NamedTuple
 import numpy as np
 
 from scenarios.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
-from scenarios.scenario import Population
+from scenarios.scenario import Flows, Population
 
 MAX_CHILDREN = 4
 SCHOOL_AGES = (4, 17)  # leerplicht up to 18: start qualification age range
 DROPOUT_AGES = (12, 17)
+# Rows per household of the initial stock (times its growth under an inflow trend): the stock moves around its
+# size, and a run stops with an error rather than turn a newcomer away (sim.model).
+SPARE_ROWS = 1.15
 
 
 class Households(NamedTuple):
@@ -31,6 +35,13 @@ class Households(NamedTuple):
     in_view: np.ndarray  # bool: known to the system as an MPH at the start
     reach_rank: np.ndarray  # float: order in which low-threshold reporting finds households not in view
     join: np.ndarray  # float (N, O): propensity that a siloed organisation joins when a problem is referred
+    # Which household a row holds: rows are reused when a household leaves and another becomes multi-problem, so
+    # keyed draws take this, not the row, and both methods keep drawing the same numbers for the same household
+    # even where the rows they hold differ. -1: an empty row (no severity, no domains: inert in every step).
+    ident: np.ndarray  # int64
+    # The run's week (counted from the first week of the warm-up, 1 on) in which the household moves away or ends;
+    # drawn here, so it is the same under both methods.
+    departs: np.ndarray  # int64
 
     @property
     def size(self) -> int:
@@ -52,8 +63,49 @@ def _beta(rng: np.random.Generator, mean: np.ndarray | float, concentration: flo
     return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
 
 
-def generate(population: Population, organisations: int, rng: np.random.Generator) -> Households:
-    n = population.households
+class Cohort(NamedTuple):
+    """A replication's households: the rows of the municipality (the initial stock first, then empty rows for
+    newcomers), the profiles of the households that become multi-problem later, in order of arrival, and when."""
+
+    rows: Households
+    newcomers: Households  # newcomer k gets ident = initial stock + k
+    arrivals: np.ndarray  # int64 (weeks + 1,): newcomers arrived up to each week of the run (warm-up included)
+
+    def copy(self) -> Cohort:
+        return Cohort(Households(*(a.copy() for a in self.rows)), self.newcomers, self.arrivals)
+
+
+def generate(population: Population, flows: Flows, organisations: int, weeks: int,
+             rng: np.random.Generator) -> Cohort:
+    """The initial stock and, for ``weeks`` weeks, the newcomers: a Poisson number a week, ``flows.inflow_share``
+    of the stock's size a year, changing by ``flows.inflow_trend`` a year."""
+    departure = 1.0 - (1.0 - flows.departure_rate) ** (1 / 52)  # weekly
+    stock = _households(population, population.households, organisations, rng, 0, np.zeros(0), departure)
+    years = np.arange(weeks) // 52
+    weekly = population.households * flows.inflow_share / 52 * (1.0 + flows.inflow_trend) ** years
+    arrivals = np.concatenate([[0], np.cumsum(rng.poisson(weekly))])
+    arrival_week = np.repeat(np.arange(1, weeks + 1), np.diff(arrivals))
+    newcomers = _households(population, int(arrivals[-1]), organisations, rng, population.households, arrival_week,
+                            departure)
+    # Room for the stock and its growth: rows freed by leavers are reused (see Households.ident).
+    growth = max(1.0, (1.0 + flows.inflow_trend) ** (weeks / 52))
+    size = int(np.ceil(population.households * SPARE_ROWS * growth)) + 16
+    return Cohort(_with_empty_rows(stock, size), newcomers, arrivals)
+
+
+def _with_empty_rows(stock: Households, size: int) -> Households:
+    def padded(a: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full((size, *a.shape[1:]), fill, dtype=a.dtype)
+        out[: len(a)] = a
+        return out
+
+    empty = {"child_age": -1, "ident": -1, "departs": -1}
+    return Households(*(padded(getattr(stock, name), empty.get(name, 0)) for name in Households._fields))
+
+
+def _households(population: Population, n: int, organisations: int, rng: np.random.Generator,
+                first_ident: int, arrival_week: np.ndarray, departure: float) -> Households:
+    """``n`` households; newcomers arrive in ``arrival_week`` (the initial stock, empty, in week 0)."""
     d = len(DOMAINS)
     case_type = rng.choice(len(CASE_TYPES), size=n, p=np.array(population.case_mix.as_tuple())).astype(np.int8)
 
@@ -86,4 +138,7 @@ def generate(population: Population, organisations: int, rng: np.random.Generato
     join = rng.random((n, organisations))
 
     severity[~Households.applicable(child_age)] = 0.0
-    return Households(case_type, adults, child_age, severity, strength, motivation, in_view, reach_rank, join)
+    departs = (arrival_week if arrival_week.size else 0) + (rng.geometric(departure, n) if departure > 0
+                                                            else np.full(n, np.iinfo(np.int32).max))
+    return Households(case_type, adults, child_age, severity, strength, motivation, in_view, reach_rank, join,
+                      np.arange(first_ident, first_ident + n, dtype=np.int64), departs.astype(np.int64))

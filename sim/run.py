@@ -19,9 +19,12 @@ from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
 from sim.crn import RandomStreams
 from sim.measures import per_replication, summarise
-from sim.model import METHODS, MPHModel
-from sim.population import Households, generate
+from sim.model import METHODS, MPHModel, generate_cohort
 from sim.tidy import long_table
+
+# The yearly flow table (issue 14): who came in and who left (by reason), and at the year's end the stock, the found
+# and those in the approach.
+FLOWS = ("entered", "left_recovered", "left_departed", "left_children_grown", "stock", "found_now", "in_approach_now")
 
 
 @dataclass
@@ -47,12 +50,18 @@ class Results:
             self._summary = summarise(self.measures)
         return self._summary
 
+    def flows(self) -> pd.DataFrame:
+        """The yearly flow table: per method and year, the mean over replications of :data:`FLOWS`."""
+        rows = self.yearly[self.yearly["measure"].isin(FLOWS)]
+        table = rows.pivot_table(index=["method", "year"], columns="measure", values="value", aggfunc="mean")
+        return table[list(FLOWS)].reindex(list(self.scenario.methods), level="method")
+
 
 def run_replication(scenario: Scenario, method: str, replication: int,
-                    households: Households | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One replication of one method: (yearly counts in long form, weekly series). ``households``: see
-    :class:`~sim.model.MPHModel`."""
-    model = MPHModel(scenario, method, replication, households)
+                    model: MPHModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replication of one method: (yearly counts in long form, weekly series). ``model``: the replication's
+    model of the method at week 0 (:func:`replication_models`); made here if not given."""
+    model = model if model is not None else MPHModel(scenario, method, replication)
     model.run()
     yearly = _long_form(model.datacollector.tables["years"])
     weekly = model.weekly()
@@ -60,6 +69,15 @@ def run_replication(scenario: Scenario, method: str, replication: int,
         frame.insert(0, "method", method)
         frame.insert(0, "replication", replication)
     return yearly, weekly
+
+
+def replication_models(scenario: Scenario, replication: int) -> dict[str, MPHModel]:
+    """The replication's model of each of the scenario's methods at week 0: one generation of households and one
+    warm-up (the old method's, before anyone else runs on) serve them all."""
+    cohort = generate_cohort(scenario, RandomStreams(scenario.seed, replication))
+    warm = MPHModel(scenario, "verkokerd", replication, cohort)
+    return {method: warm if method == "verkokerd" else MPHModel(scenario, method, replication, cohort, after=warm)
+            for method in scenario.methods}
 
 
 def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:
@@ -100,10 +118,8 @@ def run_scenario(
         scenario = scenario.with_overrides(overrides, origin="run options")
 
     def replication(rep: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-        # both methods start from one generation of the replication's households
-        households = generate(scenario.population, len(scenario.organisations),
-                              RandomStreams(scenario.seed, rep).population)
-        return [run_replication(scenario, method, rep, households) for method in scenario.methods]
+        models = replication_models(scenario, rep)
+        return [run_replication(scenario, method, rep, models.pop(method)) for method in scenario.methods]
 
     reps = range(first_replication, first_replication + scenario.replications)
     pool = ThreadPoolExecutor(min(threads, len(reps))) if min(threads, len(reps)) > 1 else None
@@ -121,4 +137,4 @@ def run_scenario(
                    per_replication(yearly_df, costs, scenario), costs)
 
 
-__all__ = ["METHODS", "Results", "run_replication", "run_scenario"]
+__all__ = ["FLOWS", "METHODS", "Results", "replication_models", "run_replication", "run_scenario"]

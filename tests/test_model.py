@@ -55,11 +55,12 @@ def test_both_methods_start_from_the_same_households(small):
 
 
 def test_households_are_conserved(small):
+    """Rows: the stock and room for newcomers (tests/test_flows.py counts who comes and goes)."""
     model = MPHModel(small, "1g1p1r", 0)
     model.run()
-    n = small.population.households
-    assert model.households.size == n == len(model.household_agents)
-    assert np.bincount(model.team.phase, minlength=6).sum() == n
+    rows = model.households.size
+    assert rows >= small.population.households and rows == len(model.household_agents)
+    assert np.bincount(model.team.phase, minlength=6).sum() == rows
     assert ((model.households.severity >= 0) & (model.households.severity <= 1)).all()
     assert model.week == small.weeks
 
@@ -130,7 +131,7 @@ def test_escalation_threats_have_their_hazard_and_are_independent(small, level):
 
     model = MPHModel(small, "verkokerd", 0)
     life, hh, rules = model.life, model.households, model.rules
-    weeks, n = 400, hh.size
+    weeks, n = 400, int(model.present().sum())  # empty rows have no domains: no drive
     both = 0
     for week in range(1, weeks + 1):  # each week from the same state: housed, children home, nobody dropped out
         hh.severity[:] = level * model.applicable

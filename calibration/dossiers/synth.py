@@ -16,6 +16,8 @@ effect on the 1g1p1r group, which real data never shows: ``truth`` holds it, so 
 :class:`DossierRecorder` reads what the model records of each week (``events_this_week``: households per
 escalation; ``care.completed_this_week``: trajectories ended and their outcome) and compares its arrays around the
 week for offers, starts and intakes; a test checks that every logged count equals the model's own yearly tally.
+Households are identified by their ident, not their row: a row is reused when a household leaves and a newcomer
+arrives (agents.turnover). A household that leaves ends its dossier in the week it left.
 """
 
 from __future__ import annotations
@@ -44,14 +46,18 @@ class DossierRecorder(MPHModel):
 
     def __init__(self, scenario: Scenario, method: str, replication: int = 0) -> None:
         super().__init__(scenario, method, replication)
-        n = self.households.size
-        self.rows: list[tuple] = []  # (households, week, event, domains, care type, outcomes)
+        n = scenario.population.households + self.flows.newcomers.size  # every ident the run can see
+        self.rows: list[tuple] = []  # (households' idents, week, event, domains, care type, outcomes)
         self.intake_week = np.full(n, -1)
         self.intake_problems = np.full(n, -1)
         self.first_start_week = np.full(n, -1)
         self.first_start_problems = np.full(n, -1)
+        self.ever_taken_in = np.zeros(n, dtype=bool)
+        self.end_week = np.full(n, scenario.weeks)  # the week the household left, or the horizon
+        self.end_problems = np.full(n, -1)
         self.run_in_weeks = RUN_IN_WEEKS
         self._prev: dict[str, np.ndarray] = {}
+        self._ident = self.households.ident.copy()
 
     def problems(self) -> np.ndarray:
         """Life domains per household with a severity at or above the plan threshold (a problem a plan addresses)."""
@@ -67,7 +73,13 @@ class DossierRecorder(MPHModel):
     def step(self) -> None:
         self._prev = {name: getattr(self.care, name).copy() for name in _CARE}
         self._prev["ever_in_approach"] = self.ever_in_approach.copy()
+        # the week's events belong to whom a row held as the week began: a leaver's row may hold a newcomer after it
+        self._ident = ident = self.households.ident.copy()
+        problems = self.problems()
         super().step()
+        left = (ident >= 0) & (self.households.ident != ident)
+        self.end_week[ident[left]] = self.week
+        self.end_problems[ident[left]] = problems[left]
         self._record_escalations()
         self._record_care()
         self._record_starts()
@@ -76,7 +88,7 @@ class DossierRecorder(MPHModel):
     def _log(self, households: np.ndarray, event: str, domain: np.ndarray, care_type: str = "",
              outcome: np.ndarray | None = None) -> None:
         if households.size:
-            self.rows.append((households, self.week, event, domain, care_type, outcome))
+            self.rows.append((self._ident[households], self.week, event, domain, care_type, outcome))
 
     def _record_escalations(self) -> None:
         # the domain the model records with each escalation: the driving domain that weighed most in its hazard
@@ -101,16 +113,26 @@ class DossierRecorder(MPHModel):
             return
         problems = None
         taken_in = self.ever_in_approach & ~self._prev["ever_in_approach"]
-        first = (self.first_start_week < 0) & (self.care.started > self._prev["started"]).any(axis=1)
+        ident = self._ident
+        first = (ident >= 0) & (self.care.started > self._prev["started"]).any(axis=1)
+        first &= self.first_start_week[ident] < 0
         if taken_in.any() or first.any():
             problems = self.problems()
-            self.intake_week[taken_in] = week
-            self.intake_problems[taken_in] = problems[taken_in]
-            self.first_start_week[first] = week
-            self.first_start_problems[first] = problems[first]
+            self.intake_week[ident[taken_in]] = week
+            self.intake_problems[ident[taken_in]] = problems[taken_in]
+            self.ever_taken_in[ident[taken_in]] = True
+            self.first_start_week[ident[first]] = week
+            self.first_start_problems[ident[first]] = problems[first]
+
+    def problems_end(self) -> np.ndarray:
+        """Per ident: the problems when it left, or at the horizon for those still there."""
+        end = self.end_problems.copy()
+        present = self.households.ident >= 0
+        end[self.households.ident[present]] = self.problems()[present]
+        return end
 
     def event_log(self) -> pd.DataFrame:
-        """Every recorded event: household index, week, event, domain, care_type, outcome."""
+        """Every recorded event: household ident, week, event, domain, care_type, outcome."""
         sizes = [len(r[0]) for r in self.rows]
 
         def repeat(i: int) -> np.ndarray:
@@ -166,10 +188,10 @@ def synthetic_bsns(count: int, seed: int) -> list[str]:
 
 def _selection(model: DossierRecorder, min_follow_up_weeks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                                               np.ndarray]:
-    """Households in the dossier (indices), whether each is in the 1g1p1r group, its start week and baseline."""
-    late = model.params.weeks - min_follow_up_weeks
+    """Households in the dossier (idents), whether each is in the 1g1p1r group, its start week and baseline."""
+    late = model.end_week - min_follow_up_weeks
     treated = (model.intake_week >= 0) & (model.intake_week <= late)
-    control = ~model.ever_in_approach & (model.first_start_week >= 0) & (model.first_start_week <= late)
+    control = ~model.ever_taken_in & (model.first_start_week >= 0) & (model.first_start_week <= late)
     index = np.flatnonzero(treated | control)
     start = np.where(treated, model.intake_week, model.first_start_week)[index]
     baseline = np.where(treated, model.intake_problems, model.first_start_problems)[index]
@@ -200,9 +222,9 @@ def dossier_from(model: DossierRecorder, *, min_follow_up_weeks: int = MIN_FOLLO
         "household_id": _ids(index),
         "group": np.where(treated, "1g1p1r", "control"),
         "start_date": _dates(start, first_day),
-        "end_date": _dates(np.full(index.size, model.params.weeks), first_day),
+        "end_date": _dates(model.end_week[index], first_day),
         "problems_baseline": baseline,
-        "problems_end": model.problems()[index],
+        "problems_end": model.problems_end()[index],
     })
     return Dossier(households, _events(model.event_log(), index, first_day),
                    [f"synthetic: {model.params.name}, seed {model.params.seed}, replication {model.replication}"])

@@ -46,12 +46,14 @@ def handle(args: argparse.Namespace) -> int:
     out: Path = args.out
     about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
              "replications": scenario.replications, "years": scenario.horizon_years}
+    flows = results.flows()
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
         summary.to_csv(staging / "summary.csv")
         results.measures.to_csv(staging / "measures.csv", index=False)
         results.yearly.to_csv(staging / "yearly.csv", index=False)
         results.costs.to_csv(staging / "costs.csv", index=False)
-        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv"]
+        flows.to_csv(staging / "flows.csv")
+        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv"]
         if not args.no_charts:
             names += [p.name for p in charts.write_all(results, staging)]
     written = [out / name for name in (*names, MANIFEST)]
@@ -63,6 +65,8 @@ def handle(args: argparse.Namespace) -> int:
           f"({elapsed:.1f} s)")
     print("gemiddelde [5% – 95%] over replicaties; 'difference' = 1g1p1r min verkokerd, per replicatie gepaard\n")
     print(format_table(summary))
+    print("\nInstroom, uitstroom en voorraad per jaar (gemiddelde over replicaties):\n")
+    print(flows.round(0).to_string())
     print("\nGeschreven: " + ", ".join(str(p) for p in written))
     return 0
 
