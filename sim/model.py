@@ -298,7 +298,9 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
         closes = life.helped[n] & (not helped) & (mean <= relapse_mean_above)
         followed = week - life.closed_at[n] <= RELAPSE_WEEKS
         relapsed = followed & (mean > relapse_mean_above)
-        life.closed_at[n] = week if closes else (LONG_AGO if relapsed else life.closed_at[n])
+        # without branches, as the rest of this loop: a closure starts the follow-up, a relapse ends it
+        kept = life.closed_at[n] * (1 - relapsed) + LONG_AGO * relapsed
+        life.closed_at[n] = week * closes + kept * (1 - closes)
         life.helped[n] = helped
         closed += closes
         relapsed_after += relapsed
