@@ -274,8 +274,39 @@ def _sweep_and_cockpit_cases() -> dict[str, Case]:
     return cases
 
 
+# Arguments on the command line: (argv, what the message must say)
+ARGUMENTS = {
+    "run --reps 0": (["run", "--reps", "0"], "--reps"),
+    "run --reps text": (["run", "--reps", "many"], "--reps"),
+    "run --years -1": (["run", "--years", "-1"], "--years"),
+    "run --years 1000": (["run", "--years", "1000"], "horizon_years"),
+    "run --reps 10 million": (["run", "--reps", "10000000"], "replications"),
+    "run --seed -5": (["run", "--seed", "-5"], "--seed"),
+    "run unknown option": (["run", "--fast"], "--fast"),
+    "unknown command": (["simulate"], "simulate"),
+    "mkba --discount-rate 99": (["mkba", "--cockpit", "--discount-rate", "99"], "discount"),
+    "mkba --discount-rate text": (["mkba", "--cockpit", "--discount-rate", "hoog"], "hoog"),
+    "mkba --price-year 1800": (["mkba", "--cockpit", "--price-year", "1800"], "1800"),
+    "mkba --horizon 0": (["mkba", "--cockpit", "--horizon", "0"], "horizon 0"),
+    "mkba --discount-regime unknown": (["mkba", "--cockpit", "--discount-regime", "nergens"], "nergens"),
+    "compare no scenario": (["compare"], "SCENARIO.yaml"),
+    "compare --reps 0": (["compare", str(ROOT / "scenarios/example_municipality.yaml"), "--reps", "0"], "--reps"),
+    "des --method unknown": (["des", "--method", "beter"], "beter"),
+    "des --animate unknown organisation": (["des", "--animate", "nergens"], "nergens"),
+    "data synth --years 1": (["data", "synth", "--years", "1"], "--years"),
+    "data synth --households 0": (["data", "synth", "--households", "0"], "households"),
+    "data check --format xlsx": (["data", "check", "x", "--format", "xlsx"], "xlsx"),
+    "data without an action": (["data"], "ACTION"),
+    "workshop --port text": (["workshop", "--port", "web"], "--port"),
+}
+
+
+def _argument_cases() -> dict[str, Case]:
+    return {f"argument: {name}": Case(argv, says) for name, (argv, says) in ARGUMENTS.items()}
+
+
 CASES = (_file_cases() | _scenario_cases() | _register_cases() | _output_cases() | _dossier_cases()
-         | _calibration_cases() | _sweep_and_cockpit_cases())
+         | _calibration_cases() | _sweep_and_cockpit_cases() | _argument_cases())
 
 
 class _Hang(Exception):
@@ -329,7 +360,10 @@ def test_refused_in_one_line(name, tmp_path, monkeypatch, capsys):
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     with _alarm(SECONDS):
-        status = main(case.argv)  # anything but a UserError propagates: a traceback fails the case
+        try:
+            status = main(case.argv)  # anything but a UserError propagates: a traceback fails the case
+        except SystemExit as exit_:  # argparse refusing an argument
+            status = exit_.code
     err = capsys.readouterr().err
     assert status == 2, f"exit {status} (a silent accept?)\n{err}"
     lines = err.strip().splitlines()

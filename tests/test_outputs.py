@@ -93,11 +93,14 @@ def test_the_staging_folder_of_a_run_still_writing_is_left_alone(tmp_path):
     try:
         busy = tmp_path / f".results.mph-new-{writer.pid}-abc"
         busy.mkdir()
-        assert clean_leftovers(out) == [] and busy.is_dir()
+        out.mkdir()
+        writing = out / f".summary.json.{writer.pid}-x1y2.part"  # another command's file write in progress
+        writing.write_text("half")
+        assert clean_leftovers(out) == [] and busy.is_dir() and writing.is_file()
     finally:
         writer.kill()
         writer.wait()
-    assert clean_leftovers(out) == [busy] and not busy.exists()
+    assert sorted(clean_leftovers(out)) == sorted([busy, writing]) and not busy.exists() and not writing.exists()
 
 
 SMALL = "extends: example_municipality\npopulation:\n  households: 300\n"

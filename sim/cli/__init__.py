@@ -6,13 +6,22 @@ import argparse
 import importlib
 import sys
 import types
+import typing
 from collections.abc import Sequence
 
 from scenarios.errors import UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the one-line errors of every other refusal (``mph: error: ...``, exit status 2) instead of the
+    usage block followed by the error; ``--help`` still shows the usage."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"mph: error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mph",
         description="Simulate multi-problem households (MPH): the siloed method versus "
         "'één gezin, één plan, één regisseur', with an MKBA of the difference.",

@@ -6,6 +6,7 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -32,7 +33,8 @@ def atomic_target(path: Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise UserError(f"cannot create output folder {path.parent}: {err.strerror}") from None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # the pid in the name: clean_leftovers removes only the .part files of processes that have ended
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".part")
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an output should be like any new file
     try:
@@ -132,6 +134,9 @@ def clean_leftovers(out: Path) -> list[Path]:
         removed.append(leftover)
     if out.is_dir():
         for part in out.glob(".*.part"):
+            owner = re.search(r"\.(\d+)-[^.]*\.part$", part.name)
+            if owner and _alive(owner.group(1)):
+                continue  # another command writing this file now
             part.unlink(missing_ok=True)
             removed.append(part)
     return removed

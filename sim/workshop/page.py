@@ -43,7 +43,8 @@ def _workers() -> int:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _outcome(base_path: str, settings: Settings) -> Outcome:
     scenario = controls.build_scenario(_base(base_path), dict(settings))
-    return simulate(scenario, _pool(_workers()))
+    # half the workers at most for one participant's run: another one's next task waits for at most one task
+    return simulate(scenario, _pool(_workers()), share=max(1, _workers() // 2))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
 
 import pandas as pd
 
@@ -51,21 +50,36 @@ def _one_run(scenario: Scenario, job: tuple[int, str]) -> Results:
                         register=register())
 
 
-def run_replications(scenario: Scenario, executor: Executor | None = None) -> Results:
+def _in_turn(executor: Executor, scenario: Scenario, jobs: list[tuple[int, str]], share: int) -> list[Results]:
+    """The jobs' results in order, with at most ``share`` of them queued or running at a time: the pool is the
+    whole room's, and a participant who submitted 40 tasks at once would make everyone else wait behind them."""
+    parts: dict[int, Results] = {}
+    running: dict[Future, int] = {}
+    for index, job in enumerate(jobs):
+        if len(running) >= share:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            parts |= {running.pop(future): future.result() for future in done}
+        running[executor.submit(_one_run, scenario, job)] = index
+    parts |= {index: future.result() for future, index in running.items()}
+    return [parts[index] for index in range(len(jobs))]
+
+
+def run_replications(scenario: Scenario, executor: Executor | None = None, share: int | None = None) -> Results:
     """All replications of both methods; with an executor, one (replication, method) per task, in the order of
-    :func:`sim.run.run_scenario`, so that the tables come out the same row for row."""
+    :func:`sim.run.run_scenario`, so that the tables come out the same row for row; at most ``share`` tasks of
+    this run in the pool at a time (default: all)."""
     if executor is None:
         return run_scenario(scenario, register=register())
     jobs = [(rep, method) for rep in range(scenario.replications) for method in scenario.methods]
-    parts = list(executor.map(_one_run, repeat(scenario), jobs))
+    parts = _in_turn(executor, scenario, jobs, share or len(jobs))
     yearly, weekly, costs = (pd.concat([getattr(part, name) for part in parts], ignore_index=True)
                              for name in ("yearly", "weekly", "costs"))
     return Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs)
 
 
-def simulate(scenario: Scenario, executor: Executor | None = None) -> Outcome:
+def simulate(scenario: Scenario, executor: Executor | None = None, share: int | None = None) -> Outcome:
     started = time.perf_counter()
-    results = run_replications(scenario, executor)
+    results = run_replications(scenario, executor, share)
     rate_pct, regime = resolve_rate(register(), None, None)
     mkba = simulated_mkba(results, register(), rate_pct)
     results.summary()  # computed once here, so the cached outcome carries it to every rerun

@@ -4,6 +4,7 @@ and a one-page sheet; and runs that give the same numbers in worker processes as
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +97,29 @@ def test_replications_in_worker_processes_give_the_numbers_of_one_process(small_
     serial = run_scenario(scenario)
     for name in ("yearly", "weekly", "measures", "costs"):
         pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name))
+
+
+def test_one_run_holds_at_most_its_share_of_the_room_s_workers(small_town: Scenario, monkeypatch) -> None:
+    """A participant's 40 tasks go into the shared pool a few at a time, so another participant's task waits for
+    at most one of them, not all 40; the results still come back in order."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.workshop import simulate as simulate_module
+
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+
+    def task(scenario: Scenario, job: tuple[int, str]) -> tuple[int, str]:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.01)
+        with lock:
+            state["now"] -= 1
+        return job
+
+    monkeypatch.setattr(simulate_module, "_one_run", task)
+    jobs = [(rep, method) for rep in range(20) for method in ("verkokerd", "1g1p1r")]
+    with ThreadPoolExecutor(8) as pool:
+        assert simulate_module._in_turn(pool, small_town, jobs, share=2) == jobs
+    assert state["most"] == 2
