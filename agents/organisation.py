@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 NONE, WAITING, INTAKE, TRAJECTORY = 0, 1, 2, 3
 FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this week went
+# Weeks run from -2,600 (a 50-year warm-up) to 5,200 (100 years); shifted by this they fit the 20 bits of an
+# admission key (agents.organisation._admit).
+SINCE_OFFSET = 1 << 19
 
 
 class Organisation(mesa.Agent):
@@ -291,13 +294,16 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
     household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o; ``coordination``
     (per organisation) grows with each admission."""
     n_orgs = care.status.shape[1]
-    # One sortable key per case: (organisation, not priority, waiting since, household)
+    # One sortable key per case: (organisation, not priority, waiting since, household). Weeks of the warm-up are
+    # negative, so "since" is shifted into 20 non-negative bits: a negative one borrowed from the organisation's
+    # bits and admitted the case at the organisation before it (or at none: a crash in bigger towns).
     keys = np.empty(waiting.size, dtype=np.int64)
     count = 0
     for i in range(waiting.size):
         n, o = divmod(waiting[i], n_orgs)
         if free[o] > 0:
-            keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + care.since[n, o]) << 32 | n
+            since = care.since[n, o] + SINCE_OFFSET
+            keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
             count += 1
     keys = np.sort(keys[:count])
     taken = np.zeros(n_orgs, dtype=np.int64)

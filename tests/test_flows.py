@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from agents.organisation import INTAKE, WAITING, CareCases, _admit, set_status
 from scenarios.domains import ESCALATIONS
 from sim.model import MPHModel
 from sim.run import replication_models, run_replication, run_scenario
@@ -69,3 +70,18 @@ def test_a_copied_warm_up_gives_the_same_numbers(small, method):
     own = run_replication(small, method, 1)[0]
     copied = run_replication(small, method, 1, replication_models(small, 1)[method])[0]
     pd.testing.assert_frame_equal(own, copied)
+
+
+def test_a_priority_case_waiting_since_the_warm_up_is_admitted_at_its_own_organisation(small):
+    """Weeks of the warm-up are negative. Such a week once borrowed from the organisation's bits of the admission
+    key: a priority case went to the organisation before its own, and at the first organisation to none (writing
+    outside the case table: a crash in bigger towns)."""
+    model = MPHModel(small.with_overrides({"flows.warmup_years": 0}, origin="test"), "1g1p1r", 0)
+    orgs = len(small.organisations)
+    care = CareCases.empty(2, orgs)
+    set_status(care, 1, 0, WAITING)
+    care.since[1, 0], care.priority[1, 0] = -30, True
+    _admit(np.zeros(2, dtype=bool), care, model.care.rules, 1, model.tally.per_org.copy(),
+           np.array([1 * orgs + 0], dtype=np.int64), np.full(orgs, 5.0), np.zeros(orgs))
+    assert care.status[1, 0] >= INTAKE and care.open_bits[1] == 1
+    assert (care.status[:, 1:] == 0).all() and care.open_bits[0] == care.waiting_bits[1] == 0
