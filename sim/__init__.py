@@ -50,6 +50,6 @@ def compiled_code_ready() -> bool:
 def announce_compiling() -> None:
     """Say, before a first run compiles the model, what the wait is for (once: later runs load the cache)."""
     if not compiled_code_ready():
-        print("mph: compiling the model for this machine first (once, about 40 s on 2 cores): numba turns the weekly "
-              f"step into machine code and keeps it in {os.environ['NUMBA_CACHE_DIR']} for later runs",
+        print("mph: compiling the model for this machine first (once, about a minute on 2 cores): numba turns the "
+              f"weekly step into machine code and keeps it in {os.environ['NUMBA_CACHE_DIR']} for later runs",
               file=sys.stderr)
