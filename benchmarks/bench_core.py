@@ -23,19 +23,14 @@ CASES = {
 def measure(overrides: dict) -> dict:
     """A replication as run_scenario plays it: one warm-up of the old method, then both methods' horizons."""
     from scenarios.scenario import load_scenario
-    from sim.run import replication_models, run_replication
-
-    def replication(rep: int) -> None:
-        models = replication_models(scenario, rep)
-        for method in scenario.methods:
-            run_replication(scenario, method, rep, models.pop(method))
+    from sim.run import play_replication
 
     scenario = load_scenario().with_overrides(overrides, origin="benchmark")
-    replication(99)  # imports and first-call costs
+    play_replication(scenario, 99)  # imports and first-call costs
     timings = []
     for rep in range(3):
         start = time.perf_counter()
-        replication(rep)
+        play_replication(scenario, rep)
         timings.append(time.perf_counter() - start)
     seconds = min(timings)
     weeks = scenario.flows.warmup_years * 52 + scenario.weeks * len(scenario.methods)  # all the weeks it plays

@@ -4,6 +4,7 @@ calibration -> the model -> agents -> the low-level pieces -> scenarios (the inp
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ def layer(module: str) -> int:
     return max(matches)[1]
 
 
+@cache
 def modules() -> dict[str, Path]:
     found = {}
     for package in PACKAGES:
