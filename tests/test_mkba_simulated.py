@@ -87,3 +87,47 @@ def test_break_even_fte_price_zeroes_the_balance(results):
         at_break_even = register.with_values({"cost.regisseur_fte_year": price}, "test", None)
         balance = simulated_mkba(results, at_break_even, 2.25).per_replication.loc[replication, "balance"]
         assert balance == pytest.approx(0.0, abs=1e-3)
+
+
+def test_balance_without_unpriced_escalations(results):
+    """Item 9: out-of-home placement is priced (register, grade D) but the cockpit does not price it; the balance
+    without it does not move when its price does, the balance with it moves by the full amount."""
+    register = load_register()
+    price = register.value("cost.out_of_home_placement_year")
+    base = simulated_mkba(results, register, 2.25).per_replication
+    dearer = simulated_mkba(results, register.with_values({"cost.out_of_home_placement_year": 2 * price}, "test",
+                                                          None), 2.25).per_replication
+    assert dearer["balance_without_unpriced"].to_numpy() == pytest.approx(base["balance_without_unpriced"].to_numpy())
+    moved = (dearer["balance"] - base["balance"]).to_numpy()
+    assert moved == pytest.approx((dearer["unpriced_in_cockpit"] - base["unpriced_in_cockpit"]).to_numpy())
+    assert (base["balance"] - base["balance_without_unpriced"]).to_numpy() == pytest.approx(
+        base["unpriced_in_cockpit"].to_numpy())
+
+
+def test_dropouts_beyond_the_cockpit_are_those_past_its_relative_effect():
+    import numpy as np
+
+    from sim.mkba.unpriced import COCKPIT_DROPOUT_REDUCTION, dropouts_beyond_cockpit
+
+    assert abs(COCKPIT_DROPOUT_REDUCTION - 1 / 49) < 1e-12  # cockpit: -1 point on a dropout rate of 49%
+    old, new = np.array([98.0, 98.0, 98.0]), np.array([78.0, 97.0, 100.0])
+    assert dropouts_beyond_cockpit(old, new) == pytest.approx([18.0, 0.0, 0.0])
+
+
+def test_cli_shows_the_balance_without_unpriced_and_the_calibration_status(tmp_path, small, capsys):
+    import openpyxl
+
+    path = tmp_path / "s.yaml"
+    path.write_text(small.to_yaml())
+    out, book = tmp_path / "mkba.json", tmp_path / "mkba.xlsx"
+    assert main(["mkba", str(path), "--reps", "2", "--json", str(out), "--excel", str(book)]) == 0
+    printed = capsys.readouterr().out
+    assert "MKBA saldo zonder ongeprijsde escalaties" in printed and "uithuisplaatsing" in printed
+    assert "Niet gekalibreerd" in printed
+    data = json.loads(out.read_text())
+    assert {"mean", "p5", "p95"} <= set(data["results_eur_ncw"]["balance_without_unpriced"])
+    assert set(data["without_unpriced_leaves_out"]) == {"placement_child_weeks", "school_dropout", "utility_cutoff"}
+    assert "not calibrated" in data["calibration_status"].lower()
+    cells = [r[0] for r in openpyxl.load_workbook(book)["mkba"].iter_rows(values_only=True)]
+    assert "balance_without_unpriced" in cells
+    assert any(isinstance(c, str) and c.startswith("Niet gekalibreerd") for c in cells)

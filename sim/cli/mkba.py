@@ -81,11 +81,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_simulated(args: argparse.Namespace) -> int:
-    """MKBA of a simulation run: both methods on the same households, the difference priced and discounted."""
+    """MKBA of a simulation run: both methods on the same households, the difference priced and discounted, and
+    the simulated cockpit (every published line, per year)."""
+    from calibration.status import calibration_status
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
     from sim.mkba.cockpit import resolve_rate
     from sim.mkba.simulated import simulated_mkba
+    from sim.mkba.simulated_cockpit import compare_with_published, rules, simulated_cockpit
+    from sim.mkba.unpriced import UNPRICED_ITEMS
     from sim.reports.mkba import format_simulated, write_simulated_charts, write_simulated_excel
     from sim.reports.outputs import write_json
     from sim.run import run_scenario
@@ -98,21 +102,54 @@ def run_simulated(args: argparse.Namespace) -> int:
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
                            methods=["verkokerd", "1g1p1r"], register=register, progress=True)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)
+    cockpit = simulated_cockpit(results, register, args.price_year)
+    status = calibration_status(results.scenario)
     summary = mkba.summary()
     settings = results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
                                               "price_year": args.price_year}
     if args.json:
+        first = cockpit.years[0]
         write_json(args.json, {
             "settings": settings,
+            "calibration_status": status.line("en"),
             "results_eur_ncw": summary.to_dict(orient="index"),
             "items_eur_ncw_mean": mkba.items.mean().to_dict(),
+            "without_unpriced_leaves_out": UNPRICED_ITEMS,
+            # the simulated cockpit: the keys of lpbl_cockpit.yaml for the run's first year (mean over
+            # replications), so it diffs against the published cockpit; every year and the intervals below
+            "cockpit_year": first,
+            **cockpit.year(first),
+            "cockpit_interval": {s: cockpit.year(first, s) for s in ("p5", "p95")},
+            "cockpit_per_year": {str(y): cockpit.year(y) for y in cockpit.years},
+            "cockpit_rules": rules(),
         })
     if args.excel:
-        write_simulated_excel(mkba, settings, register, args.excel)
+        write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
     if args.charts:
-        write_simulated_charts(mkba, args.charts)
-    print(format_simulated(mkba, results.scenario.name, regime))
+        write_simulated_charts(mkba, args.charts, status.line("nl"))
+    print(format_simulated(mkba, results.scenario.name, regime, status.line("nl")))
+    print()
+    print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))
     return 0
+
+
+def format_cockpit_comparison(rows: list, year: int) -> str:
+    """The simulated cockpit of ``year`` beside the published one (the issue's tolerance: 10% or 2 units)."""
+    from sim.reports.mkba import _nl
+
+    lines = [f"Gesimuleerde cockpit, jaar {year}, naast de gepubliceerde (aantallen; geld x € 1.000, dat jaar, "
+             "zonder de door de cockpit niet geprijsde escalaties in de totalen)",
+             f"{'regel':44s}{'gepubl.':>9s}{'gesimuleerd':>12s}  [5% – 95%]          binnen 10%/2",
+             ]
+    for row in rows:
+        if row.mean is None:
+            cells = f"{'niet gesimuleerd':>16s}{'':18s}"
+        else:
+            cells = f"{_nl(row.mean, 1):>12s}  [{_nl(row.p5, 1)} – {_nl(row.p95, 1)}]"
+        mark = "ja" if row.within else "nee"
+        lines.append(f"{row.key:44s}{_nl(row.published):>9s}{cells:34s}{mark}")
+    lines.append("Regels en redenen: docs/mkba.md ('De gesimuleerde cockpit') en --json cockpit_rules.")
+    return "\n".join(lines)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

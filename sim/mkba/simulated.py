@@ -18,10 +18,12 @@ from scenarios.register import STAKEHOLDERS, Register
 from sim.costing import yearly_costs
 from sim.mkba.discounting import npv, payback_years
 from sim.mkba.stakeholders import MoneyFlow, NcwTables, ncw_tables
+from sim.mkba.unpriced import UNPRICED_ITEMS, dropouts_beyond_cockpit
 from sim.run import Results
 
 MEASURES = ("costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years",
-            "break_even_fte_cost")
+            "break_even_fte_cost", "unpriced_in_cockpit", "benefits_without_unpriced", "balance_without_unpriced",
+            "benefit_cost_ratio_without_unpriced")
 CASH = ("cashable", "non_cashable")
 
 
@@ -99,7 +101,31 @@ def simulated_mkba(results: Results, register: Register, rate_pct: float,
     ncw_per_eur = npv([fte] * years, rate_pct / 100.0)
     per_replication["break_even_fte_cost"] = (fte_price + per_replication["balance"] / ncw_per_eur
                                               if fte > 0 else float("nan"))
+    _add_without_unpriced(per_replication, items, results, register, rate_pct, price_year)
     stakeholder_columns = [f"balance_{s}{suffix}" for s in STAKEHOLDERS for suffix in ("", *(f"_{c}" for c in CASH))]
     per_replication = per_replication.reindex(columns=[*MEASURES, *stakeholder_columns])
     return SimulatedMkba(per_replication, pd.DataFrame.from_dict(items, orient="index").fillna(0.0), rate_pct,
                          years, price_year)
+
+
+def _add_without_unpriced(rows: pd.DataFrame, items: dict[int, dict[str, float]], results: Results,
+                          register: Register, rate_pct: float, price_year: int | None) -> None:
+    """The balance without what the cockpit does not price (:mod:`sim.mkba.unpriced`): ``unpriced_in_cockpit`` is
+    its NCW benefit (EUR), ``balance_without_unpriced`` the balance less it."""
+    yearly = results.yearly[results.yearly["measure"] == "school_dropout"]
+    dropouts = yearly.pivot_table(index=["replication", "year"], columns="method", values="value", aggfunc="sum")
+    beyond = pd.Series(dropouts_beyond_cockpit(dropouts["verkokerd"].to_numpy(), dropouts["1g1p1r"].to_numpy()),
+                       index=dropouts.index)
+    price = register.value("cost.school_dropout", price_year)
+    years = range(1, results.scenario.horizon_years + 1)
+    unpriced = {}
+    for replication in rows.index:
+        own = items.get(replication, {})
+        whole = -sum(own.get(item, 0.0) for item in UNPRICED_ITEMS if item != "school_dropout")
+        per_year = beyond.xs(replication, level="replication").reindex(years, fill_value=0.0)
+        unpriced[replication] = whole + npv(list(per_year * price), rate_pct / 100.0)
+    rows["unpriced_in_cockpit"] = pd.Series(unpriced)
+    rows["benefits_without_unpriced"] = rows["benefits"] - rows["unpriced_in_cockpit"]
+    rows["balance_without_unpriced"] = rows["balance"] - rows["unpriced_in_cockpit"]
+    rows["benefit_cost_ratio_without_unpriced"] = rows["benefits_without_unpriced"] / rows["costs"].where(
+        rows["costs"] != 0)

@@ -26,16 +26,10 @@ import pandas as pd
 from scenarios.register import Register
 from sim.costing import WEEKS_PER_YEAR
 from sim.mkba.cockpit import BENEFITS, COSTS, PRINTED_QUANTITIES, Line
-from sim.mkba.inputs import load_inputs
+from sim.mkba.unpriced import COCKPIT_DROPOUT_REDUCTION, dropouts_beyond_cockpit
 from sim.run import Results
 
 NOT_SIMULATED = "niet gesimuleerd"
-
-# The cockpit prices school dropout as start qualifications for the children its -1 point on a dropout rate of
-# 49% keeps at school (cockpit inputs.effectiveness.school_dropout). Prevented dropouts up to that relative
-# reduction of the old method's dropouts are the cockpit's; the rest is "school dropout beyond the cockpit's".
-_SCHOOL = load_inputs().inputs.effectiveness.school_dropout
-COCKPIT_DROPOUT_REDUCTION = -_SCHOOL.diff_pct / _SCHOOL.current_pct
 
 # Lines the cockpit does not price, with the reason; the balance "without" leaves them out.
 UNPRICED: dict[str, str] = {
@@ -157,9 +151,8 @@ def quantities(results: Results, register: Register) -> pd.DataFrame:
     q["life_years_gained_qaly"] = (q["financially_stabilised"]
                                    * register.value("effect.life_years_per_stabilised_household"))
     # school dropout: the cockpit's part (its relative effect on the old method's dropouts) and the rest
-    cap = COCKPIT_DROPOUT_REDUCTION * v["school_dropout"]
-    q["start_qualification_cockpit"] = np.minimum(q["children_start_qualification"], cap)
-    q["start_qualification_beyond"] = (q["children_start_qualification"] - cap).clip(lower=0.0)
+    q["start_qualification_beyond"] = dropouts_beyond_cockpit(v["school_dropout"], a["school_dropout"])
+    q["start_qualification_cockpit"] = q["children_start_qualification"] - q["start_qualification_beyond"]
     q["placements_prevented"] = -d["out_of_home_placement"]
     q["utility_cutoffs_avoided"] = -d["utility_cutoff"]
     q["collection_cases_avoided"] = -d["collection_case"]
@@ -309,3 +302,48 @@ def rules() -> dict[str, dict[str, str]]:
         "not_simulated": {k: v.split(": ", 1)[1] for k, v in LINE_RULES.items() if v.startswith(NOT_SIMULATED)},
         "unpriced_in_cockpit": UNPRICED,
     }
+
+
+@dataclass(frozen=True)
+class LineComparison:
+    """One published line next to its simulated value (mean and 5-95% over replications) in one year."""
+
+    section: str
+    key: str
+    published: float
+    mean: float | None
+    p5: float | None
+    p95: float | None
+
+    @property
+    def tolerance(self) -> float:
+        """The issue's tolerance: 10% or 2 units (count, kEUR, percentage point), whichever is larger."""
+        return max(0.10 * abs(self.published), 2.0)
+
+    @property
+    def within(self) -> bool:
+        return self.mean is not None and abs(self.mean - self.published) <= self.tolerance
+
+
+def _flat(section: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in section.items():
+        flat.update(_flat(value) if isinstance(value, dict) else {key: value})
+    return flat
+
+
+def compare_with_published(cockpit: SimulatedCockpit, year: int = 1) -> list[LineComparison]:
+    """Every line of the published cockpit (scenarios/mkba/cockpit_example.yaml ``published``) beside ``year`` of
+    the simulated one."""
+    from sim.mkba.inputs import load_inputs
+
+    published = load_inputs().published
+    assert published is not None  # the bundled inputs carry the published cockpit
+    stats = {s: cockpit.year(year, s) for s in ("mean", "p5", "p95")}
+    rows = []
+    for section in SECTIONS:
+        figures = _flat(getattr(published, section))
+        values = {s: _flat(stats[s][section]) for s in stats}
+        rows += [LineComparison(section, key, float(value), values["mean"].get(key), values["p5"].get(key),
+                                values["p95"].get(key)) for key, value in figures.items()]
+    return rows

@@ -28,6 +28,7 @@ from sim.mkba.cockpit import (
 )
 from sim.mkba.inputs import CockpitInputs
 from sim.mkba.simulated import SimulatedMkba
+from sim.mkba.unpriced import UNPRICED_LABELS_NL
 from sim.reports.charts import save_png
 from sim.reports.outputs import atomic_target
 
@@ -267,8 +268,10 @@ def write_charts(result: CockpitResult, directory: Path) -> list[Path]:
     ]
 
 
-def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path) -> Path:
-    """Bars from zero: costs down (red), benefits up (green), then the balance."""
+def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path,
+                    extra_balances: tuple[tuple[str, float], ...] = (), footnote: str | None = None) -> Path:
+    """Bars from zero: costs down (red), benefits up (green), then the balance (and ``extra_balances``, such as
+    the balance without what the cockpit does not price); ``footnote`` under the chart."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -280,8 +283,13 @@ def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path) -> P
         ax.bar(i, amount, bottom=level, color="#c0392b" if amount < 0 else "#27ae60")
         level += amount
     ax.bar(len(steps), level, color="#2c3e50")
-    ax.set_xticks(range(len(steps) + 1), [label for label, _ in steps] + ["MKBA saldo"],
+    for i, (_, balance) in enumerate(extra_balances, start=len(steps) + 1):
+        ax.bar(i, balance, color="#7f8c8d")
+    ax.set_xticks(range(len(steps) + 1 + len(extra_balances)),
+                  [label for label, _ in steps] + ["MKBA saldo"] + [label for label, _ in extra_balances],
                   rotation=60, ha="right", fontsize=8)
+    if footnote:
+        fig.text(0.01, 0.01, footnote, fontsize=7, wrap=True)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel("NCW x € 1.000")
     ax.set_title(title)
@@ -311,8 +319,9 @@ def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list
     return path
 
 
-def write_simulated_charts(mkba: SimulatedMkba, directory: Path) -> list[Path]:
-    """The same two charts for a simulation run, from the mean over replications."""
+def write_simulated_charts(mkba: SimulatedMkba, directory: Path, status_line: str | None = None) -> list[Path]:
+    """The same two charts for a simulation run, from the mean over replications; the waterfall also shows the
+    balance without the escalations the cockpit does not price, and ``status_line`` (calibration status)."""
     items = mkba.items.mean().sort_values(ascending=False)
     steps = [(item, -value / 1000.0) for item, value in items.items() if abs(value) >= 0.5]
     mean = mkba.per_replication.mean()
@@ -320,13 +329,17 @@ def write_simulated_charts(mkba: SimulatedMkba, directory: Path) -> list[Path]:
     non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]
     return [
         waterfall_chart(steps, "MKBA van de simulatie: extra kosten en vermeden kosten (gemiddelde)",
-                        directory / "waterfall.png"),
+                        directory / "waterfall.png",
+                        (("saldo zonder ongeprijsde escalaties", mean["balance_without_unpriced"] / 1000.0),),
+                        status_line),
         stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png"),
     ]
 
 
-def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], register: Register, path: Path) -> None:
-    """Workbook with sheets mkba (mean, 5%, 95%), items, stakeholders, sources; every cell a value."""
+def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], register: Register, path: Path,
+                          status_line: str | None = None) -> None:
+    """Workbook with sheets mkba (mean, 5%, 95%; ``status_line`` under the title), items, stakeholders, sources;
+    every cell a value."""
     import xlsxwriter
 
     summary = mkba.summary()
@@ -336,11 +349,14 @@ def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], registe
         number = book.add_format({"num_format": "#,##0.00"})
         sheet = book.add_worksheet("mkba")
         sheet.write(0, 0, "MKBA van een simulatie, 1g1p1r min oude werkwijze (NCW, EUR)", bold)
+        sheet.write(1, 0, status_line or "")
         sheet.write_row(2, 0, ["measure", "mean", "p5", "p95"], bold)
         for row, (key, values) in enumerate(summary.iterrows(), start=3):
             sheet.write(row, 0, key)
             sheet.write_row(row, 1, [None if pd.isna(v) else float(v) for v in values], number)
         first = 3 + len(summary) + 1
+        sheet.write(first, 0, "zonder ongeprijsd = zonder " + "; ".join(UNPRICED_LABELS_NL.values()))
+        first += 2
         for row, (key, value) in enumerate(settings.items(), start=first):
             sheet.write_row(row, 0, [key, json.dumps(value) if isinstance(value, dict | list) else value])
         sheet.set_column(0, 0, 40)
@@ -376,7 +392,7 @@ def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], registe
         book.close()
 
 
-def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
+def format_simulated(mkba: SimulatedMkba, name: str, regime: str, status_line: str | None = None) -> str:
     """The MKBA of a run in the cockpit's terms: NCW x 1,000 euro, mean and 5-95% over replications."""
     summary = mkba.summary()
     labels = {
@@ -387,6 +403,9 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
         "social_return_pct": "Rendement (%) *",
         "payback_years": "Terugverdientijd (jaar)",
         "break_even_fte_cost": "Break-even: kosten per fte-jaar regisseur (euro)",
+        "unpriced_in_cockpit": "Waarvan niet geprijsd in de cockpit **",
+        "balance_without_unpriced": "MKBA saldo zonder ongeprijsde escalaties **",
+        "benefit_cost_ratio_without_unpriced": "Baten-kostenverhouding zonder ongeprijsde **",
         **{f"balance_{s}": f"  saldo {STAKEHOLDER_LABELS[s].lower()}" for s in STAKEHOLDERS},
     }
     lines = [
@@ -398,14 +417,17 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
     ]
     for key, label in labels.items():
         row = summary.loc[key]
-        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years",
-                               "break_even_fte_cost") else 1000.0
-        decimals = 2 if key in ("benefit_cost_ratio", "payback_years") else 0
+        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years", "break_even_fte_cost",
+                               "benefit_cost_ratio_without_unpriced") else 1000.0
+        decimals = 2 if key in ("benefit_cost_ratio", "payback_years", "benefit_cost_ratio_without_unpriced") else 0
         cells = ["–" if pd.isna(row[c]) else _nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
         lines.append(f"{label:50s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
-        if key == "break_even_fte_cost":
+        if key == "benefit_cost_ratio_without_unpriced":
             lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
     lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
               "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement: een",
-              "ondergrens naast de cockpit. Terugverdientijd '–': niet terugverdiend binnen de horizon."]
+              "ondergrens naast de cockpit. Terugverdientijd '–': niet terugverdiend binnen de horizon.",
+              "** Zonder wat de cockpit niet prijst: " + "; ".join(UNPRICED_LABELS_NL.values()) + "."]
+    if status_line:
+        lines += ["", status_line]
     return "\n".join(lines)

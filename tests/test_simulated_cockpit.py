@@ -1,0 +1,135 @@
+"""The simulated cockpit (issue 14, item 8): every line of the published cockpit, per year, from a simulation run,
+and the bundled cockpit scenario's year 1 beside the published figures."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scenarios.register import load_register
+from scenarios.scenario import load_scenario
+from sim.cli import main
+from sim.mkba.inputs import load_inputs
+from sim.mkba.simulated_cockpit import SECTIONS, compare_with_published, rules, simulated_cockpit
+from sim.run import run_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The published lines scenarios/cockpit_example.yaml reproduces in year 1 (the README's table says why the others
+# cannot be reached with the current model). Checked at the issue's tolerance: 10% or 2 units.
+REPRODUCED = {
+    "quantities": ("mph_in_approach", "mda_trajectories", "people_in_work", "children_start_qualification",
+                   "shelter_stays_prevented", "nuisance_youths_fewer"),
+    "costs_keur_ncw": ("project", "project_staff", "project_other", "mda_approach"),
+    "benefits_keur_ncw": ("school_dropout_direct", "avoided_alt_schooling_benefits", "school_dropout_preventive",
+                          "school_dropout_later_costs"),
+}
+
+
+def _keys(section: dict) -> set[str]:
+    return {k for key, value in section.items()
+            for k in (_keys(value) if isinstance(value, dict) else {key})}
+
+
+@pytest.fixture(scope="module")
+def small_run(small):
+    return run_scenario(small)
+
+
+@pytest.fixture(scope="module")
+def cockpit_run():
+    return run_scenario(load_scenario(ROOT / "scenarios" / "cockpit_example.yaml"))
+
+
+def test_json_has_every_published_key_per_year(tmp_path, small):
+    path = tmp_path / "s.yaml"
+    path.write_text(small.to_yaml())
+    out = tmp_path / "cockpit.json"
+    assert main(["mkba", str(path), "--years", "2", "--reps", "2", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    published = load_published()
+    not_simulated = set(data["cockpit_rules"]["not_simulated"])
+    for section in SECTIONS:
+        assert _keys(published[section]) <= _keys(data[section]), section
+        for year in ("1", "2"):
+            assert _keys(data["cockpit_per_year"][year][section]) == _keys(data[section])
+    values = {k: v for s in ("costs_keur_ncw", "benefits_keur_ncw") for k, v in data[s].items()}
+    assert {k for k, v in values.items() if v is None} <= not_simulated
+    assert "not calibrated" in data["calibration_status"].lower()
+
+
+def load_published() -> dict:
+    """The published cockpit as transcribed in the bundled cockpit inputs (keys of lpbl_cockpit.yaml)."""
+    return load_inputs().published.model_dump()
+
+
+def test_without_regisseurs_every_line_is_zero(small):
+    """Nothing is a hard-coded published number: without regisseurs there is no difference to price."""
+    results = run_scenario(small.with_overrides({"levers.fte": 0}), years=1)
+    cockpit = simulated_cockpit(results, load_register())
+    year = cockpit.year(1)
+    for section in ("quantities", "costs_keur_ncw", "benefits_keur_ncw"):
+        flat = [v for v in (_values(year[section])) if v is not None]
+        assert flat and all(v == pytest.approx(0.0, abs=1e-9) for v in flat), section
+
+
+def _values(section: dict) -> list:
+    return [v for value in section.values() for v in (_values(value) if isinstance(value, dict) else [value])]
+
+
+def test_derived_lines_follow_their_rule(small_run):
+    """Lines the model does not simulate are derived from simulated ones by a register ratio: change the ratio
+    and only they move."""
+    register = load_register()
+    base = simulated_cockpit(small_run, register)
+    share = register.value("effect.debt_free_share_of_stabilised")
+    doubled = simulated_cockpit(small_run, register.with_values(
+        {"effect.debt_free_share_of_stabilised": 2 * share}, "test", None))
+    assert base.quantities["debt_free_after_3y"].to_numpy() == pytest.approx(
+        share * base.quantities["financially_stabilised"].to_numpy())
+    assert doubled.quantities["debt_free_after_3y"].to_numpy() == pytest.approx(
+        2 * base.quantities["debt_free_after_3y"].to_numpy())
+    assert doubled.quantities["financially_stabilised"].to_numpy() == pytest.approx(
+        base.quantities["financially_stabilised"].to_numpy())
+    assert set(rules()["quantities"]) == set(base.quantities.columns)
+
+
+def test_unpriced_lines_are_outside_the_cockpit_totals(small_run):
+    """Out-of-home placement is shown but, as in the published cockpit ('-'), not in its totals; the balance
+    with unpriced escalations adds it."""
+    register = load_register()
+    base = simulated_cockpit(small_run, register)
+    price = register.value("cost.out_of_home_placement_year")
+    dearer = simulated_cockpit(small_run, register.with_values(
+        {"cost.out_of_home_placement_year": 2 * price}, "test", None))
+    assert dearer.benefits["total"].to_numpy() == pytest.approx(base.benefits["total"].to_numpy())
+    moved = dearer.benefits["avoided_out_of_home_placement"] - base.benefits["avoided_out_of_home_placement"]
+    with_unpriced = dearer.result["mkba_balance_keur_with_unpriced"] - base.result["mkba_balance_keur_with_unpriced"]
+    assert with_unpriced.to_numpy() == pytest.approx(moved.to_numpy())
+    assert (base.benefits["avoided_out_of_home_placement"] != 0).any()
+
+
+def test_cockpit_scenario_reproduces_the_published_lines_it_can(cockpit_run):
+    """scenarios/cockpit_example.yaml, year 1, against the published cockpit: every line the README marks as
+    reproduced lies within 10% or 2 units of the published figure."""
+    rows = {(row.section, row.key): row for row in compare_with_published(simulated_cockpit(cockpit_run,
+                                                                                            load_register()))}
+    for section, keys in REPRODUCED.items():
+        for key in keys:
+            row = rows[(section, key)]
+            assert row.within, (section, key, row.published, row.mean)
+
+
+def test_readme_shows_every_published_line_with_a_reason_where_it_is_not_reproduced():
+    """The README's table: every published line, 'yes' exactly for the lines tested above, and a reason for
+    every other."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### The simulated cockpit beside the published one"):]
+    table = table[:table.index("\n## ")]
+    for section in SECTIONS:
+        for key in _keys(load_published()[section]):
+            line = next((line for line in table.splitlines() if line.startswith(f"| {section} | `{key}` |")), None)
+            assert line is not None, (section, key)
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            assert (cells[5] == "yes") == (key in REPRODUCED.get(section, ())), (section, key)
+            assert cells[5] == "yes" or cells[6], f"{section}.{key}: no reason given"
