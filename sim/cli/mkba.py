@@ -148,7 +148,7 @@ def format_cockpit_comparison(rows: list, year: int) -> str:
             cells = f"{_nl(row.mean, 1):>12s}  [{_nl(row.p5, 1)} – {_nl(row.p95, 1)}]"
         mark = "ja" if row.within else "nee"
         lines.append(f"{row.key:44s}{_nl(row.published):>9s}{cells:34s}{mark}")
-    lines.append("Regels en redenen: docs/mkba.md ('De gesimuleerde cockpit') en --json cockpit_rules.")
+    lines.append("Regels en redenen: docs/mkba.md ('The simulated cockpit') en --json cockpit_rules.")
     return "\n".join(lines)
 
 
