@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
 from sim.cli.args import percent
+
+if TYPE_CHECKING:
+    from sim.mkba.simulated_cockpit import LineComparison
 
 
 def add_parser(subparsers: Any) -> None:
@@ -87,6 +90,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
     from sim.mkba.cockpit import resolve_rate
+    from sim.mkba.inputs import load_inputs
     from sim.mkba.simulated import simulated_mkba
     from sim.mkba.simulated_cockpit import compare_with_published, rules, simulated_cockpit
     from sim.mkba.unpriced import UNPRICED_ITEMS
@@ -128,12 +132,13 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.charts:
         write_simulated_charts(mkba, args.charts, status.line("nl"))
     print(format_simulated(mkba, results.scenario.name, regime, status.line("nl")))
-    print()
-    print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))
+    if args.price_year in (None, load_inputs().price_year):  # in other prices the published figures do not compare
+        print()
+        print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))
     return 0
 
 
-def format_cockpit_comparison(rows: list, year: int) -> str:
+def format_cockpit_comparison(rows: list[LineComparison], year: int) -> str:
     """The simulated cockpit of ``year`` beside the published one (the issue's tolerance: 10% or 2 units)."""
     from sim.reports.mkba import _nl
 

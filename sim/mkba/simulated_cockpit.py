@@ -159,8 +159,8 @@ def quantities(results: Results, register: Register) -> pd.DataFrame:
     q["hours_saved"] = -(d["intake_hours"] + d["coordination_hours"])
     q["regisseur_fte_years"] = a["regisseur_fte_weeks"] / WEEKS_PER_YEAR
     q["approach_years"] = a["approach_weeks"] / WEEKS_PER_YEAR
-    q["trajectory_cost_eur"] = 0.0  # filled by :func:`money` (needs prices per organisation)
-    q.attrs["extra_trajectories"] = {org: d[f"trajectories_started.{org}"] for org in scenario.organisations}
+    for org in scenario.organisations:
+        q[f"extra_trajectories.{org}"] = d[f"trajectories_started.{org}"]
     return q
 
 
@@ -175,7 +175,7 @@ def money(q: pd.DataFrame, results: Results, register: Register, price_year: int
     m["project_staff"] = q["regisseur_fte_years"] * price("cost.regisseur_fte_year")
     m["project_other"] = q["approach_years"] * price("cost.project_other_year")
     m["more_care_and_help_trajectories"] = sum(
-        (extra * price(f"cost.trajectory.{org}") for org, extra in q.attrs["extra_trajectories"].items()),
+        (q[f"extra_trajectories.{org}"] * price(f"cost.trajectory.{org}") for org in results.scenario.organisations),
         start=pd.Series(0.0, index=q.index))
     m["mda_approach"] = q["mda_trajectories"] * price("cost.mda_case")
     m["fewer_care_trajectories"] = 0.0
