@@ -208,6 +208,8 @@ class RegisseurEffects(_Strict):
     max_active_weeks: PerCaseType
     caseload_weight: CaseloadWeights
     intake_severity: float = share()
+    # issue 14b: the regisseur queue's stated maximum wait; a longer queue is not formed (agents/regisseur.py)
+    max_queue_wait_weeks: float = Field(gt=0.0, le=520.0)
     presence_drift_reduction: float = share()
     integral_success_gain: float = Field(ge=0.0, le=2.0)
     in_training_competence: float = share()
