@@ -254,7 +254,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
     if rules.capacity_by_week.shape[1]:
-        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals, per_org)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
@@ -315,10 +315,14 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 
 @njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
+             per_org: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit. Then the line is cut
-    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method)."""
+    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method), and the
+    report is passed on to the organisation of the household's worst problem (a 'warme overdracht'): a household
+    found sooner is helped sooner, if not by a regisseur (the cockpit's costs of more found MPH are more care and
+    help trajectories)."""
     capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
     load = np.zeros(capacity.size)
     for n in range(team.phase.size):
@@ -363,6 +367,13 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         team.phase[n] = CLOSED if ever_in_approach[n] else OUTSIDE
         team.refused[n] = True
         totals[Total.not_taken_in] += 1
+        worst = -1
+        for d in range(hh.severity.shape[1]):
+            if care_rules.primary[d] >= 0 and life.applicable[n, d] and hh.severity[n, d] > rules.plan_threshold and (
+                    worst < 0 or hh.severity[n, d] > hh.severity[n, worst]):
+                worst = d
+        if worst >= 0:
+            refer(care, n, care_rules.primary[worst], week, False, per_org)
     team.line_ends[0], team.line_ends[1] = head, kept
 
 

@@ -218,6 +218,7 @@ class RegisseurEffects(_Strict):
     eviction_prevention_gain: float = share()
     utility_prevention_gain: float = share()
     placement_prevention_gain: float = share()
+    intensive_care_prevention_gain: float = share()  # issue 14b
     without_free_budget_factor: float = share()
     coordination_saving: float = share()
     aftercare_shock_reduction: float = share()
