@@ -93,9 +93,10 @@ class TeamCases(NamedTuple):
     line: np.ndarray
     line_ends: np.ndarray
     newcomers: np.ndarray  # scratch: the week's newcomers to the queue
-    # The queue's maximum (issue 14b): a found household the team could not take in within the stated maximum wait
-    # was not taken in and stays with the old method until a new escalation brings it to a 'vindplaats' again.
-    refused: np.ndarray  # bool
+    # Out of the team's sight (issue 14b): a found household the team could not take in within the stated maximum
+    # wait, or one released without monitoring, comes back to the queue only when it is reported again: by an
+    # escalation, or under low-threshold reporting by a signal (_prepare).
+    needs_report: np.ndarray  # bool
     # (2,): the team's free room (caseload weight) left after last week's intakes, and the room it frees a week
     # (smoothed): the rate at which the line moves, so a household's wait is the weight ahead of it over this rate.
     room: np.ndarray
@@ -254,7 +255,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
     if rules.capacity_by_week.shape[1]:
-        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals, per_org)
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
@@ -274,7 +275,8 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
     Low-threshold reporting (seed 004: a 'meldpunt', 'vindplaatsen' that report signals, not only crises): where a
     'vindplaats' reports a hidden household with weekly chance ``finding_rate x mean^2`` (the problems must be
     visible), it now reports with ``finding_rate x mean x (mean + finding_reach)``: relatively more so early in the
-    spiral. The same draw as agents.household._found, so whoever that found is found here too."""
+    spiral. The same draw as agents.household._found, so whoever that found is found here too. The same signals
+    report a household again that the team released or could not take in (``needs_report``)."""
     newcomers = team.newcomers
     n_new = 0
     competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
@@ -288,14 +290,16 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             total += hh.severity[n, d]
         mean = total / life.applicable_count[n]
         team.mean_severity[n] = mean
-        if rules.reporting > 0.0 and not team.found[n] and hh.ident[n] >= 0:
+        if rules.reporting > 0.0 and (team.needs_report[n] or not team.found[n]) and hh.ident[n] >= 0:
             chance = rules.finding_rate * mean * (mean + rules.reporting)
-            team.found[n] = unit(seeds, Draw.FINDING, week, hh.ident[n]) < chance
+            if unit(seeds, Draw.FINDING, week, hh.ident[n]) < chance:
+                team.found[n] = True
+                team.needs_report[n] = False
         outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
         newcomers[n_new] = n
         # one not taken in is reported again by its next escalation
         n_new += outside and team.found[n] and mean >= rules.intake_severity and (
-            not team.refused[n] or life.escalated[n])
+            not team.needs_report[n] or life.escalated[n])
 
     # Newcomers join the back of the line in report order (a handful a week: insertion sort), all reported now.
     for i in range(n_new):
@@ -315,14 +319,10 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 
 @njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
-             per_org: np.ndarray) -> None:
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit. Then the line is cut
-    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method), and the
-    report is passed on to the organisation of the household's worst problem (a 'warme overdracht'): a household
-    found sooner is helped sooner, if not by a regisseur (the cockpit's costs of more found MPH are more care and
-    help trajectories)."""
+    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method)."""
     capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
     load = np.zeros(capacity.size)
     for n in range(team.phase.size):
@@ -360,20 +360,13 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         ahead += team.case_weight[n]
         if ahead > rules.max_queue_wait_weeks * max(team.room[1], 0.0):
             break
-        team.refused[n] = False
+        team.needs_report[n] = False
         kept += 1
     for i in range(kept, length):
         n = team.line[(head + i) % team.line.size]
         team.phase[n] = CLOSED if ever_in_approach[n] else OUTSIDE
-        team.refused[n] = True
+        team.needs_report[n] = True
         totals[Total.not_taken_in] += 1
-        worst = -1
-        for d in range(hh.severity.shape[1]):
-            if care_rules.primary[d] >= 0 and life.applicable[n, d] and hh.severity[n, d] > rules.plan_threshold and (
-                    worst < 0 or hh.severity[n, d] > hh.severity[n, worst]):
-                worst = d
-        if worst >= 0:
-            refer(care, n, care_rules.primary[worst], week, False, per_org)
     team.line_ends[0], team.line_ends[1] = head, kept
 
 
@@ -461,5 +454,8 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
 
 @njit(cache=True, error_model="numpy")
 def _release(team: TeamCases, n: int) -> None:
+    """Out of the approach and of the team's sight: without monitoring, the team hears of the household again
+    when it is reported again."""
     team.phase[n] = CLOSED
     team.regisseur[n] = -1
+    team.needs_report[n] = True

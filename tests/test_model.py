@@ -217,3 +217,20 @@ def test_example_reproduces_the_seeds_order_of_magnitude(example):
     shelter_share = mean[("verkokerd", "shelter_entry_per_year")] / mean[("verkokerd", "eviction_per_year")]
     assert shelter_share == pytest.approx(0.25, abs=0.05)
     assert 400 <= mean[("1g1p1r", "approach_intakes_per_year")] <= 700  # cockpit: 550 in the approach
+
+
+def test_the_regisseur_queue_waits_weeks_not_years(small):
+    """A team keeps no waiting list it cannot take in within its stated maximum wait (issue 14b): the rest of the
+    found households stay with the old method, are counted as not taken in, and are referred on to an organisation.
+    A longer allowed wait gives a longer queue and longer waits."""
+    def run(max_wait: float) -> pd.DataFrame:
+        results = run_scenario(small.with_overrides({"regisseur_effects.max_queue_wait_weeks": max_wait}),
+                               methods=["1g1p1r"])
+        return results.yearly.pivot_table(index="year", columns="measure", values="value", aggfunc="sum")
+
+    norm, longer = run(6), run(26)
+    wait = norm["regisseur_wait_weeks"] / norm["regisseur_intakes"]
+    assert (wait.loc[2:] <= 6 * 1.25).all(), wait  # the line moves at a smoothed rate: a little over is allowed
+    assert norm["not_taken_in"].sum() > 0 and (norm["regisseur_intakes"] > 0).all()
+    assert (longer["regisseur_wait_weeks"] / longer["regisseur_intakes"]).loc[2:].mean() > 2 * wait.loc[2:].mean()
+    assert longer["not_taken_in"].sum() < norm["not_taken_in"].sum()
