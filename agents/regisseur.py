@@ -161,7 +161,10 @@ class TeamRules(NamedTuple):
             effects.ladder_weeks_per_rung,
             effects.ladder_success_per_rung if levers.mandate.administrative_backing
             else effects.ladder_success_without_backing,
-            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network,
+            # mandate d: without it the regisseur cannot decide aftercare; the organisations end it sooner
+            round(levers.aftercare_months * WEEKS_PER_MONTH * (1.0 if levers.mandate.decides_aftercare
+                                                               else effects.without_aftercare_mandate_factor)),
+            levers.informal_network,
             # mandate d: who decides aftercare also arranges the informal network
             effects.network_share * (1.0 if levers.mandate.decides_aftercare
                                      else effects.without_aftercare_mandate_factor),
