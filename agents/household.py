@@ -140,6 +140,7 @@ class HouseholdRules(NamedTuple):
     eviction_gain: float  # extra share of eviction threats averted in the approach
     utility_gain: float
     placement_gain: float
+    intensive_care_gain: float  # share of clinical episodes in the approach that ambulant care in the plan averts
 
     @classmethod
     def of(cls, scenario: Scenario) -> HouseholdRules:
@@ -171,7 +172,9 @@ class HouseholdRules(NamedTuple):
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
             effects.presence_drift_reduction * time,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
-            effects.utility_prevention_gain * budget, effects.placement_prevention_gain)
+            effects.utility_prevention_gain * budget, effects.placement_prevention_gain,
+            # mandate a: one plan arranges ambulant care in time; under ketenregie each organisation indicates alone
+            effects.intensive_care_prevention_gain if mandate.own_diagnosis_plan else 0.0)
 
 
 @njit(cache=True, error_model="numpy")
@@ -389,7 +392,8 @@ def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, s
     if ratio[POLICE] >= 0.0:
         totals[Total.police_incident] += 1
         events |= 1 << POLICED
-    if ratio[INTENSIVE_CARE] >= 0.0:
+    # Intensive (clinical) care, averted in part where one plan arranges ambulant care in time.
+    if ratio[INTENSIVE_CARE] >= rules.intensive_care_gain * prevention:
         totals[Total.intensive_care_episode] += 1
         events |= 1 << INTENSIVE
     if ratio[COLLECTION] >= 0.0:

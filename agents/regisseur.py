@@ -93,6 +93,13 @@ class TeamCases(NamedTuple):
     line: np.ndarray
     line_ends: np.ndarray
     newcomers: np.ndarray  # scratch: the week's newcomers to the queue
+    # Out of the team's sight (issue 14b): a found household the team could not take in within the stated maximum
+    # wait, or one released without monitoring, comes back to the queue only when it is reported again: by an
+    # escalation, or under low-threshold reporting by a signal (_prepare).
+    needs_report: np.ndarray  # bool
+    # (2,): the team's free room (caseload weight) left after last week's intakes, and the room it frees a week
+    # (smoothed): the rate at which the line moves, so a household's wait is the weight ahead of it over this rate.
+    room: np.ndarray
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
@@ -101,7 +108,8 @@ class TeamCases(NamedTuple):
                    np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
-                   np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64))
+                   np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
+                   np.zeros(households, dtype=bool), np.zeros(2))
 
 
 class TeamRules(NamedTuple):
@@ -129,6 +137,9 @@ class TeamRules(NamedTuple):
     network_share: float
     network_strength_gain: float
     relapse_mean_above: float
+    max_queue_wait_weeks: float
+    finding_rate: float
+    reporting: float  # low-threshold reporting (issue 14b): severity added to the one that makes a report likely
 
     @classmethod
     def of(cls, scenario: Scenario, members: list[Regisseur]) -> TeamRules:
@@ -150,11 +161,15 @@ class TeamRules(NamedTuple):
             effects.ladder_weeks_per_rung,
             effects.ladder_success_per_rung if levers.mandate.administrative_backing
             else effects.ladder_success_without_backing,
-            round(levers.aftercare_months * WEEKS_PER_MONTH), levers.informal_network,
+            # mandate d: without it the regisseur cannot decide aftercare; the organisations end it sooner
+            round(levers.aftercare_months * WEEKS_PER_MONTH * (1.0 if levers.mandate.decides_aftercare
+                                                               else effects.without_aftercare_mandate_factor)),
+            levers.informal_network,
             # mandate d: who decides aftercare also arranges the informal network
             effects.network_share * (1.0 if levers.mandate.decides_aftercare
                                      else effects.without_aftercare_mandate_factor),
-            effects.network_strength_gain, scenario.dynamics.relapse_mean_above)
+            effects.network_strength_gain, scenario.dynamics.relapse_mean_above, effects.max_queue_wait_weeks,
+            scenario.dynamics.finding_rate, levers.finding_reach if members else 0.0)
 
 
 def case_weights(scenario: Scenario) -> np.ndarray:
@@ -198,15 +213,24 @@ class RegisseurTeam:
         self.cases.max_active[:] = max_active_weeks(scenario)[hh.case_type]
         self.cases.report_order[np.argsort(hh.reach_rank, kind="stable")] = np.arange(hh.size)
         if self.members:
-            # Low-threshold reporting finds `finding_reach` more households (relative to those in view), the most
-            # severe first; without regisseurs there is no one to report to. Newcomers: agents.turnover.
+            # Low-threshold reporting finds `finding_reach` more households at once (relative to those in view),
+            # whomever its reporting points reach, not the most severe first; later it finds hidden households
+            # earlier in their spiral (_prepare). Without regisseurs there is no one to report to. Newcomers:
+            # agents.turnover.
             present, found = hh.ident >= 0, self.cases.found
             extra = round(levers.finding_reach * (found & present).sum())
             hidden = np.flatnonzero(~found & present)
-            order = hidden[np.argsort(-model.mean_severity()[hidden] + 0.1 * hh.reach_rank[hidden])]
-            found[order[:extra]] = True
+            found[hidden[np.argsort(hh.reach_rank[hidden], kind="stable")[:extra]]] = True
 
         self.rules = TeamRules.of(scenario, self.members)
+        # The line moves as fast as room frees up. Before the team has any history, a first estimate: the room of a
+        # full team turned over once in the longest a case can stay in care (diagnosis and active care, by case
+        # mix); the smoothed measurement takes over within months (_take_in).
+        mix = scenario.population.case_mix
+        stay = scenario.regisseur_effects.diagnosis_weeks + float(
+            np.dot([mix.light, mix.heavy, mix.mda], max_active_weeks(scenario)))
+        capacity = float(self.rules.capacity_by_week[0].sum())
+        self.cases.room[:] = capacity, capacity / stay
 
     def in_approach(self) -> np.ndarray:
         return (self.phase >= DIAGNOSIS) & (self.phase <= AFTERCARE)
@@ -240,11 +264,22 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     _close(hh, team, rules, care, seeds, week, totals)
 
 
+# Weeks over which the room a team frees each week is smoothed: a quarter, as a team would look back on its intake.
+ROOM_SMOOTHING_WEEKS = 13
+
+
 @njit(cache=True, error_model="numpy")
 def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, seeds: np.ndarray,
              week: int) -> None:
-    """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, and bring
-    found households (agents.household._found) into the queue once their problems are bad enough."""
+    """Refresh each household's regisseur's competence, build up own strength (eigen kracht) in care, find hidden
+    households earlier, and bring found households (agents.household._found) into the queue once their problems
+    are bad enough.
+
+    Low-threshold reporting (seed 004: a 'meldpunt', 'vindplaatsen' that report signals, not only crises): where a
+    'vindplaats' reports a hidden household with weekly chance ``finding_rate x mean^2`` (the problems must be
+    visible), it now reports with ``finding_rate x mean x (mean + finding_reach)``: relatively more so early in the
+    spiral. The same draw as agents.household._found, so whoever that found is found here too. The same signals
+    report a household again that the team released or could not take in (``needs_report``)."""
     newcomers = team.newcomers
     n_new = 0
     competence = rules.competence_by_week[min(week, rules.competence_by_week.shape[0] - 1)]
@@ -258,9 +293,16 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             total += hh.severity[n, d]
         mean = total / life.applicable_count[n]
         team.mean_severity[n] = mean
+        if rules.reporting > 0.0 and (team.needs_report[n] or not team.found[n]) and hh.ident[n] >= 0:
+            chance = rules.finding_rate * mean * (mean + rules.reporting)
+            if unit(seeds, Draw.FINDING, week, hh.ident[n]) < chance:
+                team.found[n] = True
+                team.needs_report[n] = False
         outside = team.phase[n] == OUTSIDE or team.phase[n] == CLOSED
         newcomers[n_new] = n
-        n_new += outside and team.found[n] and mean >= rules.intake_severity
+        # one not taken in is reported again by its next escalation
+        n_new += outside and team.found[n] and mean >= rules.intake_severity and (
+            not team.needs_report[n] or life.escalated[n])
 
     # Newcomers join the back of the line in report order (a handful a week: insertion sort), all reported now.
     for i in range(n_new):
@@ -282,7 +324,8 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
              care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
-    order), each to the regisseur with the most room, until the next in line does not fit."""
+    order), each to the regisseur with the most room, until the next in line does not fit. Then the line is cut
+    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method)."""
     capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
     load = np.zeros(capacity.size)
     for n in range(team.phase.size):
@@ -290,6 +333,9 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
             load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = capacity - load
+    # room freed since last week (cases that closed or left, regisseurs that learned), smoothed
+    freed = free.sum() - team.room[0]
+    team.room[1] += (freed - team.room[1]) / ROOM_SMOOTHING_WEEKS
     head, length = team.line_ends
     while length:
         n = team.line[head]
@@ -309,7 +355,22 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         team.since[n] = week
         team.until[n] = week + rules.diagnosis_weeks
         take_over(care, care_rules, n)
-    team.line_ends[0], team.line_ends[1] = head, length
+    team.room[0] = free.sum()
+    # Keep the line only as far as the team takes it in within the maximum wait at the rate room frees up.
+    ahead, kept = 0.0, 0
+    while kept < length:
+        n = team.line[(head + kept) % team.line.size]
+        ahead += team.case_weight[n]
+        if ahead > rules.max_queue_wait_weeks * max(team.room[1], 0.0):
+            break
+        team.needs_report[n] = False
+        kept += 1
+    for i in range(kept, length):
+        n = team.line[(head + i) % team.line.size]
+        team.phase[n] = CLOSED if ever_in_approach[n] else OUTSIDE
+        team.needs_report[n] = True
+        totals[Total.not_taken_in] += 1
+    team.line_ends[0], team.line_ends[1] = head, kept
 
 
 @njit(cache=True, error_model="numpy")
@@ -396,5 +457,8 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
 
 @njit(cache=True, error_model="numpy")
 def _release(team: TeamCases, n: int) -> None:
+    """Out of the approach and of the team's sight: without monitoring, the team hears of the household again
+    when it is reported again."""
     team.phase[n] = CLOSED
     team.regisseur[n] = -1
+    team.needs_report[n] = True

@@ -134,6 +134,7 @@ def _leave(n: int, hh: Households, life: LifeEvents, care: CareCases, team: Team
     team.network[n] = False
     team.competence[n] = 0.0
     team.found[n] = False
+    team.needs_report[n] = False
     life.applicable[n] = False
     life.applicable_count[n] = 1
     life.homeless_until[n] = LONG_AGO

@@ -33,13 +33,54 @@ def measure(overrides: dict) -> dict:
         play_replication(scenario, rep)
         timings.append(time.perf_counter() - start)
     seconds = min(timings)
+    phases = [where_the_time_goes(scenario, rep) for rep in range(3)]
     weeks = scenario.flows.warmup_years * 52 + scenario.weeks * len(scenario.methods)  # all the weeks it plays
     household_weeks = scenario.population.households * weeks
     return {
         "seconds_per_replication_both_methods": round(seconds, 3),
         "household_weeks_per_second": round(household_weeks / seconds),
         "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "seconds_by_phase": {name: min(p[name] for p in phases) for name in phases[0]},
     }
+
+
+def where_the_time_goes(scenario, replication: int) -> dict[str, float]:
+    """One replication in its phases, as play_replication plays them: the households and newcomers drawn, the old
+    method's warm-up (with the models' set-up), each method's horizon, and the tidy tables."""
+    from sim.crn import RandomStreams
+    from sim.model import MPHModel, generate_cohort
+    from sim.run import run_replication
+
+    times = {}
+    start = time.perf_counter()
+    cohort = generate_cohort(scenario, RandomStreams(scenario.seed, replication))
+    times["population"] = time.perf_counter() - start
+    start = time.perf_counter()
+    warm = MPHModel(scenario, "verkokerd", replication, cohort)
+    models = {m: warm if m == "verkokerd" else MPHModel(scenario, m, replication, cohort, after=warm)
+              for m in scenario.methods}
+    times["warm_up_and_set_up"] = time.perf_counter() - start
+    for method, model in models.items():
+        start = time.perf_counter()
+        model.run()
+        times[f"horizon_{method}"] = time.perf_counter() - start
+        start = time.perf_counter()
+        run_replication(scenario, method, replication, _Played(model))
+        times[f"tables_{method}"] = time.perf_counter() - start
+    return {name: round(seconds, 3) for name, seconds in times.items()}
+
+
+class _Played:
+    """A model already run: run_replication then only makes its tables."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+
+    def run(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._model, name)
 
 
 def measure_plain_mesa(households: int, weeks: int) -> dict:

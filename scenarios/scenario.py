@@ -208,6 +208,8 @@ class RegisseurEffects(_Strict):
     max_active_weeks: PerCaseType
     caseload_weight: CaseloadWeights
     intake_severity: float = share()
+    # issue 14b: the regisseur queue's stated maximum wait; a longer queue is not formed (agents/regisseur.py)
+    max_queue_wait_weeks: float = Field(gt=0.0, le=520.0)
     presence_drift_reduction: float = share()
     integral_success_gain: float = Field(ge=0.0, le=2.0)
     in_training_competence: float = share()
@@ -216,6 +218,7 @@ class RegisseurEffects(_Strict):
     eviction_prevention_gain: float = share()
     utility_prevention_gain: float = share()
     placement_prevention_gain: float = share()
+    intensive_care_prevention_gain: float = share()  # issue 14b
     without_free_budget_factor: float = share()
     coordination_saving: float = share()
     aftercare_shock_reduction: float = share()

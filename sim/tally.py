@@ -22,6 +22,7 @@ TOTALS: tuple[str, ...] = (
     "regisseur_wait_weeks",
     "regisseur_intakes",
     "in_approach_new",
+    "not_taken_in",  # issue 14b: found households the regisseur queue did not take (it would wait too long)
     "approach_closed",
     "aftercare_readmissions",
     "waiting_lists_broken",
