@@ -451,12 +451,12 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
         inv.regisseur[n] |= (approach_phases[0] <= phase[n]) & (phase[n] <= approach_phases[1])
 
 
-def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarray,
+def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarray, workers_per_offer: np.ndarray,
                           escalation_professionals: np.ndarray) -> np.ndarray:
     """Distinct professionals who worked in each home this year (the measure 'professionals per household', README):
-    per organisation with its own offer, a worker per member it serves (``members``: (households, SERVES), at
-    least 1); per organisation in a regisseur's plan, one; per escalation type that happened, its professionals;
-    the regisseur, one."""
+    per organisation with its own offer, ``workers_per_offer`` (per household, by case type) per member it serves
+    (``members``: (households, SERVES), at least 1); per organisation in a regisseur's plan, one; per escalation
+    type that happened, its professionals; the regisseur, one."""
     n_orgs = rules.serves.size
     bit = np.int64(1) << np.arange(n_orgs, dtype=np.int64)
     own = (inv.own_offer_bits[:, None] & bit) != 0
@@ -464,7 +464,7 @@ def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarra
     workers = np.maximum(members[:, rules.serves], 1)
     esc_bit = np.int64(1) << np.arange(escalation_professionals.size, dtype=np.int64)
     escalations = (inv.escalation_bits[:, None] & esc_bit) != 0
-    return ((own * workers).sum(axis=1) + plan.sum(axis=1) + escalations @ escalation_professionals
+    return ((own * workers).sum(axis=1) * workers_per_offer + plan.sum(axis=1) + escalations @ escalation_professionals
             + inv.regisseur)
 
 

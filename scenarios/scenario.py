@@ -270,6 +270,7 @@ class OrganisationCommon(_Strict):
     # issue 14 (professionals in the home): professionals an escalation brings into the home
     escalation_professionals: dict[str, float] = Field(default_factory=dict)
     involvement_severity: float = share(default=0.45)
+    workers_per_offer: PerCaseType = PerCaseType(light=1.0, heavy=1.0, mda=1.0)
 
     @field_validator("escalation_professionals")
     @classmethod

@@ -218,8 +218,9 @@ class MPHModel(mesa.Model):
         """The year's professionals in each home (agents.organisation.professionals_in_year) into the year's counts,
         per case type and for households in the approach; kept per row in :attr:`professionals_last_year`."""
         hh = self.households
+        per_offer = np.array(self.params.organisation_common.workers_per_offer.as_tuple())[hh.case_type]
         count = professionals_in_year(self.involvement, self.care.rules, members_served(hh.child_age, hh.adults),
-                                      self.escalation_professionals)
+                                      per_offer, self.escalation_professionals)
         present = self.present()
         count = np.where(present, count, 0)  # a row emptied this year: its household is counted by no one
         groups = {name: present & (hh.case_type == k) for k, name in enumerate(CASE_TYPES)}
