@@ -168,6 +168,18 @@ def _nl(value: float, decimals: int = 0, signed: bool = False) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def wait_change(table: pd.DataFrame) -> pd.DataFrame:
+    """The change of the mean wait (1g1p1r minus verkokerd) split per organisation into two parts that add up to it:
+    ``mix``, admissions moving to organisations with longer or shorter waits (the new share of admissions minus the
+    old, times the old wait), and ``within``, waits changing at the same organisation (the new share times the
+    change of its wait). An organisation without admissions under a method counts with a wait of 0 there."""
+    old, new = (table.xs(method, level="method").drop(index="total") for method in ("verkokerd", "1g1p1r"))
+    old_share = old["admissions_per_year"] / old["admissions_per_year"].sum()
+    new_share = new["admissions_per_year"] / new["admissions_per_year"].sum()
+    old_wait, new_wait = old["wait_weeks"].fillna(0.0), new["wait_weeks"].fillna(0.0)
+    return pd.DataFrame({"mix": (new_share - old_share) * old_wait, "within": new_share * (new_wait - old_wait)})
+
+
 def explain_waits(table: pd.DataFrame) -> str:
     """One line on why the organisations' mean wait differs between the methods, in the table's numbers: demand
     (referrals, from plans), capacity (places, freed places), what got in (admissions) and who went first."""
@@ -179,6 +191,10 @@ def explain_waits(table: pd.DataFrame) -> str:
     direction = "hoger" if new["wait_weeks"] > old["wait_weeks"] else "lager"
     why = ("de vraag groeit harder dan de plaatsen" if more_referrals > more_admissions
            else "de plaatsen groeien harder dan de vraag")
+    change = new["wait_weeks"] - old["wait_weeks"]
+    parts = wait_change(table)
+    top = parts.sum(axis=1).abs().idxmax()
+    old_top, new_top = table.loc[("verkokerd", top)], table.loc[("1g1p1r", top)]
     return (f"Wachttijd organisaties {_nl(old['wait_weeks'], 1)} -> {_nl(new['wait_weeks'], 1)} weken ({direction}): "
             f"verwijzingen {_nl(more_referrals, signed=True)} per jaar "
             f"({_nl(100 * more_referrals / old['referrals_per_year'], signed=True)}%; "
@@ -188,4 +204,9 @@ def explain_waits(table: pd.DataFrame) -> str:
             f"{_nl(old['waiting_list'])} -> {_nl(new['waiting_list'])} huishoudens. Voorrang (doorbroken wachtlijst) "
             f"voor {_nl(new['priority_admissions_per_year'])} van {_nl(new['admissions_per_year'])} opnames per jaar, "
             f"die {_nl(new['wait_weeks_priority'], 1)} weken wachtten; de overige {_nl(new['wait_weeks_other'], 1)} "
-            f"weken (verkokerd {_nl(old['wait_weeks_other'], 1)}).")
+            f"weken (verkokerd {_nl(old['wait_weeks_other'], 1)}). Van de {_nl(change, 1, signed=True)} weken: "
+            f"{_nl(parts['mix'].sum(), 1, signed=True)} doordat opnames verschuiven tussen organisaties (naar lange "
+            f"of korte wachttijden), {_nl(parts['within'].sum(), 1, signed=True)} door andere wachttijden bij dezelfde "
+            "organisatie; het meest "            f"{top} ({_nl(parts.loc[top].sum(), 1, signed=True)} weken: wachttijd "
+            f"{_nl(old_top['wait_weeks'], 0)} -> {_nl(new_top['wait_weeks'], 0)} weken, {_nl(new_top['referrals_per_year'])} verwijzingen per jaar voor "
+            f"{_nl(new_top['places'])} plaatsen).")

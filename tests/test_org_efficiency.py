@@ -75,3 +75,12 @@ def test_the_explanation_says_why_in_the_tables_numbers(waits, small):
     assert ("hoger" in line) == (new["wait_weeks"] > old["wait_weeks"])
     summary = run_scenario(small).summary()  # the same run's headline measure says the same
     assert summary.loc[("1g1p1r", "org_wait_weeks"), "mean"] == pytest.approx(new["wait_weeks"], rel=0.25)
+
+
+def test_the_change_of_the_mean_wait_splits_into_parts_that_add_up(waits):
+    from sim.measures import wait_change
+
+    parts = wait_change(waits)
+    change = waits.loc[("1g1p1r", "total"), "wait_weeks"] - waits.loc[("verkokerd", "total"), "wait_weeks"]
+    assert parts.to_numpy().sum() == pytest.approx(change)
+    assert f"{parts['mix'].sum():+.1f}".replace(".", ",") in explain_waits(waits)

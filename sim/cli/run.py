@@ -28,9 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
     from sim import __version__
+    from sim.measures import explain_waits, waits_table
     from sim.reports import charts
     from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
-    from sim.measures import explain_waits, waits_table
     from sim.reports.summary import format_table, summary_json
     from sim.run import run_scenario
 
