@@ -207,6 +207,6 @@ def explain_waits(table: pd.DataFrame) -> str:
             f"weken (verkokerd {_nl(old['wait_weeks_other'], 1)}). Van de {_nl(change, 1, signed=True)} weken: "
             f"{_nl(parts['mix'].sum(), 1, signed=True)} doordat opnames verschuiven tussen organisaties (naar lange "
             f"of korte wachttijden), {_nl(parts['within'].sum(), 1, signed=True)} door andere wachttijden bij dezelfde "
-            "organisatie; het meest "            f"{top} ({_nl(parts.loc[top].sum(), 1, signed=True)} weken: wachttijd "
-            f"{_nl(old_top['wait_weeks'], 0)} -> {_nl(new_top['wait_weeks'], 0)} weken, {_nl(new_top['referrals_per_year'])} verwijzingen per jaar voor "
-            f"{_nl(new_top['places'])} plaatsen).")
+            f"organisatie; het meest {top} ({_nl(parts.loc[top].sum(), 1, signed=True)} weken: wachttijd "
+            f"{_nl(old_top['wait_weeks'], 0)} -> {_nl(new_top['wait_weeks'], 0)} weken, "
+            f"{_nl(new_top['referrals_per_year'])} verwijzingen per jaar voor {_nl(new_top['places'])} plaatsen).")
