@@ -395,14 +395,16 @@ class Involvement(NamedTuple):
     escalation_bits: np.ndarray  # int64 (N,): bits of scenarios.domains.ESCALATIONS that happened
     regisseur: np.ndarray  # bool (N,)
     ident: np.ndarray  # int64 (N,): the household the row's year belongs to (a newcomer in a reused row starts afresh)
+    joined: np.ndarray  # int64 (N,): bits of the organisations that join the household's problems (its join draws)
 
     @classmethod
     def empty(cls, households: int) -> Involvement:
         return cls(*(np.zeros(households, dtype=np.int64) for _ in range(3)), np.zeros(households, dtype=bool),
-                   np.full(households, -1, dtype=np.int64))
+                   np.full(households, -1, dtype=np.int64), np.zeros(households, dtype=np.int64))
 
     def reset(self) -> None:
-        for array in self[:-1]:
+        """A new year: nobody has worked in any home yet (who the row holds, and whom they join, stay)."""
+        for array in self[:-2]:
             array[:] = 0
 
 
@@ -423,10 +425,18 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
         if inv.ident[n] != hh.ident[n]:  # a newcomer in a row a leaver freed: the leaver's year is not theirs
             inv.ident[n] = hh.ident[n]
             inv.own_offer_bits[n], inv.plan_bits[n], inv.escalation_bits[n], inv.regisseur[n] = 0, 0, 0, False
+            joined = np.int64(0)
+            for o in range(rules.join_share.size):
+                joined |= np.int64(hh.join[n, o] < rules.join_share[o]) << o
+            inv.joined[n] = joined
+        visible = np.int64(0)
+        for d in range(n_domains):  # without branches
+            visible |= rules.domain_orgs[d] * ((hh.severity[n, d] > rules.involvement_severity) & applicable[n, d])
         under_plan = rules.own_plan and plan_phases[0] <= phase[n] <= plan_phases[1]
         plan = np.int64(0)
-        own = care.open_bits[n]
+        own = care.open_bits[n] | (visible & inv.joined[n])
         if under_plan:
+            own = care.open_bits[n]
             orgs = care.open_bits[n]
             while orgs:
                 o = lowest_bit(orgs)
@@ -434,17 +444,6 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
                     plan |= np.int64(1) << o
                 orgs &= orgs - 1
             own &= ~plan
-        else:
-            visible = np.int64(0)
-            for d in range(n_domains):
-                if hh.severity[n, d] > rules.involvement_severity and applicable[n, d]:
-                    visible |= rules.domain_orgs[d]
-            orgs = visible
-            while orgs:
-                o = lowest_bit(orgs)
-                if hh.join[n, o] < rules.join_share[o]:
-                    own |= np.int64(1) << o
-                orgs &= orgs - 1
         inv.plan_bits[n] |= plan
         inv.own_offer_bits[n] |= own
         inv.escalation_bits[n] |= events[n]

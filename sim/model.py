@@ -291,8 +291,9 @@ def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: Car
         if with_team:
             team_week(hh, life, team, team_rules, care, care_rules, ever_in_approach, seeds, week, totals, per_org)
         care_week(hh, life.reached, care, care_rules, team.competence, seeds, week, per_org, *care_scratch)
-        involvement_week(hh, life.applicable, care, care_rules, life.events, team.phase, (DIAGNOSIS, ACTIVE),
-                         (DIAGNOSIS, AFTERCARE), involvement)
+        if week > 0:  # the warm-up's years are counted nowhere
+            involvement_week(hh, life.applicable, care, care_rules, life.events, team.phase, (DIAGNOSIS, ACTIVE),
+                             (DIAGNOSIS, AFTERCARE), involvement)
         row = series[week - first_week]
         row[0], row[1], row[2] = _close_week(hh, life, care, team, flows, stabilised, ever_stabilised,
                                              stable_mean_below, stable_max_below, relapse_mean_above, week, totals)
