@@ -16,6 +16,7 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 
 from scenarios.domains import DOMAIN_INDEX
 from sim.crn import Draw, unit
+from sim.population import SCHOOL_AGES
 from sim.tally import PerOrg
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this we
 # Weeks run from -2,600 (a 50-year warm-up) to 5,200 (100 years); shifted by this they fit the 20 bits of an
 # admission key (agents.organisation._admit).
 SINCE_OFFSET = 1 << 19
+# Whom an organisation's worker serves under the old method (Organisation.serves): each member its own worker.
+SERVES = ("household", "adults", "children", "pupils")
 
 
 class Organisation(mesa.Agent):
@@ -66,13 +69,17 @@ class CareCases(NamedTuple):
     waiting_bits: np.ndarray
     open_bits: np.ndarray
     trajectory_bits: np.ndarray
+    # (organisations, ring weeks): case places a skipped intake would have taken in week w (at column w % ring):
+    # the time one plan frees at an organisation (policy theory B), counted as it would have been spent.
+    saved_intake: np.ndarray
 
     @classmethod
-    def empty(cls, households: int, organisations: int) -> CareCases:
+    def empty(cls, households: int, organisations: int, ring_weeks: int = 1) -> CareCases:
         shape = (households, organisations)
         return cls(np.zeros(shape, dtype=np.int8), np.zeros(shape, dtype=np.int32), np.zeros(shape, dtype=np.int32),
                    np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=np.int32),
-                   np.zeros(shape, dtype=np.int8), *(np.zeros(households, dtype=np.int64) for _ in range(3)))
+                   np.zeros(shape, dtype=np.int8), *(np.zeros(households, dtype=np.int64) for _ in range(3)),
+                   np.zeros((organisations, ring_weeks)))
 
 
 class CareRules(NamedTuple):
@@ -98,9 +105,18 @@ class CareRules(NamedTuple):
     integral_success_gain: float  # under a fully competent regisseur with one plan
     regisseur_coordination_share: float  # of the coordination a case in one plan still costs an organisation
     regisseur_intake_factor: float  # intake time of a regisseur's referral, relative to the organisation's own
+    # Policy theory B: the intake and coordination time one plan frees stays in care (more places), or is cashed
+    # (the organisation's places shrink by what was freed). Under 1g1p1r the coordinator the plan makes redundant
+    # (cockpit: 1 fte) becomes places too, spread over the organisations by size.
+    cashed: bool
+    extra_capacity: np.ndarray  # places a week, per organisation
+    serves: np.ndarray  # per organisation: index into SERVES
+    domain_orgs: np.ndarray  # per domain: bits of the organisations serving it
+    involvement_severity: float  # from this severity an organisation serving the domain is involved (old method)
 
     @classmethod
-    def of(cls, scenario: Scenario) -> CareRules:
+    def of(cls, scenario: Scenario, staffed: bool = False) -> CareRules:
+        """``staffed``: a regisseur team works (1g1p1r with fte), so the plan's coordinator is freed."""
         params = list(scenario.organisations.values())
         common, effects = scenario.organisation_common, scenario.regisseur_effects
         domain = np.array([DOMAIN_INDEX[p.domain] for p in params], dtype=np.int64)
@@ -108,6 +124,10 @@ class CareRules(NamedTuple):
         for o in range(len(params) - 1, -1, -1):
             primary[domain[o]] = o
         own_plan = scenario.levers.mandate.own_diagnosis_plan
+        capacity = np.array([p.capacity for p in params], dtype=float)
+        coordinator_places = (common.coordinator_fte_freed * common.fte_hours_per_week / common.case_hours_per_week
+                              if staffed and own_plan and common.freed_time_to_care else 0.0)
+        extra = coordinator_places * capacity / capacity.sum() if capacity.sum() > 0 else np.zeros_like(capacity)
         return cls(
             domain, np.array([p.join_share for p in params]), np.array([p.capacity for p in params], dtype=float),
             np.array([p.intake_weeks for p in params], dtype=np.int64),
@@ -116,7 +136,15 @@ class CareRules(NamedTuple):
             common.conflict_penalty, common.coordination_load, common.intake_hours,
             common.coordination_hours_per_week, common.success_residual, common.failure_residual,
             own_plan, effects.integral_success_gain, 1.0 - effects.coordination_saving if own_plan else 1.0,
-            0.0 if own_plan else effects.without_own_diagnosis_intake_factor)
+            0.0 if own_plan else effects.without_own_diagnosis_intake_factor,
+            not common.freed_time_to_care, extra, np.array([SERVES.index(p.serves) for p in params], dtype=np.int64),
+            np.array([sum(1 << o for o in range(len(params)) if domain[o] == d) for d in range(len(DOMAIN_INDEX))],
+                     dtype=np.int64), common.involvement_severity)
+
+    @property
+    def ring_weeks(self) -> int:
+        """Columns of CareCases.saved_intake: more than the longest intake."""
+        return int(self.intake_weeks.max(initial=0)) + 2
 
 
 class CareNetwork:
@@ -126,7 +154,7 @@ class CareNetwork:
         scenario = model.params
         self.keys = list(scenario.organisations)
         self.rules = CareRules.of(scenario)
-        self.cases = CareCases.empty(model.households.size, len(self.keys))
+        self.cases = CareCases.empty(model.households.size, len(self.keys), self.rules.ring_weeks)
         # read by the agents' views and by who records dossiers
         self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
         # scratch for the week's waiting and due cases, reused: see LifeEvents on why not allocated each week
@@ -187,6 +215,7 @@ def refer(care: CareCases, n: int, o: int, week: int, via_regisseur: bool, per_o
     care.priority[n, o] = False
     care.via_regisseur[n, o] = via_regisseur
     per_org[PerOrg.referrals, o] += 1
+    per_org[PerOrg.referrals_via_regisseur, o] += via_regisseur
 
 
 @njit(cache=True, error_model="numpy")
@@ -230,6 +259,8 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
             due[n_due] = n * n_orgs + o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
+    for i in range(n_waiting):  # the waiting lists' lengths at the week's start: mean list = these / weeks
+        per_org[PerOrg.waiting_list_weeks, waiting[i] % n_orgs] += 1
     for i in range(n_due):
         n, o = divmod(due[i], n_orgs)
         if care.status[n, o] == TRAJECTORY:
@@ -239,6 +270,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
 
     cases = np.zeros(n_orgs)
     coordination = np.zeros(n_orgs)
+    coordination_alone = np.zeros(n_orgs)  # as it would be without a regisseur taking coordination over
     for n in range(n_households):
         count = bit_count(care.open_bits[n])
         orgs = care.open_bits[n]
@@ -246,11 +278,20 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
             o = lowest_bit(orgs)
             cases[o] += 1.0
             coordination[o] += (count - 1) * _coordination_share(care, rules, n, o)
+            coordination_alone[o] += count - 1
             orgs &= orgs - 1
-    free = np.floor(rules.capacity - cases - rules.coordination_load * coordination)
+    # Places one plan freed this week: coordination taken over and intakes skipped (each counted in the weeks it
+    # would have taken), plus the coordinator's time. Cashed, the organisation's places shrink by as much.
+    ring = week % care.saved_intake.shape[1]
+    freed = rules.coordination_load * (coordination_alone - coordination) + care.saved_intake[:, ring]
+    care.saved_intake[:, ring] = 0.0
+    places = rules.capacity + rules.extra_capacity - freed * rules.cashed
+    free = np.floor(places - cases - rules.coordination_load * coordination)
     _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
     for o in range(n_orgs):
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
+        per_org[PerOrg.freed_place_weeks, o] += freed[o] + rules.extra_capacity[o]
+        per_org[PerOrg.place_weeks, o] += places[o]
 
 
 @njit(cache=True, error_model="numpy")
@@ -323,9 +364,15 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
         coordination[o] += count * _coordination_share(care, rules, n, o)
         per_org[PerOrg.org_wait_weeks, o] += week - care.since[n, o]
         per_org[PerOrg.org_admissions, o] += 1
+        if care.priority[n, o]:
+            per_org[PerOrg.priority_admissions, o] += 1
+            per_org[PerOrg.priority_wait_weeks, o] += week - care.since[n, o]
         intake_weeks = rules.intake_weeks[o]
         if care.via_regisseur[n, o]:
             intake_weeks = int(np.rint(intake_weeks * rules.regisseur_intake_factor))
+            ring = care.saved_intake.shape[1]
+            for k in range(1, rules.intake_weeks[o] - intake_weeks + 1):  # the weeks its own intake would take
+                care.saved_intake[o, (week + k) % ring] += 1.0
         if intake_weeks <= 0:
             _start_trajectory(reached, care, rules, n, o, week, per_org)
         else:
@@ -334,3 +381,95 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             care.until[n, o] = week + intake_weeks
             reached[n] = True
             per_org[PerOrg.intake_hours, o] += rules.intake_hours
+
+
+class Involvement(NamedTuple):
+    """Who worked in each home during the current year (issue 14, 'professionals in the home'), reset at each
+    year's end: organisations with a case open (intake or trajectory) as their own offer, with a worker per member
+    they serve, or as the one offer of a regisseur's plan (one worker for the household: duplicate offers stop,
+    'één aanbod', seed 004 casus Gezin A); the escalations, each of which brings its own professional (the housing
+    corporation, the neighbourhood police officer, a family guardian ...); and whether a regisseur was involved."""
+
+    own_offer_bits: np.ndarray  # int64 (N,): bit o, organisation o worked with its own offer
+    plan_bits: np.ndarray  # int64 (N,): bit o, organisation o worked as part of a regisseur's single plan
+    escalation_bits: np.ndarray  # int64 (N,): bits of scenarios.domains.ESCALATIONS that happened
+    regisseur: np.ndarray  # bool (N,)
+    ident: np.ndarray  # int64 (N,): the household the row's year belongs to (a newcomer in a reused row starts afresh)
+    joined: np.ndarray  # int64 (N,): bits of the organisations that join the household's problems (its join draws)
+
+    @classmethod
+    def empty(cls, households: int) -> Involvement:
+        return cls(*(np.zeros(households, dtype=np.int64) for _ in range(3)), np.zeros(households, dtype=bool),
+                   np.full(households, -1, dtype=np.int64), np.zeros(households, dtype=np.int64))
+
+    def reset(self) -> None:
+        """A new year: nobody has worked in any home yet (who the row holds, and whom they join, stay)."""
+        for array in self[:-2]:
+            array[:] = 0
+
+
+@njit(cache=True, error_model="numpy")
+def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, rules: CareRules, events: np.ndarray,
+                     phase: np.ndarray, plan_phases: tuple[int, int], approach_phases: tuple[int, int],
+                     inv: Involvement) -> None:
+    """Add this week's professionals to each home's year.
+
+    Outside a regisseur's plan every organisation serving a domain where the household has a problem (severity
+    above ``involvement_severity``) is involved with its own offer, if it joins such households at all (its
+    ``join_share``, the same draw as for its referrals): a trajectory, an intake, an indication, outreach. Under a
+    plan (``plan_phases``, with mandate a) the others step back (seed 003: 'het laten terugtreden van overige
+    hulpverleners'): only the plan's organisations, one worker each. Escalations and a regisseur (``approach_phases``)
+    add theirs under either."""
+    n_domains = hh.severity.shape[1]
+    for n in range(care.open_bits.size):
+        if inv.ident[n] != hh.ident[n]:  # a newcomer in a row a leaver freed: the leaver's year is not theirs
+            inv.ident[n] = hh.ident[n]
+            inv.own_offer_bits[n], inv.plan_bits[n], inv.escalation_bits[n], inv.regisseur[n] = 0, 0, 0, False
+            joined = np.int64(0)
+            for o in range(rules.join_share.size):
+                joined |= np.int64(hh.join[n, o] < rules.join_share[o]) << o
+            inv.joined[n] = joined
+        visible = np.int64(0)
+        for d in range(n_domains):  # without branches
+            visible |= rules.domain_orgs[d] * ((hh.severity[n, d] > rules.involvement_severity) & applicable[n, d])
+        under_plan = rules.own_plan and plan_phases[0] <= phase[n] <= plan_phases[1]
+        plan = np.int64(0)
+        own = care.open_bits[n] | (visible & inv.joined[n])
+        if under_plan:
+            own = care.open_bits[n]
+            orgs = care.open_bits[n]
+            while orgs:
+                o = lowest_bit(orgs)
+                if care.via_regisseur[n, o]:
+                    plan |= np.int64(1) << o
+                orgs &= orgs - 1
+            own &= ~plan
+        inv.plan_bits[n] |= plan
+        inv.own_offer_bits[n] |= own
+        inv.escalation_bits[n] |= events[n]
+        inv.regisseur[n] |= (approach_phases[0] <= phase[n]) & (phase[n] <= approach_phases[1])
+
+
+def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarray, workers_per_offer: np.ndarray,
+                          escalation_professionals: np.ndarray) -> np.ndarray:
+    """Distinct professionals who worked in each home this year (the measure 'professionals per household', README):
+    per organisation with its own offer, ``workers_per_offer`` (per household, by case type) per member it serves
+    (``members``: (households, SERVES), at least 1); per organisation in a regisseur's plan, one; per escalation
+    type that happened, its professionals; the regisseur, one."""
+    n_orgs = rules.serves.size
+    bit = np.int64(1) << np.arange(n_orgs, dtype=np.int64)
+    own = (inv.own_offer_bits[:, None] & bit) != 0
+    plan = ((inv.plan_bits[:, None] & bit) != 0) & ~own
+    workers = np.maximum(members[:, rules.serves], 1)
+    esc_bit = np.int64(1) << np.arange(escalation_professionals.size, dtype=np.int64)
+    escalations = (inv.escalation_bits[:, None] & esc_bit) != 0
+    return ((own * workers).sum(axis=1) * workers_per_offer + plan.sum(axis=1) + escalations @ escalation_professionals
+            + inv.regisseur)
+
+
+def members_served(child_age: np.ndarray, adults: np.ndarray) -> np.ndarray:
+    """(households, SERVES): the members each kind of organisation gives a worker of its own: the household (1),
+    each adult, each child, each child of school age."""
+    children = (child_age >= 0).sum(axis=1)
+    pupils = ((child_age >= SCHOOL_AGES[0]) & (child_age <= SCHOOL_AGES[1])).sum(axis=1)
+    return np.stack([np.ones_like(children), adults.astype(children.dtype), children, pupils], axis=1)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import scenarios
 from scenarios.distributions import Distribution, parse_distribution
-from scenarios.domains import CASE_TYPES, DOMAINS
+from scenarios.domains import CASE_TYPES, DOMAINS, ESCALATIONS
 from scenarios.errors import UserError
 from scenarios.validation import read_yaml_mapping, validation_message
 
@@ -245,6 +245,8 @@ class Organisation(_Strict):
     intake_weeks: int = Field(ge=0, le=520)
     trajectory_weeks: int = Field(ge=1, le=520)
     success_rate: float = share()
+    # issue 14 (professionals in the home): under the old method a worker per member the organisation serves
+    serves: Literal["household", "adults", "children", "pupils"] = "household"
 
     @field_validator("domain")
     @classmethod
@@ -263,6 +265,25 @@ class OrganisationCommon(_Strict):
     success_residual: float = share()
     failure_residual: float = share()
     trajectory_drift_factor: float = share()
+    # issue 14, policy theory B (efficiency at the organisations): staff time in case places, and where it goes
+    case_hours_per_week: float = positive(default=2.0)
+    fte_hours_per_week: float = positive(default=36.0)
+    coordinator_fte_freed: float = non_negative(default=0.0)
+    freed_time_to_care: bool = True
+    # issue 14 (professionals in the home): professionals an escalation brings into the home
+    escalation_professionals: dict[str, float] = Field(default_factory=dict)
+    involvement_severity: float = share(default=0.45)
+    workers_per_offer: PerCaseType = PerCaseType(light=1.0, heavy=1.0, mda=1.0)
+
+    @field_validator("escalation_professionals")
+    @classmethod
+    def _known_escalations(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, count in value.items():
+            if name not in ESCALATIONS:
+                raise ValueError(f"unknown escalation {name!r}; allowed: {', '.join(ESCALATIONS)}")
+            if not 0.0 <= count <= 10.0:
+                raise ValueError(f"escalation_professionals.{name} = {count}; allowed: 0 to 10")
+        return value
 
 
 Method = Literal["verkokerd", "1g1p1r"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scenarios.domains import ESCALATIONS
+from scenarios.domains import CASE_TYPES, ESCALATIONS
 from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
 from scenarios.scenario import Scenario
 from sim.tidy import long_form
 
 QUANTILES = (0.05, 0.95)
+WEEKS_PER_YEAR = 52
 
 # measure -> (Dutch label, unit)
 LABELS: dict[str, tuple[str, str]] = {
@@ -25,7 +26,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "relapse_12m_share": ("terugval binnen 12 maanden na afsluiten", "aandeel"),
     "org_wait_weeks": ("wachttijd organisaties", "weken"),
     "regisseur_wait_weeks": ("wachttijd regisseur", "weken"),
-    "professionals_per_household": ("professionals per huishouden", "gemiddeld"),
+    "professionals_per_household": ("professionals per huishouden (in een jaar)", "gemiddeld"),
+    **{f"professionals_per_household_{group}": (f"professionals per huishouden, {label}", "gemiddeld")
+       for group, label in (("light", "licht"), ("heavy", "zwaar"), ("mda", "MDA"), ("in_approach", "in de aanpak"))},
+    "org_referrals_per_year": ("verwijzingen naar organisaties", "per jaar"),
+    "org_admissions_per_year": ("opnames bij organisaties", "per jaar"),
+    "priority_admission_share": ("opnames met doorbroken wachtlijst", "aandeel"),
+    "org_places": ("plaatsen bij organisaties", "gemiddeld per week"),
+    "freed_places": ("vrijgemaakte plaatsen (één plan)", "gemiddeld per week"),
     "trajectories_per_year": ("gestarte trajecten", "per jaar"),
     "debt_relief_success_share": ("schuldhulp met financiële stabilisatie", "aandeel"),
     "intake_hours_per_year": ("intake- en planuren organisaties", "uren per jaar"),
@@ -57,8 +65,18 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     out["relapse_12m_share"] = _ratio(totals["closed_relapsed_12m"], totals["cases_closed"])
     out["org_wait_weeks"] = _ratio(totals["org_wait_weeks"], totals["org_admissions"])
     out["regisseur_wait_weeks"] = _ratio(totals["regisseur_wait_weeks"], totals["regisseur_intakes"])
-    out["professionals_per_household"] = _ratio(totals["professional_household_weeks"],
-                                                 totals["helped_household_weeks"])
+    # professionals in the home (README 'Measures'): distinct professionals in a year, per household with any
+    out["professionals_per_household"] = _ratio(
+        sum(totals[f"professionals_{group}"] for group in CASE_TYPES),
+        sum(totals[f"households_with_professionals_{group}"] for group in CASE_TYPES))
+    for group in (*CASE_TYPES, "in_approach"):
+        out[f"professionals_per_household_{group}"] = _ratio(totals[f"professionals_{group}"],
+                                                              totals[f"households_with_professionals_{group}"])
+    out["org_referrals_per_year"] = totals["referrals"] / years
+    out["org_admissions_per_year"] = totals["org_admissions"] / years
+    out["priority_admission_share"] = _ratio(totals["priority_admissions"], totals["org_admissions"])
+    out["org_places"] = totals["place_weeks"] / (years * WEEKS_PER_YEAR)
+    out["freed_places"] = totals["freed_place_weeks"] / (years * WEEKS_PER_YEAR)
     out["trajectories_per_year"] = totals["trajectories_started"] / years
     out["debt_relief_success_share"] = _ratio(totals["trajectories_succeeded.debt_relief"],
                                               totals["trajectories_completed.debt_relief"])
@@ -94,3 +112,101 @@ def summarise(measures: pd.DataFrame) -> pd.DataFrame:
         diff_summary.index = pd.MultiIndex.from_product([["difference"], diff_summary.index])
         by_method = pd.concat([by_method, diff_summary])
     return by_method.rename_axis(["method", "measure"])
+
+
+# The waits table (issue 14, policy theory B): per method and organisation, what a wait is made of.
+WAIT_COUNTS = ("referrals", "referrals_via_regisseur", "org_admissions", "priority_admissions", "trajectories_started",
+               "org_wait_weeks", "priority_wait_weeks", "place_weeks", "freed_place_weeks", "waiting_list_weeks")
+WAIT_COLUMNS = ("referrals_per_year", "via_regisseur_per_year", "admissions_per_year", "priority_admissions_per_year",
+                "trajectories_per_year", "places", "freed_places", "waiting_list", "wait_weeks",
+                "wait_weeks_priority", "wait_weeks_other")
+
+
+def waits_table(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Per method and organisation (and ``total``), means over replications and years: referrals (and those from a
+    regisseur's plan), admissions (and those whose waiting list was broken), trajectories started, places a week
+    (capacity as used: the organisation's own, plus what one plan freed unless cashed) and the places one plan
+    freed, households on the waiting list, and the mean wait of all admissions, of priority ones and of the others.
+    The total row sums the organisations (places, lists, counts); its waits are the admissions' means."""
+    orgs = list(scenario.organisations)
+    names = [f"{count}.{org}" for count in WAIT_COUNTS for org in orgs]
+    rows = yearly[yearly["measure"].isin(names)]
+    runs = rows.groupby(["replication", "method", "year"]).ngroups / max(rows["method"].nunique(), 1)
+    sums = rows.groupby(["method", "measure"])["value"].sum().unstack("measure").reindex(columns=names, fill_value=0.0)
+    tables = []
+    for method in [m for m in scenario.methods if m in sums.index]:
+        per_org = pd.DataFrame({count: [sums.loc[method, f"{count}.{org}"] for org in orgs] for count in WAIT_COUNTS},
+                               index=orgs)
+        per_org.loc["total"] = per_org.sum()
+        tables.append(_wait_columns(per_org, runs).assign(method=method).rename_axis("organisation"))
+    table = pd.concat(tables).reset_index().set_index(["method", "organisation"])
+    return table[list(WAIT_COLUMNS)]
+
+
+def _wait_columns(counts: pd.DataFrame, runs: float) -> pd.DataFrame:
+    """From counts summed over ``runs`` replication-years to the table's means."""
+    weeks = runs * WEEKS_PER_YEAR
+    others = counts["org_admissions"] - counts["priority_admissions"]
+    return pd.DataFrame({
+        "referrals_per_year": counts["referrals"] / runs,
+        "via_regisseur_per_year": counts["referrals_via_regisseur"] / runs,
+        "admissions_per_year": counts["org_admissions"] / runs,
+        "priority_admissions_per_year": counts["priority_admissions"] / runs,
+        "trajectories_per_year": counts["trajectories_started"] / runs,
+        "places": counts["place_weeks"] / weeks,
+        "freed_places": counts["freed_place_weeks"] / weeks,
+        "waiting_list": counts["waiting_list_weeks"] / weeks,
+        "wait_weeks": _ratio(counts["org_wait_weeks"], counts["org_admissions"]),
+        "wait_weeks_priority": _ratio(counts["priority_wait_weeks"], counts["priority_admissions"]),
+        "wait_weeks_other": _ratio(counts["org_wait_weeks"] - counts["priority_wait_weeks"], others),
+    }, index=counts.index)
+
+
+def _nl(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """A number the Dutch way (1.352; 24,7), as the run's other tables print it."""
+    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def wait_change(table: pd.DataFrame) -> pd.DataFrame:
+    """The change of the mean wait (1g1p1r minus verkokerd) split per organisation into two parts that add up to it:
+    ``mix``, admissions moving to organisations with longer or shorter waits (the new share of admissions minus the
+    old, times the old wait), and ``within``, waits changing at the same organisation (the new share times the
+    change of its wait). An organisation without admissions under a method counts with a wait of 0 there."""
+    old, new = (table.xs(method, level="method").drop(index="total") for method in ("verkokerd", "1g1p1r"))
+    old_share = old["admissions_per_year"] / old["admissions_per_year"].sum()
+    new_share = new["admissions_per_year"] / new["admissions_per_year"].sum()
+    old_wait, new_wait = old["wait_weeks"].fillna(0.0), new["wait_weeks"].fillna(0.0)
+    return pd.DataFrame({"mix": (new_share - old_share) * old_wait, "within": new_share * (new_wait - old_wait)})
+
+
+def explain_waits(table: pd.DataFrame) -> str:
+    """One line on why the organisations' mean wait differs between the methods, in the table's numbers: demand
+    (referrals, from plans), capacity (places, freed places), what got in (admissions) and who went first."""
+    if not {"verkokerd", "1g1p1r"} <= set(table.index.get_level_values("method")):
+        return ""
+    old, new = table.loc[("verkokerd", "total")], table.loc[("1g1p1r", "total")]
+    more_referrals = new["referrals_per_year"] - old["referrals_per_year"]
+    more_admissions = new["admissions_per_year"] - old["admissions_per_year"]
+    direction = "hoger" if new["wait_weeks"] > old["wait_weeks"] else "lager"
+    why = ("de vraag groeit harder dan de plaatsen" if more_referrals > more_admissions
+           else "de plaatsen groeien harder dan de vraag")
+    change = new["wait_weeks"] - old["wait_weeks"]
+    parts = wait_change(table)
+    top = parts.sum(axis=1).abs().idxmax()
+    old_top, new_top = table.loc[("verkokerd", top)], table.loc[("1g1p1r", top)]
+    return (f"Wachttijd organisaties {_nl(old['wait_weeks'], 1)} -> {_nl(new['wait_weeks'], 1)} weken ({direction}): "
+            f"verwijzingen {_nl(more_referrals, signed=True)} per jaar "
+            f"({_nl(100 * more_referrals / old['referrals_per_year'], signed=True)}%; "
+            f"{_nl(new['via_regisseur_per_year'])} uit regisseursplannen), vrijgemaakte plaatsen "
+            f"{_nl(new['freed_places'])} ({_nl(100 * new['freed_places'] / old['places'], signed=True)}% van "
+            f"{_nl(old['places'])}), opnames {_nl(more_admissions, signed=True)} per jaar: {why}, wachtlijsten "
+            f"{_nl(old['waiting_list'])} -> {_nl(new['waiting_list'])} huishoudens. Voorrang (doorbroken wachtlijst) "
+            f"voor {_nl(new['priority_admissions_per_year'])} van {_nl(new['admissions_per_year'])} opnames per jaar, "
+            f"die {_nl(new['wait_weeks_priority'], 1)} weken wachtten; de overige {_nl(new['wait_weeks_other'], 1)} "
+            f"weken (verkokerd {_nl(old['wait_weeks_other'], 1)}). Van de {_nl(change, 1, signed=True)} weken: "
+            f"{_nl(parts['mix'].sum(), 1, signed=True)} doordat opnames verschuiven tussen organisaties (naar lange "
+            f"of korte wachttijden), {_nl(parts['within'].sum(), 1, signed=True)} door andere wachttijden bij dezelfde "
+            f"organisatie; het meest {top} ({_nl(parts.loc[top].sum(), 1, signed=True)} weken: wachttijd "
+            f"{_nl(old_top['wait_weeks'], 0)} -> {_nl(new_top['wait_weeks'], 0)} weken, "
+            f"{_nl(new_top['referrals_per_year'])} verwijzingen per jaar voor {_nl(new_top['places'])} plaatsen).")

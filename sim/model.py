@@ -22,8 +22,19 @@ import pandas as pd
 from numba import njit
 
 from agents.household import EVENT_BIT, LONG_AGO, WEEKS_PER_YEAR, Household, HouseholdRules, LifeEvents, household_week
-from agents.organisation import CareCases, CareNetwork, CareRules, bit_count, care_week
+from agents.organisation import (
+    CareCases,
+    CareNetwork,
+    CareRules,
+    Involvement,
+    bit_count,
+    care_week,
+    involvement_week,
+    members_served,
+    professionals_in_year,
+)
 from agents.regisseur import (
+    ACTIVE,
     AFTERCARE,
     DIAGNOSIS,
     QUEUED,
@@ -35,6 +46,7 @@ from agents.regisseur import (
     under_care,
 )
 from agents.turnover import IN_APPROACH, REACHED, STABILISED, Turnover, TurnoverRules, turnover_week
+from scenarios.domains import CASE_TYPES, ESCALATIONS
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario
 from sim import population
@@ -99,6 +111,11 @@ class MPHModel(mesa.Model):
 
         self.care = CareNetwork(self)
         self.tally = YearTally(self.care.keys)
+        # professionals in the home (issue 14): who worked in each home this year, and last year's count per row
+        self.involvement = Involvement.empty(n)
+        self.escalation_professionals = np.array(
+            [scenario.organisation_common.escalation_professionals.get(name, 0.0) for name in ESCALATIONS])
+        self.professionals_last_year: dict[str, np.ndarray] = {}
         self.team: RegisseurTeam | None = None
         self.team_cases = TeamCases.outside(n)
         self.team_cases.found[:] = self.households.in_view
@@ -121,6 +138,7 @@ class MPHModel(mesa.Model):
             self.team = RegisseurTeam(self)
             self.team_rules = self.team.rules
             self.flow_rules = TurnoverRules.of(scenario, -warmup_weeks, staffed=bool(self.team.members))
+            self.care.rules = CareRules.of(scenario, staffed=bool(self.team.members))  # the freed coordinator
 
         self.datacollector = mesa.DataCollector(
             tables={"years": ["year", *YEAR_STATE, *columns(self.care.keys)]})
@@ -155,7 +173,7 @@ class MPHModel(mesa.Model):
             self.team_cases, self.team_rules, self.team is not None, self.flows, self.flow_rules,
             self.ever_in_approach, self.stabilised, self.ever_stabilised, dyn.stabilised_mean_below,
             dyn.stabilised_max_below, dyn.relapse_mean_above, self.params.levers.fte if staffed else 0.0, staffed,
-            self.streams.seeds, self.week + 1, last_week, self.tally.totals, self.tally.per_org))
+            self.streams.seeds, self.week + 1, last_week, self.tally.totals, self.tally.per_org, self.involvement))
         if self.flows.overflow[0]:
             raise RuntimeError(f"{self.flows.overflow[0]} newcomers found no empty row: raise "
                                "sim.population.SPARE_ROWS")
@@ -178,6 +196,7 @@ class MPHModel(mesa.Model):
     def _end_of_year(self) -> None:
         """The year's row (not in the warm-up), then children grow up."""
         if self.week > 0:
+            self._count_professionals()
             left = self.flows.left_ever
             present, phase = self.present(), self.team_cases.phase
             row = self.tally.close_year()
@@ -192,7 +211,26 @@ class MPHModel(mesa.Model):
                 "in_approach_now": float(((phase >= DIAGNOSIS) & (phase <= AFTERCARE)).sum()),
             })
             self.datacollector.add_table_row("years", row)
+        self.involvement.reset()
         self._grow_up()
+
+    def _count_professionals(self) -> None:
+        """The year's professionals in each home (agents.organisation.professionals_in_year) into the year's counts,
+        per case type and for households in the approach; kept per row in :attr:`professionals_last_year`."""
+        hh = self.households
+        per_offer = np.array(self.params.organisation_common.workers_per_offer.as_tuple())[hh.case_type]
+        count = professionals_in_year(self.involvement, self.care.rules, members_served(hh.child_age, hh.adults),
+                                      per_offer, self.escalation_professionals)
+        present = self.present()
+        count = np.where(present, count, 0)  # a row emptied this year: its household is counted by no one
+        groups = {name: present & (hh.case_type == k) for k, name in enumerate(CASE_TYPES)}
+        groups["in_approach"] = present & self.involvement.regisseur
+        for name, rows in groups.items():
+            self.tally.add(f"professionals_{name}", float(count[rows].sum()))
+            self.tally.add(f"households_with_professionals_{name}", float((rows & (count > 0)).sum()))
+        self.professionals_last_year = {"ident": hh.ident.copy(), "professionals": count,
+                                        "in_approach": self.involvement.regisseur.copy(),
+                                        "case_type": hh.case_type.copy()}
 
     def _grow_up(self) -> None:
         """Children age a year; a child of 18 is an adult and leaves the household's child domains. A household
@@ -244,7 +282,7 @@ def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: Car
               flows: Turnover, flow_rules: TurnoverRules, ever_in_approach: np.ndarray, stabilised: np.ndarray,
               ever_stabilised: np.ndarray, stable_mean_below: float, stable_max_below: float,
               relapse_mean_above: float, fte: float, staffed: bool, seeds: np.ndarray, first_week: int,
-              last_week: int, totals: np.ndarray, per_org: np.ndarray) -> np.ndarray:
+              last_week: int, totals: np.ndarray, per_org: np.ndarray, involvement: Involvement) -> np.ndarray:
     """Weeks ``first_week`` to ``last_week``: households, then (under 1g1p1r) the team, then the organisations,
     then the week's close, then who leaves and who arrives. Returns the weekly series, one row per week."""
     series = np.empty((last_week - first_week + 1, 3), dtype=np.int64)
@@ -253,6 +291,9 @@ def _simulate(hh: Households, life: LifeEvents, rules: HouseholdRules, care: Car
         if with_team:
             team_week(hh, life, team, team_rules, care, care_rules, ever_in_approach, seeds, week, totals, per_org)
         care_week(hh, life.reached, care, care_rules, team.competence, seeds, week, per_org, *care_scratch)
+        if week > 0:  # the warm-up's years are counted nowhere
+            involvement_week(hh, life.applicable, care, care_rules, life.events, team.phase, (DIAGNOSIS, ACTIVE),
+                             (DIAGNOSIS, AFTERCARE), involvement)
         row = series[week - first_week]
         row[0], row[1], row[2] = _close_week(hh, life, care, team, flows, stabilised, ever_stabilised,
                                              stable_mean_below, stable_max_below, relapse_mean_above, week, totals)

@@ -10,7 +10,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from scenarios.domains import ESCALATIONS
+from scenarios.domains import CASE_TYPES, ESCALATIONS
 
 # Everything a simulated year reports, so every year's row has the same columns.
 TOTALS: tuple[str, ...] = (
@@ -40,6 +40,10 @@ TOTALS: tuple[str, ...] = (
     "left_recovered",
     "left_departed",
     "left_children_grown",
+    # professionals in the home (issue 14): per case type and for households in the approach, the sum over
+    # households of the distinct professionals who worked in the home in the year, and the households with any
+    *(f"professionals_{group}" for group in (*CASE_TYPES, "in_approach")),
+    *(f"households_with_professionals_{group}" for group in (*CASE_TYPES, "in_approach")),
 )
 PER_ORGANISATION: tuple[str, ...] = (
     "referrals",
@@ -50,6 +54,14 @@ PER_ORGANISATION: tuple[str, ...] = (
     "trajectories_succeeded",
     "intake_hours",
     "coordination_hours",
+    # why waits are what they are (issue 14, policy theory B): where referrals came from, who jumped the queue, the
+    # places (capacity) a week and what one plan freed of them, summed over the year's weeks
+    "referrals_via_regisseur",
+    "priority_admissions",
+    "priority_wait_weeks",
+    "place_weeks",
+    "freed_place_weeks",
+    "waiting_list_weeks",
 )
 Total = IntEnum("Total", {name: i for i, name in enumerate(TOTALS)})
 PerOrg = IntEnum("PerOrg", {name: i for i, name in enumerate(PER_ORGANISATION)})

@@ -28,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
     from sim import __version__
+    from sim.measures import explain_waits, waits_table
     from sim.reports import charts
     from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
     from sim.reports.summary import format_table, summary_json
@@ -47,13 +48,18 @@ def handle(args: argparse.Namespace) -> int:
     about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
              "replications": scenario.replications, "years": scenario.horizon_years}
     flows = results.flows()
+    waits = waits_table(results.yearly, scenario)
+    why_waits = explain_waits(waits)
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
         summary.to_csv(staging / "summary.csv")
         results.measures.to_csv(staging / "measures.csv", index=False)
         results.yearly.to_csv(staging / "yearly.csv", index=False)
         results.costs.to_csv(staging / "costs.csv", index=False)
         flows.to_csv(staging / "flows.csv")
-        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv"]
+        # the explanation rides in a column of the total rows: one file says what the waits are and why
+        waits.assign(explanation=[why_waits if org == "total" else "" for _, org in waits.index]).to_csv(
+            staging / "waits.csv")
+        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv", "waits.csv"]
         if not args.no_charts:
             names += [p.name for p in charts.write_all(results, staging)]
     written = [out / name for name in (*names, MANIFEST)]
@@ -67,7 +73,9 @@ def handle(args: argparse.Namespace) -> int:
     print(format_table(summary))
     print("\nInstroom, uitstroom en voorraad per jaar (gemiddelde over replicaties):\n")
     print(flows.round(0).to_string())
+    print("\nWachttijden bij organisaties: verwijzingen, opnames en plaatsen (gemiddelde per jaar / per week):\n")
+    print(waits.xs("total", level="organisation").round(1).to_string())
+    if why_waits:
+        print("\n" + why_waits)
     print("\nGeschreven: " + ", ".join(str(p) for p in written))
     return 0
-
-
