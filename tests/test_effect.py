@@ -225,14 +225,23 @@ def test_check_design_shows_which_comparison_covers_the_truth():
 
 
 def test_check_design_command_and_bad_input(tmp_path, capsys):
-    dossier, _ = construct(Design(rule="crisis", threshold=2, households=1500, max_controls=300), 3)
-    write_dossier(dossier, tmp_path / "d")
+    """`--check-design` lets the model record dossiers of a small town like the user's: per data set the model's
+    own effect (truth: the paired difference with the same households under the old method) and a known zero
+    (those households' old-method dossier), with a progress bar."""
+    write_dossier(small_synthetic().dossier, tmp_path / "d")
     args = ["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50", "--lang", "en"]
-    assert main([*args, "--check-design", "--reps", "2", "--selection", "crisis:2"]) == 0
-    out = capsys.readouterr().out
-    assert "Design check" in out and "coverage_pct" in out
+    assert main([*args, "--check-design", "--reps", "2", "--selection", "problems:2"]) == 0
+    printed = capsys.readouterr()
+    assert "Design check: the model records 2 dossiers" in printed.out and "coverage_pct" in printed.out
+    assert "design check" in printed.err  # the progress bar
     report = json.loads((tmp_path / "out" / "effect.json").read_text())
-    assert report["design_check"]["design"]["rule"] == "crisis"
+    assert report["design_check"]["town"] == {"households": 2 * len(small_synthetic().dossier.households),
+                                              "years": 3, "rule": "problems", "threshold": 2}
+    check = pd.read_csv(tmp_path / "out" / "design_check.csv")
+    assert set(check["effect"]) == {"zero", "model"} and (check["data_sets"] == 2).all()
+    assert (check.loc[check["effect"] == "zero", "truth"] == 0).all()
+    assert (check.loc[check["effect"] == "model", "truth"] < 0).all()  # the approach prevents escalations
+    assert "recommended" in set(check["estimator"])
     for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"), (["--lang", "fr"], "--lang 'fr'"),
                        (["--selection", "severity:3"], "--selection 'severity:3'")):
         assert main([*args, "--check-design", *bad]) == 2
