@@ -47,27 +47,30 @@ def in_process(workers: int) -> dict:
 
 
 def room_delay(workers: int) -> dict:
-    """Seconds until participant B's numbers, alone and while A runs the largest allowed request."""
+    """Seconds until participant B's numbers, alone and while A runs the largest allowed request; each figure is
+    printed as it comes (a loaded machine may take long)."""
     base = load_scenario()
     values = controls.start_values(base)
     b = controls.build_scenario(base, values)
-    years = base.flows.warmup_years + 1
-    most = controls.MAX_WORK // (years * len(base.methods))
+    most = controls.MAX_WORK // ((base.flows.warmup_years + 1) * len(base.methods))
     a = controls.build_scenario(base, values | {"horizon_years": 1, "replications": 1, "population.households": most})
     share = max(1, workers // 2)  # as sim.workshop.page gives each run
+    found: dict = {"workers": workers, "share_per_run": share, "a_households": most,
+                   "a_household_years": controls.work(a), "a_largest_task_household_years": controls.largest_task(a)}
     with worker_pool(workers) as pool:
         simulate(b.with_overrides({"replications": 1}), pool)  # start the workers
-        alone = [round(simulate(b, pool, share).seconds, 2) for _ in range(2)]
+        found["b_alone_seconds"] = round(simulate(b, pool, share).seconds, 2)
+        print(json.dumps(found), flush=True)
         a_seconds: list[float] = []
         heavy = threading.Thread(target=lambda: a_seconds.append(simulate(a, pool, share).seconds))
         heavy.start()
         time.sleep(1.0)  # A's tasks are in the pool
-        beside = round(simulate(b, pool, share).seconds, 2)
+        found["b_while_a_runs_seconds"] = round(simulate(b, pool, share).seconds, 2)
+        found["b_delay_seconds"] = round(found["b_while_a_runs_seconds"] - found["b_alone_seconds"], 2)
+        print(json.dumps(found), flush=True)
         heavy.join()
-    return {"workers": workers, "share_per_run": share, "a_households": most, "a_household_years":
-            controls.work(a), "a_largest_task_household_years": controls.largest_task(a),
-            "a_seconds": round(a_seconds[0], 2), "b_alone_seconds": alone, "b_while_a_runs_seconds": beside,
-            "b_delay_seconds": round(beside - min(alone), 2)}
+    found["a_seconds"] = round(a_seconds[0], 2)
+    return found
 
 
 def _timed_move(page: Page, until: Callable[[], bool]) -> float:
