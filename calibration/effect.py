@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from calibration import designs
-from calibration.dossiers.disclosure import MIN_COUNT, shown, suppress_column
-from calibration.dossiers.schema import Dossier
+from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, SUPPRESSED, hidden_cells, shown
+from calibration.dossiers.schema import CASE_TYPES, Dossier
 from calibration.effect_texts import label, warning
 from scenarios.domains import ESCALATIONS
 
@@ -112,7 +112,22 @@ def _frame(households: pd.DataFrame, events: pd.DataFrame, since: pd.Timestamp) 
         "problems_baseline": households["problems_baseline"].to_numpy(dtype=float),
         "problems_end": (households["problems_end"].to_numpy(dtype=float) if "problems_end" in households.columns
                          else np.full(len(households), np.nan)),
+        **case_indicators(households),
     })
+
+
+def case_indicators(households: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Where the dossier gives a case type: one 0/1 column per type but the first (light), for the propensity score
+    and the balance check; none otherwise."""
+    if "case_type" not in households.columns:
+        return {}
+    case = households["case_type"].to_numpy()
+    return {f"case_{name}": (case == name).astype(float) for name in CASE_TYPES[1:]}
+
+
+def covariates(frame: pd.DataFrame, base: tuple[str, ...] = HISTORY) -> tuple[str, ...]:
+    """What the propensity score and the balance check use: the pre-period history, and the case type if given."""
+    return (*base, *(c for c in frame.columns if c.startswith("case_")))
 
 
 def panel(dossier: Dossier) -> dict[str, pd.DataFrame]:
@@ -211,12 +226,23 @@ class Estimate:
     trusted: bool
     warnings: list[str] = field(default_factory=list)
     recommended: bool = False
+    counts_hidden: bool = False  # it leaves out 1-4 households of a group: its counts would reveal how many
+
+    def shown_counts(self) -> dict[str, int | str]:
+        """The households it compares, as an output may show them."""
+        if self.counts_hidden:
+            return {"households_1g1p1r": HIDDEN, "households_control": HIDDEN}
+        return {"households_1g1p1r": shown(self.treated), "households_control": shown(self.controls)}
+
+    def shown_diagnostics(self) -> dict[str, Any]:
+        """The diagnostics as an output may show them: no share outside the overlap that gives a small count."""
+        return {k: (np.nan if k == "outside_overlap" and self.counts_hidden else v)
+                for k, v in self.diagnostics.items()}
 
     def record(self, lang: str) -> dict[str, Any]:
         return {"outcome": self.outcome, "estimator": self.estimator, "label": label(self.estimator, lang),
-                "estimate": self.estimate, "ci_low": self.ci_low, "ci_high": self.ci_high,
-                "households_1g1p1r": shown(self.treated), "households_control": shown(self.controls),
-                **{k: v for k, v in self.diagnostics.items() if not isinstance(v, dict)},
+                "estimate": self.estimate, "ci_low": self.ci_low, "ci_high": self.ci_high, **self.shown_counts(),
+                **{k: v for k, v in self.shown_diagnostics().items() if not isinstance(v, dict)},
                 "trusted": self.trusted, "recommended": self.recommended, "warnings": " | ".join(self.warnings)}
 
 
@@ -258,7 +284,7 @@ def _interval(dt: np.ndarray, wt: np.ndarray, dc: np.ndarray | None, wc: np.ndar
 
 
 def _weighted(frame: pd.DataFrame, name: str, weights: np.ndarray, rng: np.random.Generator, resamples: int,
-              level: float, history_columns: tuple[str, ...] = HISTORY) -> Estimate:
+              level: float, history_columns: tuple[str, ...] | None = None) -> Estimate:
     """A comparison given by fixed weights per household (treated and controls), with its diagnostics."""
     is_t = (frame["group"] == "1g1p1r").to_numpy()
     t, c = frame[is_t], frame[~is_t]
@@ -276,6 +302,7 @@ def _weighted(frame: pd.DataFrame, name: str, weights: np.ndarray, rng: np.rando
                                None if naive else wc, rng, resamples, level)
     diagnostics: dict[str, Any] = {}
     if not naive:
+        history_columns = covariates(frame) if history_columns is None else history_columns
         smds = {col: _smd(t.loc[wt > 0, col], c[col], wc) for col in history_columns}
         worst = max(smds, key=lambda k: abs(smds[k]) if np.isfinite(smds[k]) else -1)
         diagnostics |= {"max_abs_smd": abs(smds[worst]), "worst_covariate": worst,
@@ -304,7 +331,7 @@ def _matched_weights(frame: pd.DataFrame) -> np.ndarray:
 
 def _propensity_weights(frame: pd.DataFrame) -> np.ndarray:
     is_t = (frame["group"] == "1g1p1r").to_numpy()
-    score = designs.propensity(frame[list(HISTORY)], is_t)
+    score = designs.propensity(frame[list(covariates(frame))], is_t)
     return designs.att_weights(score, is_t)
 
 
@@ -406,9 +433,8 @@ class Effect:
             "outcomes": {o.outcome: {
                 "recommended": o.recommended, "reason": o.reason,
                 "estimators": {e.estimator: {"estimate": e.estimate, "interval": [e.ci_low, e.ci_high],
-                                             "households_1g1p1r": shown(e.treated),
-                                             "households_control": shown(e.controls),
-                                             "diagnostics": e.diagnostics, "trusted": e.trusted,
+                                             **e.shown_counts(), "diagnostics": e.shown_diagnostics(),
+                                             "trusted": e.trusted,
                                              "warnings": e.warnings} for e in o.estimates}}
                 for o in self.outcomes},
             "notes": self.notes,
@@ -428,22 +454,30 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def strata_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Households and mean change per baseline-problem stratum and group; counts under 5 suppressed, and their
-    means not shown."""
+def strata_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Households and mean change per outcome, baseline-problem stratum and group, under disclosure control: a cell
+    of fewer than 5 households is shown as "<5" without its mean, and further cells are hidden ("x", no mean) until
+    the hidden cells of a group hold 5 or more together (:func:`~calibration.dossiers.disclosure.hidden_cells`), so
+    that the group's total and its overall mean (the naive estimate) give only the joint mean of 5 or more, never
+    a small cell's. A cell hidden for one outcome is hidden for all, so counts compared across outcomes reveal
+    nothing either."""
+    counts = {(outcome, group): frame[frame["group"] == group]["stratum"].value_counts()
+              for outcome, frame in frames.items() for group in ("1g1p1r", "control")}
+    hidden = {(group, stratum) for (_, group), c in counts.items()
+              for stratum in hidden_cells({k: int(v) for k, v in c.items()})}
     rows = []
-    for stratum, part in frame.groupby("stratum"):
-        row: dict[str, object] = {"problems_baseline": int(stratum)}
-        for group in ("1g1p1r", "control"):
-            g = part[part["group"] == group]
-            row[f"households_{group}"] = len(g)
-            change = (g["after"] - g["before"]).mean() if len(g) >= MIN_COUNT else np.nan
-            row[f"mean_change_{group}"] = round(float(change), 4) if len(g) else np.nan
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    for group in ("1g1p1r", "control"):
-        table = suppress_column(table, f"households_{group}")
-    return table
+    for outcome, frame in frames.items():
+        for stratum, part in frame.groupby("stratum"):
+            row: dict[str, object] = {"outcome": outcome, "problems_baseline": int(stratum)}
+            for group in ("1g1p1r", "control"):
+                g = part[part["group"] == group]
+                conceal = (group, stratum) in hidden
+                row[f"households_{group}"] = (SUPPRESSED if 0 < len(g) < MIN_COUNT else HIDDEN) if conceal \
+                    else len(g)
+                change = (g["after"] - g["before"]).mean() if len(g) >= MIN_COUNT and not conceal else np.nan
+                row[f"mean_change_{group}"] = round(float(change), 4)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _anchored(dossier: Dossier) -> tuple[Dossier, pd.DataFrame] | None:
@@ -478,7 +512,7 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
                    lang: str = "nl") -> Effect:
     """Every comparison per outcome with intervals and diagnostics, the recommended one, and warnings."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
-    rows, strata, notes, outcomes = [], [], [], []
+    rows, frames, notes, outcomes = [], {}, [], []
     selection, design_warnings = None, []
     for outcome, frame in panel(dossier).items():
         frame.attrs["outcome"] = outcome
@@ -503,12 +537,15 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
             if anchored is not None:
                 # baseline problems are counted at the intake, not at a control's crisis: balance on escalations
                 makers["did_crisis_controls"] = lambda a=anchored: _weighted(
-                    a[1], "did_crisis_controls", np.ones(len(a[1])), rng, bootstrap, level, HISTORY[:2])
+                    a[1], "did_crisis_controls", np.ones(len(a[1])), rng, bootstrap, level,
+                    covariates(a[1], HISTORY[:2]))
             makers["event_study"] = lambda f=frame, a=anchored: (_event_study_estimate(dossier, f, level)
                                                                  if a is None else _event_study_estimate(*a, level))
         estimates = [e for e in (make() for make in makers.values()) if e is not None]
         for e in estimates:
             _judge(e, selection, lang)
+        for e in estimates:  # one that leaves out 1-4 households of a group, next to one with all, tells how many
+            e.counts_hidden = 0 < is_t.sum() - e.treated < MIN_COUNT or 0 < (~is_t).sum() - e.controls < MIN_COUNT
         best, reason = recommend(estimates, lang)
         outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason))
         rows += [e.record(lang) for e in estimates]
@@ -516,9 +553,9 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
         if len(unmatched):
             notes.append(f"{outcome}: {shown(len(unmatched))} households in strata without the other group are "
                          "left out of the matched estimate")
-        strata.append(strata_table(frame).assign(outcome=outcome))
-    strata_df = pd.concat(strata, ignore_index=True) if strata else pd.DataFrame()
-    return Effect(pd.DataFrame(rows), strata_df, notes, outcomes, selection, design_warnings)
+        frames[outcome] = frame
+    return Effect(pd.DataFrame(rows), strata_table(frames) if frames else pd.DataFrame(), notes, outcomes, selection,
+                  design_warnings)
 
 
 def true_effect(dossier: Dossier, old_events: pd.DataFrame) -> dict[str, float]:

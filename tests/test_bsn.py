@@ -136,6 +136,9 @@ SPELLINGS = {
     "scientific": ("1.08186702E+08", "108186702"),
     "scientific, zeros dropped": ("1.000008E+08", "100000800"),
     "in a longer code": ("dossier-2024-108186702", "108186702"),
+    "two leading zeros lost": ("1000007", "001000007"),
+    "slashes": ("108/186/702", "108186702"),
+    "slashes, two zeros lost": ("1/000/007", "001000007"),
 }
 
 
@@ -246,3 +249,40 @@ def test_messages_never_quote_a_bsn(tmp_path, monkeypatch, capsys):
 def test_a_header_only_households_file_is_not_a_dossier(tmp_path, capsys):
     assert main(["data", "check", str(_write(tmp_path, []))]) == 2
     assert "no rows" in capsys.readouterr().err
+
+
+def test_dates_written_with_slashes_are_not_taken_for_bsns():
+    for date in ("07/01/2013", "7/1/2013", "2013/01/07", "2013/1/7", "01/31/2013", "31-12-2013", "7.1.2013"):
+        assert bsn.find(date) == [] and bsn.redact(date) == date
+
+
+@pytest.mark.parametrize("name", SPELLINGS)
+def test_log_records_of_any_logger_are_redacted(name, caplog, monkeypatch):
+    """The command line installs the redaction; records of named loggers (pyabc, Dask) reach the root's handlers
+    without its filters, so the message, its arguments and an exception's text are redacted as the record is made."""
+    import logging
+
+    spelling, number = SPELLINGS[name]
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.LogRecord)  # restored after the test
+    monkeypatch.setattr(logging.getLogger(), "filters", [])
+    bsn.install_log_redaction()
+    caplog.set_level(logging.INFO)
+    logging.getLogger("pyabc.sampler").info("household %s linked", spelling)
+    logging.getLogger().warning(f"value {spelling} rejected")
+    try:
+        raise ValueError(f"bad id {spelling}")
+    except ValueError:
+        logging.getLogger("distributed.worker").exception("failed on %r", spelling)
+    text = caplog.text
+    assert text.count("[BSN]") >= 4 and spelling not in text and number not in text and not bsn.find(text)
+
+
+def test_the_command_line_installs_the_log_redaction(tmp_path, monkeypatch):
+    import logging
+
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.LogRecord)  # as a fresh process starts
+    monkeypatch.setattr(logging.getLogger(), "filters", [])
+    assert main(["data", "check", str(tmp_path / "missing.csv")]) == 2
+    record = logging.getLogger("any.library").makeRecord("any.library", logging.INFO, __file__, 1,
+                                                         "id %s", ("108/186/702",), None)
+    assert record.getMessage() == "id [BSN]"

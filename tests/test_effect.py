@@ -66,14 +66,46 @@ def _with_small_strata(dossier: Dossier) -> Dossier:
                    dossier.events[~dossier.events["household_id"].isin(drop)])
 
 
-def test_small_strata_are_suppressed():
-    strata = measure_effect(_with_small_strata(small_synthetic().dossier), bootstrap=50).strata
-    for group in ("1g1p1r", "control"):
-        small = strata[f"households_{group}"] == "<5"
-        assert small.any()
-        assert strata.loc[small, f"mean_change_{group}"].isna().all()
-        shown = strata.loc[~small, f"households_{group}"].astype(int)
-        assert ((shown == 0) | (shown >= 5)).all()
+def _count(value: object) -> int | None:
+    """A household count as written (None where it is hidden)."""
+    return None if str(value) in ("<5", "x") else int(float(value))
+
+
+def test_a_suppressed_stratum_cannot_be_recovered_from_the_written_outputs(tmp_path):
+    """The attack of issue 17 on `mph effect`'s files: a group's total (the unmatched comparison counts everyone)
+    minus the strata shown gives the hidden households; the naive estimate (the 1g1p1r group's mean change) times
+    the total minus the strata shown gives their summed change. Both must concern 5 or more households, never one
+    small stratum; and no two comparisons' counts may differ by 1-4 households."""
+    write_dossier(_with_small_strata(small_synthetic().dossier), tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50"]) == 0
+    strata = pd.read_csv(tmp_path / "out" / "strata.csv", dtype=str)
+    table = pd.read_csv(tmp_path / "out" / "effect.csv")
+    report = json.loads((tmp_path / "out" / "effect.json").read_text())
+    attacked = 0
+    for outcome, rows in strata.groupby("outcome"):
+        estimates = table[table["outcome"] == outcome].set_index("estimator")
+        for group in ("1g1p1r", "control"):
+            cells = rows[f"households_{group}"].map(_count)
+            means = rows[f"mean_change_{group}"].astype(float)
+            assert means[cells.isna()].isna().all()  # no mean of a hidden cell
+            assert ((cells.dropna() == 0) | (cells.dropna() >= 5)).all()
+            total = _count(estimates.loc["did_unmatched", f"households_{group}"])
+            hidden = total - cells.sum()
+            assert hidden == 0 or (hidden >= 5 and cells.isna().sum() >= 2), (outcome, group, hidden)
+            if group == "1g1p1r" and hidden:
+                attacked += 1
+                shown = cells.notna() & means.notna()
+                joint = (estimates.loc["naive_before_after", "estimate"] * total
+                         - (cells[shown] * means[shown]).sum()) / hidden  # the joint mean of >= 5, nothing smaller
+                assert np.isfinite(joint)
+        for group in ("1g1p1r", "control"):
+            counts = {_count(v) for v in estimates[f"households_{group}"]} - {None}
+            assert not any(0 < abs(a - b) < 5 for a in counts for b in counts), (outcome, group, counts)
+    assert attacked  # the dossier has small strata: the test tried
+    for outcome in report["outcomes"].values():
+        for e in outcome["estimators"].values():
+            if e["households_1g1p1r"] == "x":
+                assert e["diagnostics"]["outside_overlap"] is None
 
 
 def test_effect_command(tmp_path, capsys):
@@ -193,14 +225,23 @@ def test_check_design_shows_which_comparison_covers_the_truth():
 
 
 def test_check_design_command_and_bad_input(tmp_path, capsys):
-    dossier, _ = construct(Design(rule="crisis", threshold=2, households=1500, max_controls=300), 3)
-    write_dossier(dossier, tmp_path / "d")
+    """`--check-design` lets the model record dossiers of a small town like the user's: per data set the model's
+    own effect (truth: the paired difference with the same households under the old method) and a known zero
+    (those households' old-method dossier), with a progress bar."""
+    write_dossier(small_synthetic().dossier, tmp_path / "d")
     args = ["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50", "--lang", "en"]
-    assert main([*args, "--check-design", "--reps", "2", "--selection", "crisis:2"]) == 0
-    out = capsys.readouterr().out
-    assert "Design check" in out and "coverage_pct" in out
+    assert main([*args, "--check-design", "--reps", "2", "--selection", "problems:2"]) == 0
+    printed = capsys.readouterr()
+    assert "Design check: the model records 2 dossiers" in printed.out and "coverage_pct" in printed.out
+    assert "design check" in printed.err  # the progress bar
     report = json.loads((tmp_path / "out" / "effect.json").read_text())
-    assert report["design_check"]["design"]["rule"] == "crisis"
+    assert report["design_check"]["town"] == {"households": 2 * len(small_synthetic().dossier.households),
+                                              "years": 3, "rule": "problems", "threshold": 2}
+    check = pd.read_csv(tmp_path / "out" / "design_check.csv")
+    assert set(check["effect"]) == {"zero", "model"} and (check["data_sets"] == 2).all()
+    assert (check.loc[check["effect"] == "zero", "truth"] == 0).all()
+    assert (check.loc[check["effect"] == "model", "truth"] < 0).all()  # the approach prevents escalations
+    assert "recommended" in set(check["estimator"])
     for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"), (["--lang", "fr"], "--lang 'fr'"),
                        (["--selection", "severity:3"], "--selection 'severity:3'")):
         assert main([*args, "--check-design", *bad]) == 2
@@ -235,3 +276,46 @@ def test_event_study_leads_catch_a_pre_trend():
     climbing = _row(measure_effect(_trending(0.6), bootstrap=100, lang="en"), "escalations_per_year", "event_study")
     assert flat["leads_p"] > 0.05 and flat["trusted"]
     assert climbing["leads_p"] < 0.05 and not climbing["trusted"] and "before the start" in climbing["warnings"]
+
+
+def _by_case_type(with_case_type: bool) -> Dossier:
+    """Zero true effect; heavy cases' escalations fall by 3 a year, light ones' by 1, and the 1g1p1r group holds
+    mostly heavy cases. Baseline problems and the escalation history are the same for everyone: only the case type
+    tells the groups apart."""
+    households, events = [], []
+    start, end = pd.Timestamp("2013-01-07"), pd.Timestamp("2015-01-05")
+    for group, case, count in (("1g1p1r", "heavy", 30), ("1g1p1r", "light", 10), ("control", "heavy", 10),
+                               ("control", "light", 30)):
+        for i in range(count):
+            hid = f"{group}-{case}-{i}"
+            households.append({"household_id": hid, "group": group, "start_date": start, "end_date": end,
+                               "problems_baseline": 3, **({"case_type": case} if with_case_type else {})})
+            after_per_year = 6 - (3 if case == "heavy" else 1)
+            dates = [start - pd.Timedelta(days=7 * (k + 1)) for k in range(6)]
+            dates += [start + pd.Timedelta(days=7 * (k + 1)) for k in range(2 * after_per_year)]
+            events += [{"household_id": hid, "date": d, "event": "police_incident", "domain": "", "care_type": "",
+                        "outcome": ""} for d in dates]
+    return Dossier(pd.DataFrame(households), pd.DataFrame(events))
+
+
+def test_the_case_type_enters_the_propensity_score_when_given():
+    without = measure_effect(_by_case_type(False), bootstrap=50).table.set_index("estimator")
+    given = measure_effect(_by_case_type(True), bootstrap=50).table.set_index("estimator")
+    assert without.loc["did_weighted", "estimate"] == pytest.approx(-1.0, abs=0.05)  # blind to the case mix
+    assert given.loc["did_weighted", "estimate"] == pytest.approx(0.0, abs=0.05)
+    assert given.loc["did_weighted", "ci_low"] <= 0 <= given.loc["did_weighted", "ci_high"]
+    # the balance check shows the case type: unweighted, the groups differ in it
+    assert given.loc["did_unmatched", "worst_covariate"] == "case_heavy"
+    assert given.loc["did_unmatched", "max_abs_smd"] > 0.5
+
+
+def test_a_case_type_outside_the_allowed_ones_is_named(tmp_path, capsys):
+    dossier = _by_case_type(True)
+    households = dossier.households.copy()
+    households.loc[3, "case_type"] = "zwaar"
+    write_dossier(Dossier(households, dossier.events), tmp_path / "d")
+    assert main(["data", "check", str(tmp_path / "d")]) == 1
+    out = capsys.readouterr().out
+    assert "row 4: case_type: 'zwaar': allowed: light, heavy, mda" in out
+    assert main(["effect", str(tmp_path / "d"), "--bootstrap", "10", "--out", str(tmp_path / "out")]) == 2
+    assert "case_type" in capsys.readouterr().err

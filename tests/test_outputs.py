@@ -143,3 +143,117 @@ def test_kill_9_mid_write_leaves_the_old_set_or_the_new_one(tmp_path):
     third = _run(tmp_path, out, seed=3)
     assert third.wait(timeout=300) == 0, third.stderr.read()
     assert _complete(out)["seed"] == 3 and not list(tmp_path.glob(".res.mph-*"))  # ... the next run cleaned it
+
+
+# -- every command that writes a set: compare, sweep, calibrate, des ------------------------------------------------
+TOWN = "extends: example_municipality\nname: {name}\nhorizon_years: 1\npopulation: {{households: 300}}\n" \
+       "levers: {{fte: {fte}}}\n"
+
+
+def _compare_args(tmp_path: Path, out: Path) -> list[str]:
+    paths = []
+    for fte in (1, 2):
+        (tmp_path / f"s{fte}.yaml").write_text(TOWN.format(name=f"{fte} fte", fte=fte))
+        paths.append(str(tmp_path / f"s{fte}.yaml"))
+    return ["compare", *paths, "--reps", "1", "--workers", "1", "--out", str(out)]
+
+
+def _sweep_args(tmp_path: Path, out: Path) -> list[str]:
+    (tmp_path / "town.yaml").write_text(TOWN.format(name="town", fte=1))
+    (tmp_path / "sweep.yaml").write_text("name: tiny grid\nscenario: town.yaml\ndesign: grid\nreplications: 1\n"
+                                         "years: 1\nlevers:\n  levers.fte: [1, 2]\noutcomes: [mkba_balance]\n")
+    return ["sweep", str(tmp_path / "sweep.yaml"), "--workers", "1", "--out", str(out)]
+
+
+def _calibrate_args(tmp_path: Path, out: Path) -> list[str]:
+    from dossiers import small_synthetic
+
+    from calibration.dossiers.schema import write_dossier
+
+    write_dossier(small_synthetic().dossier, tmp_path / "data")
+    (tmp_path / "cal.yaml").write_text(
+        "name: tiny\nfit_settings: {population.households: 300, horizon_years: 2, levers.fte: 2}\nreplications: 1\n"
+        "data: {households: data/households.csv, events: data/events.csv}\nparameters:\n"
+        "  escalations.police_incident.base_hazard: {dist: uniform, low: 0.02, high: 0.04}\n"
+        "targets:\n  - dossier: 1g1p1r.escalations_per_year\npoint: {lhs: 2, polish: 0}\n")
+    return ["calibrate", str(tmp_path / "cal.yaml"), "--mode", "point", "--out", str(out)]
+
+
+def _des_args(tmp_path: Path, out: Path) -> list[str]:
+    (tmp_path / "town.yaml").write_text(TOWN.format(name="town", fte=1))
+    return ["des", str(tmp_path / "town.yaml"), "--reps", "2", "--main-reps", "1", "--animate", "addiction_care",
+            "--weeks", "8", "--out", str(out)]
+
+
+def _fail_after_writing(*_args, **_kwargs):
+    raise RuntimeError("disk full")  # injected after the first files of the new set were written
+
+
+def _des_fails_mid_gif(scenario, path, *_args, **_kwargs):
+    Path(path).write_bytes(b"GIF89a half")
+    raise RuntimeError("disk full")
+
+
+@pytest.mark.parametrize(("arguments", "breaks", "replacement"), [
+    (_compare_args, "sim.experiments.compare.charts", _fail_after_writing),
+    (_sweep_args, "sim.reports.sweep.point_summary", _fail_after_writing),
+    (_calibrate_args, "calibration.report.fit_chart", _fail_after_writing),
+    (_des_args, "sim.des.animate", _des_fails_mid_gif),
+], ids=["compare", "sweep", "calibrate", "des"])
+def test_an_interrupted_command_leaves_its_previous_complete_set(tmp_path, monkeypatch, arguments, breaks,
+                                                                 replacement):
+    """compare, sweep, calibrate and des write their files as one set, like `mph run --out`: an error after some
+    files of the new set were written leaves the previous set whole, with its manifest, and nothing staged."""
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "results" / "set"
+    argv = arguments(tmp_path, out)
+    assert main(argv) == 0
+    first = _complete(out)
+    assert first["command"] == f"mph {argv[0]}" and first["version"] and first["lock_hash"] and len(first["files"]) >= 2
+    before = {name: (out / name).read_bytes() for name in first["files"]}
+    monkeypatch.setattr(breaks, replacement)
+    with pytest.raises(RuntimeError, match="disk full"):
+        main(argv)
+    assert _complete(out) == first and {name: (out / name).read_bytes() for name in first["files"]} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["set"]  # the half-written set is gone
+
+
+def test_a_command_does_not_replace_another_commands_set(tmp_path):
+    """`mph des --out results` after `mph run`: refused before any simulation, run's set stays."""
+    from sim.cli import main
+
+    out = tmp_path / "results"
+    _write_set(out, 1)
+    manifest = json.loads((out / MANIFEST).read_text())
+    (out / MANIFEST).write_text(json.dumps({**manifest, "command": "mph run"}))
+    argv = _des_args(tmp_path, out)
+    assert main(argv) == 2
+    assert (out / "a.csv").read_text() == "a.csv of run 1\n"
+
+
+def test_kill_9_during_des_leaves_the_old_set_and_the_next_run_cleans_up(tmp_path):
+    """`mph des` killed (SIGKILL) while it renders its animation into the new set: the previous set stays whole."""
+    out = tmp_path / "res"
+    argv = _des_args(tmp_path, out)
+    argv[argv.index("--weeks") + 1] = "20"  # the animation comes after the table: time to kill it mid-set
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "sim", *argv], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    first = start()
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    manifest = _complete(out)
+    second = start()
+    deadline = time.monotonic() + 300
+    while not any(p.is_file() for p in tmp_path.glob(".res.mph-new-*/*")):
+        assert second.poll() is None and time.monotonic() < deadline, "the run ended before it wrote"
+        time.sleep(0.01)
+    second.send_signal(signal.SIGKILL)
+    second.wait(timeout=60)
+    assert _complete(out) == manifest and list(tmp_path.glob(".res.mph-*"))
+    third = start()
+    assert third.wait(timeout=300) == 0, third.stderr.read()
+    assert _complete(out)["files"].keys() == manifest["files"].keys() and not list(tmp_path.glob(".res.mph-*"))

@@ -3,11 +3,12 @@ ingest, never written anywhere.
 
 A BSN has 9 digits and passes the eleven-test (elfproef): 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11
 (checked with python-stdnum's ``stdnum.nl.bsn``). Exports spell them in many ways, and every spelling is
-recognised, anywhere in a value: with dots, spaces or dashes (``1081.86.702``, ``108 186 702``), with the leading
-zero lost (8 digits, as Excel or an integer column stores ``012345672``), as a float (``108186702.0``,
+recognised, anywhere in a value: with dots, spaces, dashes or slashes (``1081.86.702``, ``108 186 702``,
+``108/186/702``), with leading zeros lost (8 or 7 digits, as Excel or an integer column stores ``012345672`` or
+``001000007``), as a float (``108186702.0``,
 ``1.08186702E+08``, as a Parquet column with gaps stores them), with letters before or after (``108186702A``).
 
-Recognition is deliberately generous: about 1 in 11 arbitrary 8- or 9-digit numbers passes the eleven-test, and
+Recognition is deliberately generous: about 1 in 11 arbitrary 7- to 9-digit numbers passes the eleven-test, and
 each is treated as a BSN (pseudonymised, redacted from messages). A wrongly pseudonymised dossier number costs
 nothing; a BSN let through cannot be called back.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import os
 import re
@@ -43,14 +45,16 @@ MIN_KEY_BYTES = 16
 NAMES = ("bsn", "burgerservicenummer", "sofinummer", "citizenservicenumber")
 REDACTED = "[BSN]"
 PSEUDONYM = re.compile(r"^ps-([0-9a-f]{6})-[0-9a-f]{16}$")
-# Digits joined by single separators a BSN is written with; '/' and ':' are left out: they join dates and times
-_RUN = re.compile(r"(?<!\d)\d+(?:[ .\-]\d+)*(?!\d)")
+# Digits joined by single separators a BSN is written with; ':' is left out: it joins times, not numbers
+_RUN = re.compile(r"(?<!\d)\d+(?:[ .\-/]\d+)*(?!\d)")
 _GROUP = re.compile(r"\d+")
 # A whole value that is a number in float or scientific notation (a BSN stored in a float column)
 _FLOAT = re.compile(r"[+-]?\d+(?:[.,]\d*)?(?:[eE][+-]?\d+)?")
-_LENGTHS = (8, 9)  # 9 digits, or 8 where the leading zero was lost
-# Dates (2013-01-07, 07-01-2013, 07.01.2013) are 8 digits with separators and would pass the eleven-test 1 in 11
-_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])|(0[1-9]|[12]\d|3[01])[.\-](0[1-9]|1[0-2])[.\-]\d{4}")
+_LENGTHS = (7, 8, 9)  # 9 digits, or 7 or 8 where leading zeros were lost
+# Dates (2013-01-07, 2013/1/7, 07-01-2013, 7.1.2013, 01/31/2013) are 6 to 8 digits with separators and would pass
+# the eleven-test 1 in 11
+_DAY, _MONTH = r"(0?[1-9]|[12]\d|3[01])", r"(0?[1-9]|1[0-2])"
+_DATE = re.compile(rf"\d{{4}}([-/]){_MONTH}\1{_DAY}|{_DAY}([.\-/]){_MONTH}\4\d{{4}}|{_MONTH}/{_DAY}/\d{{4}}")
 
 
 def _valid(digits: str) -> str | None:
@@ -62,18 +66,28 @@ def _valid(digits: str) -> str | None:
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, 9-digit BSN) of every BSN spelt in ``text``."""
+    """(start, end, 9-digit BSN) of every BSN spelt in ``text``.
+
+    Within a run of digit groups joined by separators ('2024-108186702', '/data/1081.86.702', two numbers side by
+    side) the longest stretch of neighbouring groups that is a BSN is taken, from the left."""
     found = []
     for run in _RUN.finditer(text):
-        if _DATE.fullmatch(run.group()):
-            continue
-        number = _valid(re.sub(r"\D", "", run.group()))
-        if number:
-            found.append((run.start(), run.end(), number))
-            continue
-        # a longer run ('2024-108186702', '108186702.0', two numbers side by side): each plain group on its own
-        found += [(run.start() + g.start(), run.start() + g.end(), n) for g in _GROUP.finditer(run.group())
-                  if (n := _valid(g.group()))]
+        groups = list(_GROUP.finditer(run.group()))
+        i = 0
+        while i < len(groups):
+            last, digits = i, ""  # stretches longer than 9 digits cannot be a BSN: linear in the run's length
+            while last < len(groups) and len(digits) + len(groups[last].group()) <= max(_LENGTHS):
+                digits += groups[last].group()
+                last += 1
+            for j in range(last - 1, i - 1, -1):
+                start, end = run.start() + groups[i].start(), run.start() + groups[j].end()
+                number = _valid(digits)
+                digits = digits[:len(digits) - len(groups[j].group())]
+                if number and not _DATE.fullmatch(text[start:end]):
+                    found.append((start, end, number))
+                    i = j
+                    break
+            i += 1
     return found
 
 
@@ -128,6 +142,56 @@ def redact(text: str) -> str:
         elif end > at:
             at = end
     return "".join(out) + text[at:]
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts every BSN spelling from a log record: its message with the arguments filled in, and the text of an
+    exception it carries. Never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_bsn_redacted", False):
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: logging reports it; the raw parts are still redacted
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record._bsn_redacted = True
+        return True
+
+
+_REDACTING = RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Redact BSNs from everything the logging module records, from any logger (pyabc, Dask, Streamlit, ours).
+
+    A filter on the root logger sees only records logged on the root logger itself: records of named loggers reach
+    the root's handlers without passing its filters. So the filter is on the root logger and its handlers, and the
+    record factory applies it as each record is made, which covers every logger and handlers added later."""
+    root = logging.getLogger()
+    if _REDACTING not in root.filters:
+        root.addFilter(_REDACTING)
+    for handler in root.handlers:
+        if _REDACTING not in handler.filters:
+            handler.addFilter(_REDACTING)
+    make = logging.getLogRecordFactory()
+    if getattr(make, "_redacts_bsn", False):
+        return
+
+    def redacted_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        _REDACTING.filter(record)
+        return record
+
+    redacted_record._redacts_bsn = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
 
 
 def _name_says_bsn(column: str) -> bool:
@@ -190,5 +254,5 @@ def key_ids(values: pd.Series) -> set[str]:
     return {m.group(1) for v in values.astype(str) if (m := PSEUDONYM.match(v))}
 
 
-__all__ = ["KEY_ENV", "REDACTED", "bsn_columns", "count_bsns", "find", "is_bsn", "key_id", "key_ids", "load_key",
-           "normalise", "pseudonym", "redact"]
+__all__ = ["KEY_ENV", "REDACTED", "RedactingFilter", "bsn_columns", "count_bsns", "find", "install_log_redaction",
+           "is_bsn", "key_id", "key_ids", "load_key", "normalise", "pseudonym", "redact"]

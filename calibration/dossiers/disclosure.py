@@ -23,13 +23,22 @@ def suppress_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return out
 
 
+def hidden_cells(counts: dict[str, int]) -> set[str]:
+    """The cells of ``counts`` (groups making up a known total) a report must hide: those under :data:`MIN_COUNT`
+    (primary), and then the smallest shown ones until the hidden cells hold at least :data:`MIN_COUNT` households
+    together and are at least two (secondary). The total minus the shown cells then gives only the hidden cells'
+    joint count, and a mean over all of them only their joint mean: a group of 5 or more, never a small one."""
+    hidden = {name for name, count in counts.items() if 0 < count < MIN_COUNT}
+    visible = sorted((count, name) for name, count in counts.items() if name not in hidden and count > 0)
+    while hidden and visible and (len(hidden) < 2 or sum(counts[n] for n in hidden) < MIN_COUNT):
+        hidden.add(visible.pop(0)[1])
+    return hidden
+
+
 def suppress_cells(counts: dict[str, int]) -> dict[str, int | str]:
     """Counts of groups that make up a known total (the rows of a dossier), each as a report may show it: those
-    under :data:`MIN_COUNT` suppressed, and when that leaves one hidden cell, the smallest shown one as well
-    (:data:`HIDDEN`)."""
-    out: dict[str, int | str] = {name: shown(count) for name, count in counts.items()}
-    hidden = [name for name, value in out.items() if value == SUPPRESSED]
-    visible = sorted((count, name) for name, count in counts.items() if out[name] != SUPPRESSED and count > 0)
-    if len(hidden) == 1 and visible:
-        out[visible[0][1]] = HIDDEN
-    return out
+    under :data:`MIN_COUNT` as :data:`SUPPRESSED`, those hidden to protect them as :data:`HIDDEN`
+    (:func:`hidden_cells`)."""
+    hidden = hidden_cells(counts)
+    return {name: (shown(count) if name not in hidden or count < MIN_COUNT else HIDDEN)
+            for name, count in counts.items()}

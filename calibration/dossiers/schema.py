@@ -2,7 +2,7 @@
 
 ``households``: one row per household in the experiment or the control group::
 
-    household_id, group (1g1p1r | control), start_date, end_date, problems_baseline [, problems_end]
+    household_id, group (1g1p1r | control), start_date, end_date, problems_baseline [, problems_end, case_type]
 
 ``events``: one row per dated event of a household: a trajectory offered, started or completed in a life domain
 (ambulant or clinical, with its outcome when completed), or an escalation::
@@ -33,6 +33,7 @@ TRAJECTORY_EVENTS = ("trajectory_offered", "trajectory_started", "trajectory_com
 EVENTS = (*TRAJECTORY_EVENTS, *ESCALATIONS)
 CARE_TYPES = ("ambulant", "clinical")
 OUTCOMES = ("success", "failure")
+CASE_TYPES = ("light", "heavy", "mda")  # the case's weight at intake; mda: mandated care (a court order)
 MAX_PROBLEMS = len(DOMAINS)
 
 # column -> (required, what it holds); the documentation in docs/calibration.md follows these
@@ -43,6 +44,7 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[bool, str]] = {
     "end_date": (True, "end of follow-up, on or after start_date"),
     "problems_baseline": (True, f"number of life domains with a problem at start_date, 0-{MAX_PROBLEMS}"),
     "problems_end": (False, f"number of life domains with a problem at end_date, 0-{MAX_PROBLEMS}"),
+    "case_type": (False, f"{', '.join(CASE_TYPES)}: the case's weight at intake (in every row when given)"),
 }
 EVENT_COLUMNS: dict[str, tuple[bool, str]] = {
     "household_id": (True, "the household (as in the households table, or its BSN)"),
@@ -222,6 +224,12 @@ def _check_households(frame: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
             bad &= text != ""
         rows.flag(bad, column, lambda v: f"{v}: a whole number of life domains, 0-{MAX_PROBLEMS}", text)
         typed[column] = count
+    if "case_type" in frame.columns:
+        case = frame["case_type"].astype(str).str.strip().str.lower()
+        rows.flag(~case.isin(CASE_TYPES), "case_type",
+                  lambda v: f"{v}: allowed: {', '.join(CASE_TYPES)} (in every row, or leave the column out)",
+                  frame["case_type"])
+        typed["case_type"] = case
     return typed
 
 
@@ -339,6 +347,6 @@ def write_dossier(dossier: Dossier, folder: Path, fmt: str = "csv", *, pseudonym
     return written
 
 
-__all__ = ["CARE_TYPES", "EVENTS", "EVENT_COLUMNS", "GROUPS", "HOUSEHOLD_COLUMNS", "OUTCOMES", "TRAJECTORY_EVENTS",
-           "Check", "Dossier", "assert_pseudonymised", "check_dossier", "dossier_paths", "load_dossier", "read_table",
-           "write_dossier"]
+__all__ = ["CARE_TYPES", "CASE_TYPES", "EVENTS", "EVENT_COLUMNS", "GROUPS", "HOUSEHOLD_COLUMNS", "OUTCOMES",
+           "TRAJECTORY_EVENTS", "Check", "Dossier", "assert_pseudonymised", "check_dossier", "dossier_paths",
+           "load_dossier", "read_table", "write_dossier"]

@@ -230,6 +230,18 @@ def dossier_from(model: DossierRecorder, *, min_follow_up_weeks: int = MIN_FOLLO
                    [f"synthetic: {model.params.name}, seed {model.params.seed}, replication {model.replication}"])
 
 
+def without_approach(model: DossierRecorder, old: DossierRecorder, *,
+                     min_follow_up_weeks: int = MIN_FOLLOW_UP_WEEKS, first_day: dt.date = FIRST_DAY) -> Dossier:
+    """The dossier of ``model`` (a recorded 1g1p1r run) with what the same households went through under the old
+    method in ``old`` (the same replication: same households, same draws): the same groups and start dates, the
+    old method's events and problems at the end. Its true effect is zero by construction."""
+    index = _selection(model, min_follow_up_weeks)[0]
+    households = dossier_from(model, min_follow_up_weeks=min_follow_up_weeks, first_day=first_day).households
+    return Dossier(households.assign(problems_end=old.problems_end()[index]),
+                   _events(old.event_log(), index, first_day),
+                   [f"synthetic without the approach: {old.params.name}, replication {old.replication}"])
+
+
 def with_bsns(dossier: Dossier, seed: int) -> Dossier:
     """The dossier with its household identifiers replaced by made-up BSNs (column ``bsn``), as an export
     linked on BSN would arrive."""
@@ -257,9 +269,9 @@ def synthesise(scenario: Scenario, replication: int = 0, *, min_follow_up_weeks:
     if counterfactual:
         from calibration.effect import true_effect
 
-        index = _selection(model, min_follow_up_weeks)[0]
-        old_events = _events(record(scenario, "verkokerd", replication).event_log(), index, first_day)
-        truth["effect"] = true_effect(dossier, old_events)
+        old = without_approach(model, record(scenario, "verkokerd", replication),
+                               min_follow_up_weeks=min_follow_up_weeks, first_day=first_day)
+        truth["effect"] = true_effect(dossier, old.events)
     if with_bsn:
         dossier = with_bsns(dossier, scenario.seed + replication)
     return Synthetic(dossier, truth)

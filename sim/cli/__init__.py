@@ -45,12 +45,13 @@ def command_modules() -> list[types.ModuleType]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from calibration.dossiers.bsn import install_log_redaction, redact
+
+    install_log_redaction()  # log records of any library never carry a citizen service number either
     try:
         return int(args.handler(args) or 0)
     except UserError as err:
         # messages quote what the user gave: a citizen service number in any spelling never reaches the terminal
-        from calibration.dossiers.bsn import redact
-
         print(f"mph: error: {redact(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

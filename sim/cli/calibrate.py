@@ -41,16 +41,19 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.config import load_calibration
     from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
+    from sim import __version__
     from sim.experiments.cluster import default_workers
-    from sim.reports.outputs import atomic_write, check_writable, write_json
+    from sim.reports.outputs import check_result_folder, result_set, write_json
 
-    check_writable(args.out, "--out")
-    calibration = load_calibration(args.config, load_key(args.key_file))
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
+    check_result_folder(out, "--out", "mph calibrate")
+    calibration = load_calibration(args.config, load_key(args.key_file))
     announce_compiling()
     started = time.perf_counter()
     summary: dict[str, Any] = {"config": str(args.config), "mode": args.mode,
                                "targets": [t.model_dump() for t in calibration.targets]}
+    about = {"command": "mph calibrate", "version": __version__, "config": str(args.config), "mode": args.mode,
+             "seed": calibration.spec.seed}
     if args.mode == "point":
         from calibration.point import point_estimate
 
@@ -58,33 +61,37 @@ def handle(args: argparse.Namespace) -> int:
         values = estimate.values
         point = pd.DataFrame({"parameter": list(values), "value": list(values.values())})
         fit = fit_table(calibration, pd.DataFrame([estimate.simulated]))
-        atomic_write(out / "point.csv", lambda tmp: point.to_csv(tmp, index=False))
-        atomic_write(out / "evaluations.csv", lambda tmp: estimate.evaluations.to_csv(tmp, index=False))
         summary |= {"point": values, "distance": estimate.distance, "evaluations": len(estimate.evaluations)}
+        tables = {"point.csv": point, "evaluations.csv": estimate.evaluations}
         print(_table(point, ["parameter", "value"]))
     else:
         from calibration.abc import run_abc
 
         workers = args.workers if args.workers is not None else default_workers()
+        # the ABC state (resumable) lives in OUT itself, outside the result set, and moves along with it
         result = run_abc(calibration, out, workers=workers, scheduler=args.scheduler, fresh=args.fresh,
                          progress=True)
         table = posterior_table(calibration, result.particles)
         values = dict(zip(table["parameter"], table["median"], strict=True))
         fit = fit_table(calibration, result.simulated)
-        atomic_write(out / "posterior.csv", lambda tmp: table.to_csv(tmp, index=False))
-        atomic_write(out / "posterior_samples.csv", lambda tmp: result.particles.to_csv(tmp, index=False))
-        posterior_chart(calibration, result.particles, out / "posterior.png")
         summary |= {"posterior": table.drop(columns=["prior"]).to_dict(orient="records"),
                     "generations": result.generations, "evaluations": result.evaluations,
                     "epsilon": result.epsilon}
+        tables = {"posterior.csv": table, "posterior_samples.csv": result.particles}
         print(_table(table, ["parameter", "median", "p5", "p95"]))
-    atomic_write(out / "fit.csv", lambda tmp: fit.to_csv(tmp, index=False))
-    fit_chart(fit, out / "fit.png")
+    scenario_file = out / "calibrated_scenario.yaml"
     how = "posterior medians, ABC-SMC" if args.mode == "abc" else "point estimate"
-    scenario_file = calibrated_scenario(calibration, values, out / "calibrated_scenario.yaml", how)
-    summary |= {"fit": fit.to_dict(orient="records"), "seconds": round(time.perf_counter() - started, 1),
-                "calibrated_scenario": str(scenario_file)}
-    write_json(out / "summary.json", summary)
+    with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
+        for name, frame in tables.items():
+            frame.to_csv(staging / name, index=False)
+        if args.mode == "abc":
+            posterior_chart(calibration, result.particles, staging / "posterior.png")
+        fit.to_csv(staging / "fit.csv", index=False)
+        fit_chart(fit, staging / "fit.png")
+        calibrated_scenario(calibration, values, staging / scenario_file.name, how)
+        summary |= {"fit": fit.to_dict(orient="records"), "seconds": round(time.perf_counter() - started, 1),
+                    "calibrated_scenario": str(scenario_file)}
+        write_json(staging / "summary.json", summary)
     print("\n" + _table(fit, ["target", "observed", "sd", "simulated_median", "simulated_p5", "simulated_p95"]))
     print(f"\n{summary['seconds']} s. Geschreven naar {out}/; gekalibreerd scenario: {scenario_file}"
           f"\n  ./mph run {scenario_file}")

@@ -36,12 +36,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
+    from sim import __version__
     from sim.experiments.cluster import dask_client
     from sim.experiments.compare import compare, side_by_side, write_report
     from sim.mkba.cockpit import resolve_rate
-    from sim.reports.outputs import check_writable
+    from sim.reports.outputs import MANIFEST, check_result_folder, check_writable, moved_into, result_set
 
-    check_writable(args.out, "--out")
+    check_result_folder(args.out, "--out", "mph compare")
     check_writable(args.html, "--html", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
@@ -52,7 +53,12 @@ def handle(args: argparse.Namespace) -> int:
         comparison = compare(scenarios, replications=args.reps, years=args.years, seed=args.seed, register=register,
                              rate_pct=rate_pct, uncertain=args.uncertain, client=client)
     elapsed = time.perf_counter() - started
-    written = write_report(comparison, args.out, args.html)
+    first = comparison.scenarios[0]
+    about = {"command": "mph compare", "version": __version__, "scenarios": comparison.names, "seed": first.seed,
+             "replications": first.replications, "uncertain": args.uncertain}
+    with result_set(args.out, about) as staging:  # the whole set appears at once, or the previous one stays
+        written = moved_into(args.out, staging, write_report(comparison, staging, args.html))
+    written.append(args.out / MANIFEST)
     mkba, _ = side_by_side(comparison)
     print(f"{len(scenarios)} scenario's vergeleken in {elapsed:.1f} s; gemiddelde [5% – 95%] over replicaties\n")
     print(mkba.to_string())

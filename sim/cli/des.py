@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=non_negative_int, help="random seed (default: from the scenario)")
     p.add_argument("--method", choices=METHODS, default="verkokerd",
                    help="working method whose waiting times are checked (default: verkokerd)")
-    p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
+    p.add_argument("--out", type=Path, default=Path("results/des"),
+                   help="output folder, replaced whole (default: results/des)")
     p.add_argument("--animate", metavar="ORG", help="also render this organisation's flow as des_ORG.gif/.png")
     p.add_argument("--weeks", type=positive_int, default=104, help="weeks to animate (default: 104)")
     p.set_defaults(handler=handle)
@@ -57,11 +58,11 @@ def format_table(table: pd.DataFrame) -> str:
 def handle(args: argparse.Namespace) -> int:
     # Imported here so that other mph commands do not load salabim (which reseeds the global generators).
     from scenarios.scenario import load_scenario
-    from sim import des
-    from sim.reports.outputs import atomic_write, check_writable
+    from sim import __version__, des
+    from sim.reports.outputs import MANIFEST, check_result_folder, moved_into, result_set
     from sim.run import run_scenario
 
-    check_writable(args.out, "--out")
+    check_result_folder(args.out, "--out", "mph des")
     scenario = load_scenario(args.scenario)
     if args.animate:
         des.check_organisations(scenario, [args.animate])  # fail before the runs, not after
@@ -73,11 +74,15 @@ def handle(args: argparse.Namespace) -> int:
     replications = args.reps or des.DEFAULT_REPLICATIONS
     table = des.check_waiting_times(scenario, results, method=args.method, replications=replications, progress=True)
     out: Path = args.out
-    written = [out / "waiting_time_check.csv"]
-    atomic_write(written[0], lambda tmp: table.to_csv(tmp, index=False))
-    if args.animate:
-        written += des.animate(scenario, out / f"des_{args.animate}.gif", args.animate, args.weeks, results=results,
-                               method=args.method)
+    about = {"command": "mph des", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
+             "method": args.method, "replications": replications, "main_replications": scenario.replications}
+    with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
+        written = [staging / "waiting_time_check.csv"]
+        table.to_csv(written[0], index=False)
+        if args.animate:
+            written += des.animate(scenario, staging / f"des_{args.animate}.gif", args.animate, args.weeks,
+                                   results=results, method=args.method)
+    written = [*moved_into(out, staging, written), out / MANIFEST]
     print(f"{scenario.name}, {args.method}: main model {scenario.replications} replications, discrete-event model "
           f"{replications} replications, {scenario.horizon_years} years, seed {scenario.seed} "
           f"({time.perf_counter() - started:.1f} s)")

@@ -30,11 +30,11 @@ def handle(args: argparse.Namespace) -> int:
     from sim import __version__
     from sim.measures import explain_waits, waits_table
     from sim.reports import charts
-    from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
+    from sim.reports.outputs import MANIFEST, check_result_folder, check_writable, result_set, write_json
     from sim.reports.summary import format_table, summary_json
     from sim.run import run_scenario
 
-    check_writable(args.out, "--out")
+    check_result_folder(args.out, "--out", "mph run")
     check_writable(args.json, "--json", file=True)
     scenario = load_scenario(args.scenario)
     announce_compiling()

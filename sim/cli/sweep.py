@@ -36,10 +36,11 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from scenarios.register import load_register
+    from sim import __version__
     from sim.experiments.cluster import dask_client
     from sim.experiments.sweep import load_sweep, run_sweep
     from sim.mkba.cockpit import resolve_rate
-    from sim.reports.outputs import check_writable
+    from sim.reports.outputs import MANIFEST, check_result_folder, moved_into, result_set
     from sim.reports.sweep import crossings, write_outputs
 
     sweep = load_sweep(args.sweep)
@@ -47,7 +48,7 @@ def handle(args: argparse.Namespace) -> int:
     rate_pct, regime = resolve_rate(register, args.discount_rate if args.discount_rate is not None
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
-    check_writable(out, "--out")
+    check_result_folder(out, "--out", "mph sweep")
     spec = sweep.spec
     print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
           f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")
@@ -56,7 +57,13 @@ def handle(args: argparse.Namespace) -> int:
     with dask_client(args.scheduler, args.workers) as client:
         table = run_sweep(sweep, out, register, rate_pct, client)
     elapsed = time.perf_counter() - started
-    written = write_outputs(sweep, table, out, charts=not args.no_charts)
+    about = {"command": "mph sweep", "version": __version__, "sweep": spec.name, "design": spec.design,
+             "seed": spec.seed, "points": len(sweep.points), "replications": spec.replications,
+             "discount_rate_pct": rate_pct}
+    # the whole set appears at once, or the previous one stays; the finished batches (out/.runs) move along
+    with result_set(out, about) as staging:
+        written = moved_into(out, staging, write_outputs(sweep, table, staging, charts=not args.no_charts))
+    written.append(out / MANIFEST)
     print(f"klaar in {elapsed:.1f} s; {len(table):,} rijen")
     if spec.design == "grid" and sweep.levers:
         for _, row in crossings(sweep, table, spec.outcomes[0]).iterrows():

@@ -164,6 +164,29 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _command_of(out: Path) -> str | None:
+    try:
+        return json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8")).get("command")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_result_folder(out: Path, option: str, command: str) -> None:
+    """Before a simulation: ``out`` can be written (:func:`check_writable`), and does not hold another command's
+    result set, which :func:`result_set` would replace (``mph des --out results`` after ``mph run``)."""
+    check_writable(out, option)
+    other = _command_of(out)
+    if other is not None and other != command:
+        raise UserError(f"{option} {out}: holds the results of `{other}`, which `{command}` would replace; "
+                        "give another folder")
+
+
+def moved_into(out: Path, staging: Path, paths: list[Path]) -> list[Path]:
+    """Where ``paths`` written into ``staging`` lie once :func:`result_set` has moved the set to ``out`` (paths
+    outside the staging folder stay as they are)."""
+    return [Path(out) / p.relative_to(staging) if p.is_relative_to(staging) else p for p in map(Path, paths)]
+
+
 @contextmanager
 def result_set(out: Path, about: dict[str, Any]) -> Iterator[Path]:
     """A result set written all or nothing: the block writes its files into a staging folder beside ``out``; when
@@ -175,6 +198,9 @@ def result_set(out: Path, about: dict[str, Any]) -> Iterator[Path]:
 
     out = Path(out)
     clean_leftovers(out)
+    if "command" in about and _command_of(out) not in (None, about["command"]):
+        raise UserError(f"{out}: holds the results of `{_command_of(out)}`, which `{about['command']}` would "
+                        "replace; give another folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{_NEW}-{os.getpid()}-"))

@@ -89,6 +89,21 @@ def test_one_participant_cannot_ask_for_more_than_a_fair_share_of_work(small_tow
     values = controls.base_values(small_town) | {"population.households": 2_000_000}
     with pytest.raises(UserError, match="hold up the room"):
         controls.build_scenario(small_town, values)
-    most = controls.MAX_WORK // (small_town.horizon_years * small_town.replications)
+    years = small_town.flows.warmup_years + small_town.horizon_years  # each task plays its own warm-up
+    most = controls.MAX_WORK // (years * small_town.replications * len(small_town.methods))
     allowed = controls.base_values(small_town) | {"population.households": most}
     assert controls.work(controls.build_scenario(small_town, allowed)) <= controls.MAX_WORK
+    with pytest.raises(UserError, match="hold up the room"):
+        controls.build_scenario(small_town, allowed | {"population.households": most + 1})
+
+
+def test_the_warm_up_counts_so_one_task_stays_bounded(small_town: Scenario) -> None:
+    """1,000,000 households for 1 year in 1 replication looked like 1,000,000 household-years but simulates 11 times
+    that (the 10-year warm-up): refused. What is allowed keeps one task, what another participant's run can wait
+    for behind it, at MAX_WORK / 2 household-years at most."""
+    short = controls.base_values(small_town) | {"horizon_years": 1, "replications": 1}
+    with pytest.raises(UserError, match="warm-up"):
+        controls.build_scenario(small_town, short | {"population.households": 1_000_000})
+    most = controls.MAX_WORK // ((small_town.flows.warmup_years + 1) * len(small_town.methods))
+    largest = controls.build_scenario(small_town, short | {"population.households": most})
+    assert controls.largest_task(largest) <= controls.MAX_WORK // 2
