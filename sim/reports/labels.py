@@ -23,6 +23,7 @@ This module imports nothing of the project, so that every layer (measures, repor
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -108,6 +109,11 @@ def escalation(key: str, lang: str = DEFAULT_LANG) -> str:
 
 def payer(key: str, lang: str = DEFAULT_LANG) -> str:
     return label("payer", key, lang)
+
+
+def flow(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A column of the yearly flow table (entered, left_recovered, stock, ...)."""
+    return label("flow", key, lang)
 
 
 def domain(key: str, lang: str = DEFAULT_LANG) -> str:
@@ -206,7 +212,7 @@ def outcome_unit(name: str, lang: str = DEFAULT_LANG) -> str:
 def humanise(key: str, lang: str = DEFAULT_LANG) -> str:
     """Whatever a machine key is (measure, escalation, item, parameter, MKBA result, payer, method), its label;
     for columns and axes whose keys come from several kinds."""
-    for kind in ("measure", "method", "escalation", "payer", "column"):
+    for kind in ("measure", "method", "escalation", "payer", "flow", "column"):
         if has(kind, key):
             return label(kind, key, lang)
     for find in (item, parameter, mkba, outcome):
@@ -277,17 +283,27 @@ def money_scale(values: Any) -> tuple[float, str]:
     return (1e6, "meur") if largest >= 1e7 else (1e3, "keur")
 
 
-def axis_formatter(lang: str = DEFAULT_LANG, scale: float = 1.0, decimals: int | None = None) -> Callable:
-    """A matplotlib tick formatter: values divided by ``scale`` in the language's number format (no offset or
-    multiplier)."""
-    from matplotlib.ticker import FuncFormatter
+def axis_formatter(lang: str = DEFAULT_LANG, scale: float = 1.0, decimals: int | None = None) -> Any:
+    """A matplotlib tick formatter: values divided by ``scale`` in the language's number format, with as many
+    decimals as the tick spacing needs (0,5 1 1,5 ...), and no offset or multiplier such as ``1e7``."""
+    from matplotlib.ticker import Formatter
 
-    def fmt(value: float, _pos: int | None = None) -> str:
-        scaled = value / scale
-        places = decimals if decimals is not None else (0 if abs(scaled) >= 10 or scaled == int(scaled) else 1)
-        return number(scaled, lang, places)
+    class LocaleFormatter(Formatter):
+        places = decimals if decimals is not None else 0
 
-    return FuncFormatter(fmt)
+        def format_ticks(self, values: Any) -> list[str]:
+            if decimals is None:
+                scaled = sorted({round(float(v) / scale, 9) for v in values})
+                steps = [b - a for a, b in itertools.pairwise(scaled) if b > a]
+                step = min(steps) if steps else 1.0
+                self.places = min(max(0, -math.floor(math.log10(step) + 1e-9)), 6) if step < 1 else 0
+            return [self(v, i) for i, v in enumerate(values)]
+
+        def __call__(self, value: float, pos: int | None = None) -> str:
+            shown = value / scale
+            return number(0.0 if abs(shown) < 1e-12 else shown, lang, self.places)
+
+    return LocaleFormatter()
 
 
 def labelled(frame: Any, kind: str, key_column: str, lang: str = DEFAULT_LANG, into: str = "label") -> Any:
