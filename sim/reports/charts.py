@@ -61,7 +61,13 @@ def band_note(replications: int, lang: str = L.DEFAULT_LANG) -> str:
 
 
 def spread(measures: pd.DataFrame) -> pd.DataFrame:
-    """Per method and measure: mean and the band (``lo``, ``hi``) of :func:`band_bounds`, over replications."""
+    """Per method and measure: mean and the band (``lo``, ``hi``) of :func:`band_bounds`, over replications; with
+    both methods also their ``difference``, paired per replication."""
+    if {"verkokerd", "1g1p1r"} <= set(measures["method"]):
+        wide = measures.pivot_table(index=["replication", "measure"], columns="method", values="value",
+                                    dropna=False)
+        paired = (wide["1g1p1r"] - wide["verkokerd"]).rename("value").reset_index().assign(method="difference")
+        measures = pd.concat([measures, paired], ignore_index=True)
     rows = []
     for (method, measure), group in measures.groupby(["method", "measure"], sort=False)["value"]:
         lo, hi = band_bounds(group)

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -41,11 +41,19 @@ MAX_WIDTH = 60
 
 
 @contextmanager
-def workbook(path: Path) -> Iterator[Any]:
-    """An xlsxwriter workbook saved to ``path`` in one step when the block completes."""
+def workbook(target: Path | BinaryIO) -> Iterator[Any]:
+    """An xlsxwriter workbook saved to the file ``target`` in one step when the block completes, or into the
+    in-memory buffer ``target`` (a download)."""
     import xlsxwriter
 
-    with atomic_target(Path(path)) as tmp:
+    if not isinstance(target, str | Path):
+        book = xlsxwriter.Workbook(target, {"in_memory": True, "nan_inf_to_errors": True})
+        try:
+            yield book
+        finally:
+            book.close()
+        return
+    with atomic_target(Path(target)) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
         try:
             yield book
