@@ -33,6 +33,7 @@ def handle(args: argparse.Namespace) -> int:
     from sim import __version__
     from sim.reports import charts
     from sim.reports import labels as L
+    from sim.reports.bands import band_note, spread
     from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
     from sim.reports.summary import format_table, labelled_summary, summary_json, write_run_workbook
     from sim.run import run_scenario
@@ -73,12 +74,13 @@ def handle(args: argparse.Namespace) -> int:
     if args.excel:
         written.append(write_run_workbook(results, args.excel, lang))
     print(L.text("run_line", lang, name=scenario.name, households=L.number(scenario.population.households, lang),
-                 fte=L.number(scenario.levers.fte, lang), years=scenario.horizon_years, reps=scenario.replications,
+                 fte=L.number(scenario.levers.fte, lang, 0 if float(scenario.levers.fte).is_integer() else 1), years=scenario.horizon_years, reps=scenario.replications,
                  seed=scenario.seed, seconds=L.number(elapsed, lang, 1)))
-    print(L.text("run_note", lang) + "\n")
-    print(format_table(summary, lang))
+    print(L.text("run_note", lang) + "; " + band_note(scenario.replications, lang) + "\n")
+    print(format_table(spread(results.measures), lang))
     print("\n" + L.text("flows_heading", lang) + "\n")
-    shown = flows.round(0).rename(columns=lambda f: L.flow(f, lang))
+    shown = flows.rename(columns=lambda f: L.flow(f, lang)).map(lambda v: L.number(v, lang, 0))
+    shown.columns.name = None
     shown.index = shown.index.set_names([L.column("method", lang), L.column("year", lang)])
     print(shown.to_string())
     print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))

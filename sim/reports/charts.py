@@ -21,6 +21,7 @@ import pandas as pd
 
 from scenarios.domains import ESCALATIONS
 from sim.reports import labels as L
+from sim.reports.bands import MIN_REPS_FOR_QUANTILES, band_bounds, band_note, spread
 from sim.reports.outputs import atomic_write
 
 if TYPE_CHECKING:
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
 # Methods are told apart by neutral colours; green and red are kept for better and worse (BETTER, WORSE).
 COLOURS = {"verkokerd": "#7f7f7f", "1g1p1r": "#2166ac"}
 BETTER, WORSE = "#1a9850", "#d73027"
-MIN_REPS_FOR_QUANTILES = 10  # fewer replications than this give no 5%-95% band, only their range
 ESCALATION_LABELS = {e: L.escalation(e) for e in ESCALATIONS}  # Dutch; L.escalation(e, lang) for others
+__all__ = ["BETTER", "COLOURS", "ESCALATION_LABELS", "MIN_REPS_FOR_QUANTILES", "WORSE", "band_bounds", "band_note",
+           "overlapping_labels", "save_png", "spread", "write_all"]
 METHODS = ("verkokerd", "1g1p1r")
 
 
@@ -39,40 +41,6 @@ def save_png(fig: plt.Figure, path: Path, dpi: int = 120) -> Path:
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png"))
     plt.close(fig)
     return path
-
-
-# -- what a band rests on ------------------------------------------------------------------------------------------
-def band_bounds(values: pd.Series | np.ndarray) -> tuple[float, float]:
-    """The band of a set of replications: 5%-95% from :data:`MIN_REPS_FOR_QUANTILES` on, else lowest-highest."""
-    data = pd.Series(values, dtype=float).dropna()
-    if data.empty:
-        return np.nan, np.nan
-    if len(data) >= MIN_REPS_FOR_QUANTILES:
-        return float(data.quantile(0.05)), float(data.quantile(0.95))
-    return float(data.min()), float(data.max())
-
-
-def band_note(replications: int, lang: str = L.DEFAULT_LANG) -> str:
-    """What the bands of a chart are, for its caption or legend."""
-    if replications <= 1:
-        return L.text("mean_of", lang, n=replications)
-    key = "band_from" if replications >= MIN_REPS_FOR_QUANTILES else "range_from"
-    return L.text(key, lang, n=replications)
-
-
-def spread(measures: pd.DataFrame) -> pd.DataFrame:
-    """Per method and measure: mean and the band (``lo``, ``hi``) of :func:`band_bounds`, over replications; with
-    both methods also their ``difference``, paired per replication."""
-    if {"verkokerd", "1g1p1r"} <= set(measures["method"]):
-        wide = measures.pivot_table(index=["replication", "measure"], columns="method", values="value",
-                                    dropna=False)
-        paired = (wide["1g1p1r"] - wide["verkokerd"]).rename("value").reset_index().assign(method="difference")
-        measures = pd.concat([measures, paired], ignore_index=True)
-    rows = []
-    for (method, measure), group in measures.groupby(["method", "measure"], sort=False)["value"]:
-        lo, hi = band_bounds(group)
-        rows.append({"method": method, "measure": measure, "mean": group.mean(), "lo": lo, "hi": hi})
-    return pd.DataFrame(rows).set_index(["method", "measure"])
 
 
 def _errors(rows: pd.DataFrame) -> np.ndarray:

@@ -40,8 +40,10 @@ def labelled_summary(summary: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> pd.Da
     return frame[["method_label", "measure_label", "unit", "mean", "p5", "p95", "method", "measure"]]
 
 
-def format_table(summary: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> str:
-    """Measures down, methods across: mean [p5 – p95]."""
+def format_table(stats: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> str:
+    """Measures down, methods across: mean [band] (``stats`` from :func:`sim.reports.bands.spread`: mean, lo,
+    hi; or a summary with p5 and p95)."""
+    summary = stats.rename(columns={"p5": "lo", "p95": "hi"})
     methods = [m for m in METHOD_ORDER if m in summary.index.get_level_values("method")]
     rows = []
     for measure in MEASURE_KEYS:
@@ -51,8 +53,8 @@ def format_table(summary: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> str:
                 cells.append("")
                 continue
             row = summary.loc[(method, measure)]
-            cells.append(f"{format_number(row['mean'], lang)} [{format_number(row['p5'], lang)} – "
-                         f"{format_number(row['p95'], lang)}]")
+            cells.append(f"{format_number(row['mean'], lang)} [{format_number(row['lo'], lang)} – "
+                         f"{format_number(row['hi'], lang)}]")
         rows.append((L.measure_with_unit(measure, lang), cells))
     width = max(len(cell) for _, cells in rows for cell in cells) + 2
     width = max([width, *(len(L.method(m, lang, short=True)) + 2 for m in methods)])
@@ -74,18 +76,20 @@ def _row_kind(measure: str) -> str:
             "hours_per_year": "int"}.get(unit_key, "number")
 
 
-def summary_sheet(summary: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> tuple[pd.DataFrame, list[str]]:
-    """Measures down; per method (and the difference) mean, 5% and 95% across; the measure key last. With the
-    kind of number per row (percentages, euros, counts)."""
+def summary_sheet(stats: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> tuple[pd.DataFrame, list[str]]:
+    """Measures down; per method (and the difference) the mean and the band (:mod:`sim.reports.bands`) across;
+    the measure key last. With the kind of number per row (percentages, euros, counts)."""
     import pandas as pd
 
+    summary = stats.rename(columns={"p5": "lo", "p95": "hi"})
     methods = [m for m in METHOD_ORDER if m in summary.index.get_level_values("method")]
     measures = [m for m in MEASURE_KEYS if any((method, m) in summary.index for method in methods)]
     columns: dict[str, list[Any]] = {L.column("measure", lang): [L.measure(m, lang) for m in measures],
                                      L.column("unit", lang): [L.measure_unit(m, lang) for m in measures]}
     for method in methods:
-        for stat in ("mean", "p5", "p95"):
-            columns[f"{L.method(method, lang, short=True)}: {L.column(stat, lang)}"] = [
+        for stat, header in (("mean", L.column("mean", lang)), ("lo", L.text("band_low", lang)),
+                             ("hi", L.text("band_high", lang))):
+            columns[f"{L.method(method, lang, short=True)}: {header}"] = [
                 summary.loc[(method, m), stat] if (method, m) in summary.index else None for m in measures]
     columns[L.column("code", lang)] = measures
     return pd.DataFrame(columns), [_row_kind(m) for m in measures]
@@ -95,16 +99,16 @@ def write_run_workbook(results: Results, path: Any, lang: str = L.DEFAULT_LANG) 
     """``mph run --excel``: the summary, the costs per item and payer, the yearly flows and the settings."""
     import pandas as pd
 
+    from sim.reports.bands import band_note, spread
     from sim.reports.workbook import add_sheet, settings_rows, workbook
 
     scenario = results.scenario
-    summary = results.summary()
-    frame, kinds = summary_sheet(summary, lang)
+    frame, kinds = summary_sheet(spread(results.measures), lang)
     reps = scenario.replications
     title = f"{scenario.name}: {L.method('verkokerd', lang)} / {L.method('1g1p1r', lang)}"
-    notes = [L.text("interval_note", lang),
+    notes = [L.text("interval_note", lang), band_note(reps, lang),
              L.text("run_settings", lang, households=L.number(scenario.population.households, lang),
-                    fte=L.number(scenario.levers.fte, lang), years=scenario.horizon_years, reps=reps,
+                    fte=L.number(scenario.levers.fte, lang, 0 if float(scenario.levers.fte).is_integer() else 1), years=scenario.horizon_years, reps=reps,
                     seed=scenario.seed)]
     costs = results.costs.groupby(["method", "item", "payer"])["eur"].sum() / (reps * scenario.horizon_years)
     wide = costs.unstack("method").fillna(0.0)

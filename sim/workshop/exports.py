@@ -67,14 +67,14 @@ def excel(outcome: Outcome, values: dict[str, Any], lang: str) -> bytes:
     import pandas as pd
 
     from sim.reports import labels as L
-    from sim.reports.charts import band_bounds, band_note
+    from sim.reports.bands import band_bounds, band_note, spread
     from sim.reports.summary import summary_sheet
     from sim.reports.workbook import add_sheet, settings_rows, workbook
 
     results, mkba = outcome.results, outcome.mkba
     scenario = results.scenario
     reps = results.measures["replication"].nunique()
-    frame, kinds = summary_sheet(results.summary(), lang)
+    frame, kinds = summary_sheet(spread(results.measures), lang)
     measures = results.measures
     tidy = pd.DataFrame({L.column("method", lang): [L.method(m, lang, short=True) for m in measures["method"]],
                          L.column("measure", lang): [L.measure(m, lang) for m in measures["measure"]],
@@ -92,7 +92,8 @@ def excel(outcome: Outcome, values: dict[str, Any], lang: str) -> bytes:
                                L.text("band_low", lang): [lo for lo, _ in bounds],
                                L.text("band_high", lang): [hi for _, hi in bounds],
                                L.column("code", lang): lines})
-    controls = [(label, _shown(value, lang, label), path) for path, label, value in _settings_rows(values, lang)]
+    controls = [(label, _shown(value, lang, label) if isinstance(value, bool | str) else value, path)
+                for path, label, value in _settings_rows(values, lang)]
     controls += [(L.parameter(p, lang) if L.has("parameter", p) else p, v, p)
                  for p, v in settings_rows(scenario.settings())]
     settings = pd.DataFrame(controls, columns=[L.column("setting", lang), L.column("value", lang),
