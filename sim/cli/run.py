@@ -74,7 +74,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.excel:
         written.append(write_run_workbook(results, args.excel, lang))
     print(L.text("run_line", lang, name=scenario.name, households=L.number(scenario.population.households, lang),
-                 fte=L.number(scenario.levers.fte, lang, 0 if float(scenario.levers.fte).is_integer() else 1), years=scenario.horizon_years, reps=scenario.replications,
+                 fte=L.quantity(scenario.levers.fte, lang), years=scenario.horizon_years, reps=scenario.replications,
                  seed=scenario.seed, seconds=L.number(elapsed, lang, 1)))
     print(L.text("run_note", lang) + "; " + band_note(scenario.replications, lang) + "\n")
     print(format_table(spread(results.measures), lang))

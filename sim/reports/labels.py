@@ -244,6 +244,13 @@ def number(value: float | None, lang: str = DEFAULT_LANG, decimals: int | None =
     return format_decimal(value, format=pattern, locale=locale(lang))
 
 
+def quantity(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A setting such as 12 fte or 0,9: whole numbers without decimals, others as :func:`number`."""
+    if not _missing(value) and float(value).is_integer():
+        return number(value, lang, 0)
+    return number(value, lang)
+
+
 def percent(share: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """A share as a percentage: 0.0225 -> 2,25% (nl, decimals=2) or 2.25% (en)."""
     from babel.numbers import format_percent
@@ -320,5 +327,5 @@ __all__ = [
     "DEFAULT_LANG", "LANGS", "MissingLabel", "axis_formatter", "catalogue", "column", "date", "domain", "escalation",
     "has", "humanise", "item", "item_group", "item_group_label", "label", "labelled", "measure", "measure_unit",
     "measure_with_unit", "method", "mkba", "mkba_unit", "money", "money_scale", "number", "organisation",
-    "outcome", "outcome_unit", "parameter", "payer", "percent", "text", "unit",
+    "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "text", "unit",
 ]

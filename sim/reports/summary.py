@@ -108,7 +108,7 @@ def write_run_workbook(results: Results, path: Any, lang: str = L.DEFAULT_LANG) 
     title = f"{scenario.name}: {L.method('verkokerd', lang)} / {L.method('1g1p1r', lang)}"
     notes = [L.text("interval_note", lang), band_note(reps, lang),
              L.text("run_settings", lang, households=L.number(scenario.population.households, lang),
-                    fte=L.number(scenario.levers.fte, lang, 0 if float(scenario.levers.fte).is_integer() else 1), years=scenario.horizon_years, reps=reps,
+                    fte=L.quantity(scenario.levers.fte, lang), years=scenario.horizon_years, reps=reps,
                     seed=scenario.seed)]
     costs = results.costs.groupby(["method", "item", "payer"])["eur"].sum() / (reps * scenario.horizon_years)
     wide = costs.unstack("method").fillna(0.0)
