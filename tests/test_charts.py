@@ -4,6 +4,7 @@ say how many replications they rest on (no 5%-95% from fewer than ten), green fo
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 from scenarios.scenario import Scenario
@@ -91,3 +92,81 @@ def test_axis_numbers_follow_the_language_without_multiplier() -> None:
     assert "12,500" in ys or "10,000" in ys
     assert L.money_scale([2.5e7]) == (1e6, "meur")
     plt.close(fig)
+
+
+SWEEP = """
+name: test grid
+scenario: {scenario}
+design: grid
+samples: 1
+replications: 2
+seed: 3
+years: 2
+overrides: {{population.households: 400}}
+levers:
+  levers.fte: [1, 4]
+  mandate:
+    volledig: {{}}
+    geen: {{levers.mandate.free_budget: false, levers.mandate.own_diagnosis_plan: false}}
+outcomes: [mkba_balance, eviction_per_year]
+"""
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory: pytest.TempPathFactory):
+    import scenarios
+    from scenarios.register import load_register
+    from sim.experiments.sweep import load_sweep, run_sweep
+
+    folder = tmp_path_factory.mktemp("sweep")
+    path = folder / "sweep.yaml"
+    path.write_text(SWEEP.format(scenario=scenarios.bundled("example_municipality.yaml")))
+    sweep = load_sweep(path)
+    return sweep, run_sweep(sweep, folder, load_register(), 2.25, progress=False)
+
+
+def test_sweep_charts_are_green_where_better_and_labelled(grid, monkeypatch, tmp_path: Path) -> None:
+    from matplotlib.image import AxesImage
+
+    from sim.reports import sweep as reports
+
+    sweep, table = grid
+    figures: list[plt.Figure] = []
+    monkeypatch.setattr(reports, "save_png", lambda fig, path: figures.append(fig) or path)
+    reports.heatmap(sweep, table, "eviction_per_year", tmp_path / "h.png")
+    reports.break_even_chart(sweep, table, "mkba_balance", tmp_path / "b.png", "en")
+    heat, line = figures
+    image = next(a for a in heat.axes[0].get_children() if isinstance(a, AxesImage))
+    data = image.get_array()
+    red, green, _, _ = image.cmap(image.norm(data.min()))  # the fewest extra evictions
+    assert green > red  # fewer evictions are green, not alarm-red
+    red, green, _, _ = image.cmap(image.norm(abs(data).max()))  # as many more evictions: red
+    assert red > green
+    for fig in figures:
+        assert charts.overlapping_labels(fig) == []
+        words = texts(fig)
+        assert not [w for w in words if "_" in w or w.startswith("levers.")], words
+    assert heat.axes[0].get_xlabel() == "fte regisseurs"
+    assert "huisuitzettingen" in heat.axes[0].get_title()
+    assert "x EUR" in line.axes[0].get_ylabel()  # money with its unit, no 1e7 multiplier
+    assert line.axes[0].yaxis.get_offset_text().get_text() == ""
+    assert "lowest to highest" in line.axes[0].get_title()  # two replications per point: the range
+
+
+def test_tornado_names_factors_and_units(monkeypatch, tmp_path: Path) -> None:
+    from sim.reports import sweep as reports
+
+    indices = pd.DataFrame({"mu_star": [2.4e7, 4.0e6], "mu_star_conf": [3e6, 1e6], "sigma": [1.0, 1.0]},
+                           index=pd.Index(["levers.fte", "dynamics.drift_rate"], name="factor"))
+    indices["importance"] = indices["mu_star"]
+    figures: list[plt.Figure] = []
+    monkeypatch.setattr(reports, "save_png", lambda fig, path: figures.append(fig) or path)
+    reports.tornado(indices, "morris", "mkba_balance", tmp_path / "t.png", "nl", indices["mu_star"])
+    (fig,) = figures
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["verslechtering zonder hulp (per week)",
+                                                            "fte regisseurs"]
+    assert "x € 1 mln" in ax.get_xlabel()
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    assert charts.overlapping_labels(fig) == []
