@@ -94,3 +94,21 @@ def test_mph_run_writes_the_workbook(tmp_path: Path) -> None:
     assert "huisuitzettingen" in set(summary["measure_label"])
     measures = pd.read_csv(out / "measures.csv")
     assert {"measure", "label"} <= set(measures.columns)  # the key stays, the words come beside it
+
+
+def test_compare_workbook_and_table(small: Scenario, tmp_path: Path) -> None:
+    from sim.experiments.compare import compare
+    from sim.reports.summary import compare_table, write_compare_workbook
+
+    more = small.with_overrides({"levers.fte": 6}, origin="test")
+    comparison = compare([small, more], replications=2, years=2, progress=False)
+    book = openpyxl.load_workbook(write_compare_workbook(comparison, tmp_path / "vergelijking.xlsx"))
+    assert book.sheetnames == ["MKBA", "1g1p1r", "Verschil", "Instellingen"]
+    check_layout(book)
+    mkba = book["MKBA"]
+    rows = list(mkba.iter_rows(min_row=header_row(mkba) + 1, values_only=True))
+    assert rows[2][0] == "MKBA-saldo" and rows[2][-1] == "mkba_balance"
+    settings = {r[0]: r[1:] for r in book["Instellingen"].iter_rows(values_only=True)}
+    assert settings["fte regisseurs"][:2] == (3, 6)
+    text = compare_table(comparison, "en")
+    assert "MKBA balance" in text and "mkba_" not in text

@@ -178,6 +178,16 @@ def parameter(path: str, lang: str = DEFAULT_LANG) -> str:
     raise MissingLabel(f"no label for parameter {path!r}: add it to sim/reports/labels.yaml")
 
 
+def setting(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A line of a scenario's settings summary (``households``, ``mandate.free_budget``), else a parameter path."""
+    if has("setting", key):
+        return label("setting", key, lang)
+    try:
+        return parameter(key, lang)
+    except MissingLabel:
+        return key
+
+
 def mkba(key: str, lang: str = DEFAULT_LANG) -> str:
     """An MKBA result (``balance``, ``benefit_cost_ratio``, ...) or a stakeholder's (``balance_municipality``,
     ``balance_municipality_cashable``)."""
@@ -337,5 +347,5 @@ __all__ = [
     "DEFAULT_LANG", "LANGS", "MissingLabel", "axis_formatter", "catalogue", "column", "date", "domain", "escalation",
     "flow", "has", "higher_is_better", "humanise", "item", "item_group", "item_group_label", "label", "labelled",
     "measure", "measure_unit", "measure_with_unit", "method", "mkba", "mkba_unit", "money", "money_scale", "number",
-    "organisation", "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "text", "unit",
+    "organisation", "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "setting", "text", "unit",
 ]
