@@ -170,3 +170,23 @@ def test_tornado_names_factors_and_units(monkeypatch, tmp_path: Path) -> None:
     assert "x € 1 mln" in ax.get_xlabel()
     assert ax.xaxis.get_offset_text().get_text() == ""
     assert charts.overlapping_labels(fig) == []
+
+
+def test_simulated_waterfall_has_at_most_a_dozen_labelled_bars(few: Results, monkeypatch, tmp_path: Path) -> None:
+    from scenarios.register import load_register
+    from sim.mkba.simulated import simulated_mkba
+    from sim.reports import mkba as reports
+
+    mkba = simulated_mkba(few, load_register(), 2.25)
+    assert len(mkba.items.columns) > 12  # what used to be 45 bars named trajectory.youth_care, ...
+    figures: list[plt.Figure] = []
+    monkeypatch.setattr(reports, "save_png", lambda fig, path: figures.append(fig) or path)
+    reports.write_simulated_charts(mkba, tmp_path)
+    waterfall = figures[0]
+    ax = waterfall.axes[0]
+    assert len(ax.patches) <= 12
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    assert "hulptrajecten organisaties" in names
+    assert not [n for n in names if "_" in n or "." in n]
+    total = sum(value for _, value in charts.grouped_items(mkba.items.mean()))
+    assert total == pytest.approx(mkba.items.mean().sum())  # grouping loses no money

@@ -13,7 +13,7 @@ from typing import Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_lang_option, percent
 
 
 def add_parser(subparsers: Any) -> None:
@@ -46,6 +46,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    add_lang_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -110,7 +111,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.excel:
         write_simulated_excel(mkba, settings, register, args.excel)
     if args.charts:
-        write_simulated_charts(mkba, args.charts)
+        write_simulated_charts(mkba, args.charts, args.lang)
     print(format_simulated(mkba, results.scenario.name, regime))
     return 0
 
