@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import announce_compiling
+from sim.cli.args import add_lang_option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,11 +29,33 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fresh", action="store_true", help="ABC: discard a stored calibration state and start again")
     p.add_argument("--key-file", type=Path, help="pseudonymisation key, if the dossier has a BSN column "
                    "(or set $MPH_PSEUDONYM_KEY)")
+    add_lang_option(p)
     p.set_defaults(handler=handle)
 
 
-def _table(frame: pd.DataFrame, columns: list[str]) -> str:
-    return frame[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}")
+def _table(frame: pd.DataFrame, columns: list[str], lang: str = "nl") -> str:
+    """A result table in ``lang``: parameters by their labels, headers from the catalogue, numbers in the language's
+    format (four significant digits)."""
+    import math
+
+    import pandas as pd
+
+    from sim.reports import labels as L
+
+    def significant(v: float) -> str:  # four significant digits, as before, with the language's separators
+        if v != v:
+            return "–"
+        places = 0 if v == 0 else min(max(0, 3 - math.floor(math.log10(abs(v)))), 8)
+        return L.number(float(f"{v:.4g}"), lang, places)
+
+    shown = frame[columns].copy()
+    if "parameter" in shown:
+        shown["parameter"] = [L.setting(p, lang) for p in shown["parameter"]]
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(significant)
+    shown.columns = [L.column(c, lang) if L.has("column", c) else c for c in columns]
+    return shown.to_string(index=False)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -42,6 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
     from sim.experiments.cluster import default_workers
+    from sim.reports import labels as L
     from sim.reports.outputs import atomic_write, check_writable, write_json
 
     check_writable(args.out, "--out")
@@ -61,7 +85,7 @@ def handle(args: argparse.Namespace) -> int:
         atomic_write(out / "point.csv", lambda tmp: point.to_csv(tmp, index=False))
         atomic_write(out / "evaluations.csv", lambda tmp: estimate.evaluations.to_csv(tmp, index=False))
         summary |= {"point": values, "distance": estimate.distance, "evaluations": len(estimate.evaluations)}
-        print(_table(point, ["parameter", "value"]))
+        print(_table(point, ["parameter", "value"], args.lang))
     else:
         from calibration.abc import run_abc
 
@@ -77,7 +101,7 @@ def handle(args: argparse.Namespace) -> int:
         summary |= {"posterior": table.drop(columns=["prior"]).to_dict(orient="records"),
                     "generations": result.generations, "evaluations": result.evaluations,
                     "epsilon": result.epsilon}
-        print(_table(table, ["parameter", "median", "p5", "p95"]))
+        print(_table(table, ["parameter", "median", "p5", "p95"], args.lang))
     atomic_write(out / "fit.csv", lambda tmp: fit.to_csv(tmp, index=False))
     fit_chart(fit, out / "fit.png")
     how = "posterior medians, ABC-SMC" if args.mode == "abc" else "point estimate"
@@ -85,7 +109,8 @@ def handle(args: argparse.Namespace) -> int:
     summary |= {"fit": fit.to_dict(orient="records"), "seconds": round(time.perf_counter() - started, 1),
                 "calibrated_scenario": str(scenario_file)}
     write_json(out / "summary.json", summary)
-    print("\n" + _table(fit, ["target", "observed", "sd", "simulated_median", "simulated_p5", "simulated_p95"]))
-    print(f"\n{summary['seconds']} s. Geschreven naar {out}/; gekalibreerd scenario: {scenario_file}"
-          f"\n  ./mph run {scenario_file}")
+    print("\n" + _table(fit, ["target", "observed", "sd", "simulated_median", "simulated_p5", "simulated_p95"],
+                         args.lang))
+    print("\n" + L.text("calibrated_written", args.lang, seconds=L.number(summary["seconds"], args.lang, 1), out=out,
+                        scenario=scenario_file) + f"\n  ./mph run {scenario_file}")
     return 0
