@@ -117,3 +117,42 @@ def test_other_catalogue_files_add_keys_but_cannot_redefine_them(tmp_path, monke
             L.catalogue()
     finally:
         L.catalogue.cache_clear()
+
+
+def test_every_command_takes_lang() -> None:
+    import argparse
+
+    from sim.cli import build_parser
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        found = {}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    nested = subcommands(sub)
+                    found.update({f"{name} {k}": v for k, v in nested.items()} if nested else {name: sub})
+        return found
+
+    commands = subcommands(build_parser())
+    assert {"run", "mkba", "compare", "sweep", "calibrate", "data check", "data synth", "effect", "des",
+            "workshop"} <= set(commands)
+    lacking = [name for name, sub in commands.items() if "--lang" not in sub._option_string_actions]
+    assert lacking == []
+
+
+def test_mph_run_speaks_the_language_asked_without_raw_keys(tmp_path, capsys) -> None:
+    import json
+    import re
+
+    from sim.cli import main
+
+    keys = set(MEASURE_KEYS) | {"eviction", "households_reached", "left_recovered", "in_approach_now"}
+    for lang, word in (("nl", "huisuitzettingen"), ("en", "evictions")):
+        out_json = tmp_path / f"{lang}.json"
+        assert main(["run", "tests/workshop/small_town.yaml", "--reps", "1", "--years", "1", "--no-charts",
+                     "--out", str(tmp_path / lang), "--json", str(out_json), "--lang", lang]) == 0
+        printed = capsys.readouterr().out
+        assert word in printed
+        assert not keys & set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", printed))  # no measure or flow key shown
+        labels = json.loads(out_json.read_text(encoding="utf-8"))["labels"]
+        assert labels["eviction_per_year"]["label"] == word
