@@ -28,3 +28,17 @@ def percent(text: str) -> float:
         return float(text.strip().removesuffix("%"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 2.25)") from None
+
+
+def language(text: str) -> str:
+    """``--lang``: the language of every label, table and chart (sim/reports/labels.yaml)."""
+    from sim.reports.labels import LANGS
+
+    if text not in LANGS:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: {', '.join(LANGS)}")
+    return text
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", type=language, default="nl", metavar="{nl,en}",
+                   help="language of tables, labels and charts: nl (default) or en")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import announce_compiling
+from sim.cli.args import add_lang_option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,11 +29,33 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fresh", action="store_true", help="ABC: discard a stored calibration state and start again")
     p.add_argument("--key-file", type=Path, help="pseudonymisation key, if the dossier has a BSN column "
                    "(or set $MPH_PSEUDONYM_KEY)")
+    add_lang_option(p)
     p.set_defaults(handler=handle)
 
 
-def _table(frame: pd.DataFrame, columns: list[str]) -> str:
-    return frame[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}")
+def _table(frame: pd.DataFrame, columns: list[str], lang: str = "nl") -> str:
+    """A result table in ``lang``: parameters by their labels, headers from the catalogue, numbers in the language's
+    format (four significant digits)."""
+    import math
+
+    import pandas as pd
+
+    from sim.reports import labels as L
+
+    def significant(v: float) -> str:  # four significant digits, as before, with the language's separators
+        if v != v:
+            return "–"
+        places = 0 if v == 0 else min(max(0, 3 - math.floor(math.log10(abs(v)))), 8)
+        return L.number(float(f"{v:.4g}"), lang, places)
+
+    shown = frame[columns].copy()
+    if "parameter" in shown:
+        shown["parameter"] = [L.setting(p, lang) for p in shown["parameter"]]
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(significant)
+    shown.columns = [L.column(c, lang) if L.has("column", c) else c for c in columns]
+    return shown.to_string(index=False)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -43,6 +66,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
     from sim import __version__
     from sim.experiments.cluster import default_workers
+    from sim.reports import labels as L
     from sim.reports.outputs import check_result_folder, result_set, write_json
 
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
@@ -57,13 +81,13 @@ def handle(args: argparse.Namespace) -> int:
     if args.mode == "point":
         from calibration.point import point_estimate
 
-        estimate = point_estimate(calibration)
+        estimate = point_estimate(calibration, progress=True)
         values = estimate.values
         point = pd.DataFrame({"parameter": list(values), "value": list(values.values())})
         fit = fit_table(calibration, pd.DataFrame([estimate.simulated]))
         summary |= {"point": values, "distance": estimate.distance, "evaluations": len(estimate.evaluations)}
         tables = {"point.csv": point, "evaluations.csv": estimate.evaluations}
-        print(_table(point, ["parameter", "value"]))
+        print(_table(point, ["parameter", "value"], args.lang))
     else:
         from calibration.abc import run_abc
 
@@ -78,7 +102,7 @@ def handle(args: argparse.Namespace) -> int:
                     "generations": result.generations, "evaluations": result.evaluations,
                     "epsilon": result.epsilon}
         tables = {"posterior.csv": table, "posterior_samples.csv": result.particles}
-        print(_table(table, ["parameter", "median", "p5", "p95"]))
+        print(_table(table, ["parameter", "median", "p5", "p95"], args.lang))
     scenario_file = out / "calibrated_scenario.yaml"
     how = "posterior medians, ABC-SMC" if args.mode == "abc" else "point estimate"
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
@@ -92,7 +116,8 @@ def handle(args: argparse.Namespace) -> int:
         summary |= {"fit": fit.to_dict(orient="records"), "seconds": round(time.perf_counter() - started, 1),
                     "calibrated_scenario": str(scenario_file)}
         write_json(staging / "summary.json", summary)
-    print("\n" + _table(fit, ["target", "observed", "sd", "simulated_median", "simulated_p5", "simulated_p95"]))
-    print(f"\n{summary['seconds']} s. Geschreven naar {out}/; gekalibreerd scenario: {scenario_file}"
-          f"\n  ./mph run {scenario_file}")
+    print("\n" + _table(fit, ["target", "observed", "sd", "simulated_median", "simulated_p5", "simulated_p95"],
+                         args.lang))
+    print("\n" + L.text("calibrated_written", args.lang, seconds=L.number(summary["seconds"], args.lang, 1), out=out,
+                        scenario=scenario_file) + f"\n  ./mph run {scenario_file}")
     return 0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from scenarios.domains import METHODS
 from sim import announce_compiling
-from sim.cli.args import non_negative_int, positive_int
+from sim.cli.args import add_lang_option, non_negative_int, positive_int
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,24 +33,44 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="output folder, replaced whole (default: results/des)")
     p.add_argument("--animate", metavar="ORG", help="also render this organisation's flow as des_ORG.gif/.png")
     p.add_argument("--weeks", type=positive_int, default=104, help="weeks to animate (default: 104)")
+    add_lang_option(p)
     p.set_defaults(handler=handle)
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """The comparison as fixed-width text, waits in weeks."""
+def verdict(row: object, lang: str = "nl") -> str:
+    """The check's verdict on one organisation in words (sim.des gives the numbers)."""
+    from sim.reports import labels as L
+
+    difference, tolerance = row.difference, row.tolerance
+    if difference != difference:
+        return L.text("des_none", lang)
+    if abs(difference) <= tolerance:
+        return L.text("des_agree", lang, tolerance=L.number(tolerance, lang, 1))
+    return L.text("des_longer" if difference > 0 else "des_shorter", lang, weeks=L.number(abs(difference), lang, 1),
+                  tolerance=L.number(tolerance, lang, 1))
+
+
+def format_table(table: pd.DataFrame, lang: str = "nl") -> str:
+    """The comparison as fixed-width text, waits in weeks, in ``lang``."""
     import pandas as pd
 
+    from sim.reports import labels as L
+
+    def n(value: float, places: int = 2) -> str:
+        return L.number(value, lang, places)
+
     shown = pd.DataFrame({
-        "organisation": table["organisation"],
-        "slots": table["slots"],
-        "referrals/wk": table["referrals_per_week"].map("{:.2f}".format),
-        "main wait": table["main_wait"].map("{:.2f}".format),
-        "DES wait [p5 – p95]": [f"{row.des_wait:.2f} [{row.des_p5:.2f} – {row.des_p95:.2f}]"
-                                for row in table.itertuples()],
-        "difference": table["difference"].map("{:+.2f}".format),
-        "utilisation": table["des_utilisation"].map("{:.0%}".format),
-        "queue": table["des_queue_length"].map("{:.1f}".format),
-        "verdict": table["verdict"],
+        L.text("des_organisation", lang): [L.organisation(k, lang, label) for k, label in
+                                           zip(table["organisation"], table["label"], strict=True)],
+        L.text("des_slots", lang): table["slots"],
+        L.text("des_referrals", lang): table["referrals_per_week"].map(n),
+        L.text("des_main_wait", lang): table["main_wait"].map(n),
+        L.text("des_wait", lang): [f"{n(row.des_wait)} [{n(row.des_p5)} – {n(row.des_p95)}]"
+                                   for row in table.itertuples()],
+        L.text("des_difference", lang): table["difference"].map(lambda v: ("+" if v > 0 else "") + n(v)),
+        L.text("des_utilisation", lang): table["des_utilisation"].map(lambda v: L.percent(v, lang, 0)),
+        L.text("des_queue", lang): table["des_queue_length"].map(lambda v: n(v, 1)),
+        L.text("des_verdict", lang): [verdict(row, lang) for row in table.itertuples()],
     })
     return shown.to_string(index=False)
 
@@ -59,6 +79,7 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here so that other mph commands do not load salabim (which reseeds the global generators).
     from scenarios.scenario import load_scenario
     from sim import __version__, des
+    from sim.reports import labels as L
     from sim.reports.outputs import MANIFEST, check_result_folder, moved_into, result_set
     from sim.run import run_scenario
 
@@ -83,14 +104,14 @@ def handle(args: argparse.Namespace) -> int:
             written += des.animate(scenario, staging / f"des_{args.animate}.gif", args.animate, args.weeks,
                                    results=results, method=args.method)
     written = [*moved_into(out, staging, written), out / MANIFEST]
-    print(f"{scenario.name}, {args.method}: main model {scenario.replications} replications, discrete-event model "
-          f"{replications} replications, {scenario.horizon_years} years, seed {scenario.seed} "
-          f"({time.perf_counter() - started:.1f} s)")
-    print(f"mean wait of admitted cases in weeks; agree = difference within max({des.TOLERANCE_WEEKS:g} week, "
-          f"{des.TOLERANCE_SHARE:.0%} of the main model's wait) + 2 standard errors\n")
-    print(format_table(table))
+    lang = args.lang
+    print(L.text("des_line", lang, name=scenario.name, method=args.method, main=scenario.replications,
+                 reps=replications, years=scenario.horizon_years, seed=scenario.seed,
+                 seconds=L.number(time.perf_counter() - started, lang, 1)))
+    print(L.text("des_note", lang, weeks=L.quantity(des.TOLERANCE_WEEKS, lang),
+                 share=L.percent(des.TOLERANCE_SHARE, lang, 0)) + "\n")
+    print(format_table(table, lang))
     if args.method != "verkokerd":
-        print(f"\nNote: the discrete-event model has no priority cases, cancelled duplicate offers or skipped "
-              f"intakes, which {args.method} has; its waits are expected to be longer.")
-    print("\nWritten: " + ", ".join(str(p) for p in written))
+        print("\n" + L.text("des_method_note", lang, method=args.method))
+    print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

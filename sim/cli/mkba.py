@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_lang_option, percent
 
 if TYPE_CHECKING:
     from sim.mkba.simulated_cockpit import LineComparison
@@ -49,6 +49,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    add_lang_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -130,8 +131,8 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.excel:
         write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
     if args.charts:
-        write_simulated_charts(mkba, args.charts, status.line("nl"))
-    print(format_simulated(mkba, results.scenario.name, regime, status.line("nl")))
+        write_simulated_charts(mkba, args.charts, args.lang, status.line(args.lang))
+    print(format_simulated(mkba, results.scenario.name, regime, status.line(args.lang)))
     if args.price_year in (None, load_inputs().price_year):  # in other prices the published figures do not compare
         print()
         print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_lang_option, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_lang_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -40,8 +41,17 @@ def handle(args: argparse.Namespace) -> int:
     from sim.experiments.cluster import dask_client
     from sim.experiments.sweep import load_sweep, run_sweep
     from sim.mkba.cockpit import resolve_rate
+    from sim.reports import labels as L
     from sim.reports.outputs import MANIFEST, check_result_folder, moved_into, result_set
-    from sim.reports.sweep import crossings, write_outputs
+    from sim.reports.sweep import (
+        crossings,
+        factor_label,
+        level_label,
+        outcome_per_point,
+        outcome_title,
+        scale_of,
+        write_outputs,
+    )
 
     sweep = load_sweep(args.sweep)
     register = load_register(args.register)
@@ -50,8 +60,9 @@ def handle(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
     check_result_folder(out, "--out", "mph sweep")
     spec = sweep.spec
-    print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
-          f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")
+    factors = ", ".join(factor_label(f.name, args.lang) for f in sweep.factors) or "-"
+    print(L.text("sweep_start", args.lang, name=spec.name, design=spec.design, points=len(sweep.points),
+                 reps=spec.replications, factors=factors, rate=L.number(rate_pct, args.lang), regime=regime))
     announce_compiling()
     started = time.perf_counter()
     with dask_client(args.scheduler, args.workers) as client:
@@ -60,14 +71,26 @@ def handle(args: argparse.Namespace) -> int:
     about = {"command": "mph sweep", "version": __version__, "sweep": spec.name, "design": spec.design,
              "seed": spec.seed, "points": len(sweep.points), "replications": spec.replications,
              "discount_rate_pct": rate_pct}
+    lang = args.lang
     # the whole set appears at once, or the previous one stays; the finished batches (out/.runs) move along
     with result_set(out, about) as staging:
-        written = moved_into(out, staging, write_outputs(sweep, table, staging, charts=not args.no_charts))
+        written = moved_into(out, staging, write_outputs(sweep, table, staging, charts=not args.no_charts,
+                                                         lang=lang))
     written.append(out / MANIFEST)
-    print(f"klaar in {elapsed:.1f} s; {len(table):,} rijen")
+    print(L.text("sweep_done", lang, seconds=L.number(elapsed, lang, 1), rows=L.number(len(table), lang, 0)))
     if spec.design == "grid" and sweep.levers:
-        for _, row in crossings(sweep, table, spec.outcomes[0]).iterrows():
-            where = f"{row['value']:.1f}" if row["value"] == row["value"] else row["note"]
-            print(f"  {row['outcome']} > 0 vanaf {row['turns_positive_at']} = {where}  ({row['lever']} {row['level']})")
-    print("Geschreven: " + ", ".join(str(p) for p in written))
+        outcome = spec.outcomes[0]
+        scale, unit = scale_of(outcome, outcome_per_point(table, outcome), lang)
+        for _, row in crossings(sweep, table, outcome, lang).iterrows():
+            level = f"{factor_label(row['lever'], lang)} = {level_label(row['level'], lang)}" if row["lever"] else ""
+            if row["value"] == row["value"]:
+                print("  " + L.text("sweep_turns", lang, outcome=outcome_title(outcome, lang), level=level,
+                                    lever=factor_label(row["turns_positive_at"], lang),
+                                    value=L.number(row["value"], lang, 1)))
+            else:  # no crossing in the grid: say so, and how far from zero it stays
+                print("  " + L.text("sweep_no_turn", lang, outcome=outcome_title(outcome, lang), level=level,
+                                    note=row["toelichting"], low=L.number(row["lowest"] / scale, lang),
+                                    high=L.number(row["highest"] / scale, lang), unit=unit,
+                                    lever=factor_label(row["turns_positive_at"], lang)))
+    print(L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0
