@@ -75,9 +75,8 @@ def organisation_queues(
 
     Referral rates come from ``rates`` (referrals per week, per organisation key) where given, otherwise from
     the main-model ``results`` (``referrals.<org>`` per year, mean over replications); without ``results``,
-    only the organisations in ``rates`` are returned. With ``results`` the slots are the places measured there
-    (the capacity, plus the places one plan freed where they stay in care, less them where they are cashed)
-    divided by the coordination overhead measured there; without, the full capacity.
+    only the organisations in ``rates`` are returned. With ``results`` the slots are the capacity divided by
+    the coordination overhead measured there; without, the full capacity.
     """
     keys = list(scenario.organisations)
     rates = dict(rates or {})
@@ -88,9 +87,8 @@ def organisation_queues(
     overhead = coordination_overhead(scenario, yearly) if yearly is not None else dict.fromkeys(keys, 1.0)
     weekly = referral_rates(yearly, keys) if yearly is not None else {}
     weekly.update({key: (float(rate),) for key, rate in rates.items()})
-    places = measured_places(yearly, keys) if yearly is not None else {}
-    return [OrgQueue(key, org.label, _slots(places.get(key, org.capacity), overhead[key]), org.intake_weeks,
-                     org.trajectory_weeks, weekly[key])
+    return [OrgQueue(key, org.label, _slots(org.capacity, overhead[key]), org.intake_weeks, org.trajectory_weeks,
+                     weekly[key])
             for key, org in scenario.organisations.items() if key in weekly]
 
 
@@ -106,13 +104,6 @@ def referral_rates(yearly: pd.DataFrame, keys: Sequence[str]) -> dict[str, tuple
     """Referrals per week per simulated year, mean over replications (rows of one method)."""
     per_year = yearly.groupby(["measure", "year"])["value"].mean()
     return {key: tuple(per_year.loc[f"referrals.{key}"].sort_index() / WEEKS_PER_YEAR) for key in keys}
-
-
-def measured_places(yearly: pd.DataFrame, keys: Sequence[str]) -> dict[str, float]:
-    """Places a week per organisation as the main model had them (``place_weeks.<org>``), mean over its weeks."""
-    weeks = yearly.groupby(["replication", "year"]).ngroups * WEEKS_PER_YEAR
-    totals = yearly[yearly["measure"].isin([f"place_weeks.{key}" for key in keys])].groupby("measure")["value"].sum()
-    return {key: float(totals[f"place_weeks.{key}"]) / weeks for key in keys if f"place_weeks.{key}" in totals}
 
 
 def coordination_overhead(scenario: Scenario, yearly: pd.DataFrame) -> dict[str, float]:
@@ -143,7 +134,7 @@ def _mean_weeks_held(year: int, service_weeks: int, horizon: int) -> float:
     return float(np.minimum(service_weeks, horizon - admitted).mean())
 
 
-def _slots(capacity: float, overhead: float) -> int:
+def _slots(capacity: int, overhead: float) -> int:
     """Concurrent cases: the capacity in load units over the mean load per case; at least one if any capacity."""
     return max(round(capacity / overhead), 1) if capacity > 0 else 0
 
