@@ -147,10 +147,9 @@ def _wait_columns(counts: pd.DataFrame, runs: float) -> pd.DataFrame:
     }, index=counts.index)
 
 
-def _nl(value: float, decimals: int = 0, signed: bool = False) -> str:
-    """A number the Dutch way (1.352; 24,7), as the run's other tables print it."""
-    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+def _signed(value: float, lang: str, decimals: int = 0) -> str:
+    """A change with its sign (+380, -0,2), in the language's number format."""
+    return ("+" if value >= 0 else "-") + labels.number(abs(value), lang, decimals)
 
 
 def wait_change(table: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +164,7 @@ def wait_change(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"mix": (new_share - old_share) * old_wait, "within": new_share * (new_wait - old_wait)})
 
 
-def explain_waits(table: pd.DataFrame) -> str:
+def explain_waits(table: pd.DataFrame, lang: str = labels.DEFAULT_LANG) -> str:
     """One line on why the organisations' mean wait differs between the methods, in the table's numbers: demand
     (referrals, from plans), capacity (places, freed places), what got in (admissions) and who went first."""
     if not {"verkokerd", "1g1p1r"} <= set(table.index.get_level_values("method")):
@@ -173,25 +172,28 @@ def explain_waits(table: pd.DataFrame) -> str:
     old, new = table.loc[("verkokerd", "total")], table.loc[("1g1p1r", "total")]
     more_referrals = new["referrals_per_year"] - old["referrals_per_year"]
     more_admissions = new["admissions_per_year"] - old["admissions_per_year"]
-    direction = "hoger" if new["wait_weeks"] > old["wait_weeks"] else "lager"
-    why = ("de vraag groeit harder dan de plaatsen" if more_referrals > more_admissions
-           else "de plaatsen groeien harder dan de vraag")
-    change = new["wait_weeks"] - old["wait_weeks"]
     parts = wait_change(table)
     top = parts.sum(axis=1).abs().idxmax()
     old_top, new_top = table.loc[("verkokerd", top)], table.loc[("1g1p1r", top)]
-    return (f"Wachttijd organisaties {_nl(old['wait_weeks'], 1)} -> {_nl(new['wait_weeks'], 1)} weken ({direction}): "
-            f"verwijzingen {_nl(more_referrals, signed=True)} per jaar "
-            f"({_nl(100 * more_referrals / old['referrals_per_year'], signed=True)}%; "
-            f"{_nl(new['via_regisseur_per_year'])} uit regisseursplannen), vrijgemaakte plaatsen "
-            f"{_nl(new['freed_places'])} ({_nl(100 * new['freed_places'] / old['places'], signed=True)}% van "
-            f"{_nl(old['places'])}), opnames {_nl(more_admissions, signed=True)} per jaar: {why}, wachtlijsten "
-            f"{_nl(old['waiting_list'])} -> {_nl(new['waiting_list'])} huishoudens. Voorrang (doorbroken wachtlijst) "
-            f"voor {_nl(new['priority_admissions_per_year'])} van {_nl(new['admissions_per_year'])} opnames per jaar, "
-            f"die {_nl(new['wait_weeks_priority'], 1)} weken wachtten; de overige {_nl(new['wait_weeks_other'], 1)} "
-            f"weken (verkokerd {_nl(old['wait_weeks_other'], 1)}). Van de {_nl(change, 1, signed=True)} weken: "
-            f"{_nl(parts['mix'].sum(), 1, signed=True)} doordat opnames verschuiven tussen organisaties (naar lange "
-            f"of korte wachttijden), {_nl(parts['within'].sum(), 1, signed=True)} door andere wachttijden bij dezelfde "
-            f"organisatie; het meest {top} ({_nl(parts.loc[top].sum(), 1, signed=True)} weken: wachttijd "
-            f"{_nl(old_top['wait_weeks'], 0)} -> {_nl(new_top['wait_weeks'], 0)} weken, "
-            f"{_nl(new_top['referrals_per_year'])} verwijzingen per jaar voor {_nl(new_top['places'])} plaatsen).")
+
+    def n(value: float, decimals: int = 0) -> str:
+        return labels.number(value, lang, decimals)
+
+    return labels.text(
+        "waits_explained", lang,
+        old_wait=n(old["wait_weeks"], 1), new_wait=n(new["wait_weeks"], 1),
+        direction=labels.text("waits_higher" if new["wait_weeks"] > old["wait_weeks"] else "waits_lower", lang),
+        more_referrals=_signed(more_referrals, lang),
+        referrals_pct=_signed(100 * more_referrals / old["referrals_per_year"], lang),
+        via_plans=n(new["via_regisseur_per_year"]), freed=n(new["freed_places"]),
+        freed_pct=_signed(100 * new["freed_places"] / old["places"], lang), places=n(old["places"]),
+        more_admissions=_signed(more_admissions, lang),
+        why=labels.text("waits_demand_faster" if more_referrals > more_admissions else "waits_places_faster", lang),
+        old_list=n(old["waiting_list"]), new_list=n(new["waiting_list"]),
+        priority=n(new["priority_admissions_per_year"]), admissions=n(new["admissions_per_year"]),
+        priority_wait=n(new["wait_weeks_priority"], 1), other_wait=n(new["wait_weeks_other"], 1),
+        old_other_wait=n(old["wait_weeks_other"], 1), change=_signed(new["wait_weeks"] - old["wait_weeks"], lang, 1),
+        mix=_signed(parts["mix"].sum(), lang, 1), within=_signed(parts["within"].sum(), lang, 1),
+        top=labels.organisation(top, lang, fallback=top), top_change=_signed(parts.loc[top].sum(), lang, 1),
+        top_old=n(old_top["wait_weeks"], 0), top_new=n(new_top["wait_weeks"], 0),
+        top_referrals=n(new_top["referrals_per_year"]), top_places=n(new_top["places"]))

@@ -56,7 +56,7 @@ def handle(args: argparse.Namespace) -> int:
              "replications": scenario.replications, "years": scenario.horizon_years, "lang": lang}
     flows = results.flows()
     waits = waits_table(results.yearly, scenario)
-    why_waits = explain_waits(waits)
+    why_waits = explain_waits(waits, lang)
     # data files keep the machine keys (measure, item, payer) and add the words people read beside them
     measures = L.labelled(results.measures, "measure", "measure", lang)
     costs = L.labelled(L.labelled(results.costs, "item", "item", lang, into="item_label"), "payer", "payer", lang,
@@ -89,8 +89,11 @@ def handle(args: argparse.Namespace) -> int:
     shown.columns.name = None
     shown.index = shown.index.set_names([L.column("method", lang), L.column("year", lang)])
     print(shown.to_string())
-    print("\nWachttijden bij organisaties: verwijzingen, opnames en plaatsen (gemiddelde per jaar / per week):\n")
-    print(waits.xs("total", level="organisation").round(1).to_string())
+    print("\n" + L.text("waits_heading", lang) + "\n")
+    total = waits.xs("total", level="organisation")
+    total = total.rename(columns=lambda c: L.column(c, lang)).map(lambda v: L.number(v, lang, 1))
+    total.index = [L.method(m, lang) for m in total.index]
+    print(total.to_string())
     if why_waits:
         print("\n" + why_waits)
     print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
