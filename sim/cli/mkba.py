@@ -13,7 +13,7 @@ from typing import Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_report_option, check_report, percent
 
 
 def add_parser(subparsers: Any) -> None:
@@ -46,6 +46,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    add_report_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -54,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         return run_simulated(args)
     if args.scenario is not None:
         raise UserError("mph mkba: give a scenario file or --cockpit, not both")
+    if args.report is not None:
+        raise UserError("mph mkba: --report describes a simulation run (mph mkba SCENARIO.yaml --report FILE.html); "
+                        "the cockpit alone has no replications to report on")
     from scenarios.register import load_register
     from sim.mkba.breakeven import break_even
     from sim.mkba.cockpit import compute_cockpit
@@ -111,6 +115,11 @@ def run_simulated(args: argparse.Namespace) -> int:
         write_simulated_excel(mkba, settings, register, args.excel)
     if args.charts:
         write_simulated_charts(mkba, args.charts)
+    if args.report:
+        from sim.reports.report import write_simulated_report
+
+        write_simulated_report(args.report, results, register, lang=args.lang, command="mkba", rate_pct=rate_pct,
+                               regime=regime, mkba=mkba)
     print(format_simulated(mkba, results.scenario.name, regime))
     return 0
 
@@ -121,3 +130,4 @@ def _check_outputs(args: argparse.Namespace) -> None:
     check_writable(args.json, "--json", file=True)
     check_writable(args.excel, "--excel", file=True)
     check_writable(args.charts, "--charts")
+    check_report(args.report)

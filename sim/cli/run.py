@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import non_negative_int, positive_int
+from sim.cli.args import add_report_option, check_report, non_negative_int, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
     p.add_argument("--json", type=Path, help="also write a machine-readable summary to this file")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -35,6 +36,7 @@ def handle(args: argparse.Namespace) -> int:
 
     check_writable(args.out, "--out")
     check_writable(args.json, "--json", file=True)
+    check_report(args.report)
     scenario = load_scenario(args.scenario)
     announce_compiling()
     started = time.perf_counter()
@@ -60,6 +62,11 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, summary_json(results))
         written.append(args.json)
+    if args.report:
+        from scenarios.register import load_register
+        from sim.reports.report import write_simulated_report
+
+        written += write_simulated_report(args.report, results, load_register(), lang=args.lang, command="run")
     print(f"{scenario.name}: {scenario.population.households} huishoudens, {scenario.levers.fte:g} fte regisseurs, "
           f"{scenario.horizon_years} jaar, {scenario.replications} replicaties, seed {scenario.seed} "
           f"({elapsed:.1f} s)")
