@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import non_negative_int, percent, positive_int
+from sim.cli.args import add_report_option, check_report, non_negative_int, percent, positive_int
 from sim.cli.sweep import add_execution_options
 
 
@@ -30,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     add_execution_options(p)
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -43,6 +44,7 @@ def handle(args: argparse.Namespace) -> int:
 
     check_writable(args.out, "--out")
     check_writable(args.html, "--html", file=True)
+    check_report(args.report)
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)
@@ -53,6 +55,11 @@ def handle(args: argparse.Namespace) -> int:
                              rate_pct=rate_pct, uncertain=args.uncertain, client=client)
     elapsed = time.perf_counter() - started
     written = write_report(comparison, args.out, args.html)
+    if args.report:
+        from sim.reports.report_compare import compare_report
+        from sim.reports.report_doc import write_document
+
+        written += write_document(compare_report(comparison, args.lang), args.report)
     mkba, _ = side_by_side(comparison)
     print(f"{len(scenarios)} scenario's vergeleken in {elapsed:.1f} s; gemiddelde [5% – 95%] over replicaties\n")
     print(mkba.to_string())

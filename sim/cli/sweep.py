@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_report_option, check_report, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -48,6 +49,7 @@ def handle(args: argparse.Namespace) -> int:
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
     check_writable(out, "--out")
+    check_report(args.report)
     spec = sweep.spec
     print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
           f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")
@@ -62,5 +64,13 @@ def handle(args: argparse.Namespace) -> int:
         for _, row in crossings(sweep, table, spec.outcomes[0]).iterrows():
             where = f"{row['value']:.1f}" if row["value"] == row["value"] else row["note"]
             print(f"  {row['outcome']} > 0 vanaf {row['turns_positive_at']} = {where}  ({row['lever']} {row['level']})")
+    from sim.reports.report_sweep import sweep_report, sweep_sentences
+
+    for sentence in sweep_sentences(sweep, table, args.lang):
+        print(f"  {sentence}")
+    if args.report:
+        from sim.reports.report_doc import write_document
+
+        written += write_document(sweep_report(sweep, table, rate_pct, written, args.lang), args.report)
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0

@@ -110,19 +110,19 @@ def escalations_per_year(summary: pd.DataFrame) -> pd.DataFrame:
 # --- shared sections ------------------------------------------------------------------------------------------------
 
 
-def _status_section(document: Document, scenario: Scenario) -> None:
+def status_section(document: Document, scenario: Scenario) -> None:
     lang = document.lang
     document.add(Heading(text("h_status", lang)),
                  Paragraph(calibration_status(scenario).line(lang), "status"),
                  Paragraph(text("balance_meaning", lang)))
 
 
-def _glossary_section(document: Document) -> None:
+def glossary_section(document: Document) -> None:
     document.add(Heading(text("h_glossary", document.lang)), Glossary(tuple(glossary(document.lang))),
                  Paragraph(text("a_glossary", document.lang), "note"))
 
 
-def _cockpit_values(items_mean: pd.Series) -> dict[str, float]:
+def cockpit_values(items_mean: pd.Series) -> dict[str, float]:
     """Simulated NCW (EUR) per cockpit line key: costs positive on cost lines, avoided costs positive on benefit
     lines; parents sum their children."""
     leaves: dict[str, float] = {}
@@ -155,7 +155,7 @@ def _cockpit_values(items_mean: pd.Series) -> dict[str, float]:
 def _cockpit_section(document: Document, items_mean: pd.Series, years: int, rate_pct: float) -> None:
     lang = document.lang
     published = published_cockpit()
-    simulated = _cockpit_values(items_mean)
+    simulated = cockpit_values(items_mean)
     header = (text("col_line", lang), text("col_published", lang), text("col_simulated", lang, years=years),
               text("col_simulated_year", lang))
     rows, bold, indent = [], set(), []
@@ -265,13 +265,13 @@ def _about(document: Document, lines: Sequence[str]) -> None:
     document.add(Heading(text("h_about", document.lang)), Bullets(tuple(lines)))
 
 
-def _subtitle(scenario: Scenario, lang: str) -> str:
-    from sim import __version__
-
-    return text("subtitle", lang, scenario=scenario.name, households=number(scenario.population.households, lang),
+def subtitle(scenario: Scenario, lang: str, name: str | None = None, replications: int | None = None) -> str:
+    """What was run, in one line under the title."""
+    return text("subtitle", lang, scenario=name or scenario.name,
+                households=number(scenario.population.households, lang),
                 fte=number(scenario.levers.fte, lang, 1 if scenario.levers.fte % 1 else 0),
-                years=scenario.horizon_years, reps=scenario.replications, seed=scenario.seed,
-                date=dt.date.today().isoformat(), version=__version__)
+                years=scenario.horizon_years, reps=replications or scenario.replications, seed=scenario.seed,
+                date=dt.date.today().isoformat(), version=_version())
 
 
 # --- the plain-language summary ---------------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
     base = float(esc["verkokerd"].sum())
     evictions = -float(esc.loc["eviction", "difference"])
     mean = mkba.per_replication.mean()
-    lines = _cockpit_values(mkba.items.mean())
+    lines = cockpit_values(mkba.items.mean())
     reps = len(mkba.per_replication)
     word = "fewer" if avoided >= 0 else "more"
     sentences = [
@@ -298,7 +298,7 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
         # the cockpit layout's totals, so that the summary and the table below tell the same numbers
         text("s_costs", lang, years=scenario.horizon_years, costs=keur(lines.get("costs.total"), lang),
              benefits=keur(lines.get("benefits.total"), lang)),
-        text("s_balance", lang, balance=_with_interval(mkba.per_replication["balance"], lang),
+        text("s_balance", lang, balance=with_interval(mkba.per_replication["balance"], lang),
              share=percent(share_positive(mkba.per_replication["balance"]), lang), reps=reps),
     ]
     budget = budget_per_party(results, register)
@@ -314,7 +314,7 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
     return sentences
 
 
-def _with_interval(values: pd.Series, lang: str) -> str:
+def with_interval(values: pd.Series, lang: str) -> str:
     return f"{keur(values.mean(), lang)} [{keur(values.quantile(0.05), lang)} – {keur(values.quantile(0.95), lang)}]"
 
 
@@ -333,17 +333,17 @@ def simulated_report(results: Results, mkba: SimulatedMkba, register: Register, 
                      command: str = "run") -> Document:
     """The report of ``mph run`` (``command='run'``, with the escalation table) or ``mph mkba SCENARIO``."""
     scenario = results.scenario
-    document = Document(text(f"title_{command}", lang), _subtitle(scenario, lang), lang)
+    document = Document(text(f"title_{command}", lang), subtitle(scenario, lang), lang)
     document.add(Heading(text("h_summary", lang)),
                  *(Paragraph(s) for s in summary_sentences(results, mkba, register, lang)))
-    _status_section(document, scenario)
+    status_section(document, scenario)
     _cockpit_section(document, mkba.items.mean(), mkba.horizon_years, mkba.rate_pct)
     _stakeholder_section(document, mkba.per_replication.mean(), mkba.horizon_years)
     _budget_section(document, budget_per_party(results, register))
     _probability_section(document, mkba.per_replication["balance"], calibration_status(scenario).calibrated)
     if command == "run":
         _escalation_section(document, results.summary())
-    _glossary_section(document)
+    glossary_section(document)
     _about(document, [text("a_run", lang),
                       text("a_discount", lang, rate=percent(mkba.rate_pct / 100, lang, 2), regime=regime)])
     return document
@@ -363,5 +363,20 @@ def write_simulated_report(target: Path, results: Results, register: Register, l
     return write_document(simulated_report(results, mkba, register, regime or "", lang, command), target)
 
 
-__all__ = ["BUDGET_YEARS", "ITEM_LINES", "budget_per_party", "cockpit_line", "escalations_per_year",
-           "share_positive", "simulated_report", "summary_sentences", "write_simulated_report"]
+def _version() -> str:
+    from sim import __version__
+
+    return __version__
+
+
+__all__ = [
+    "BUDGET_YEARS",
+    "ITEM_LINES",
+    "budget_per_party",
+    "cockpit_line",
+    "escalations_per_year",
+    "share_positive",
+    "simulated_report",
+    "summary_sentences",
+    "write_simulated_report",
+]
