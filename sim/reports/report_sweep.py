@@ -95,7 +95,7 @@ def sweep_sentences(sweep: Any, table: pd.DataFrame, lang: str = "nl") -> list[s
                                   best=_setting(points.loc[points["mean"].idxmax(), x], lang)))
         else:
             pairs = [f"{_setting(level, lang)}: {_setting(group.loc[group['mean'].idxmax(), x], lang)}"
-                     for level, group in points.groupby(y, sort=False)]
+                     for level, group in _by_level(sweep, points, y)]
             sentences.append(text("w_best_per", lang, x=lever_label(x, lang), y=lever_label(y, lang),
                                   pairs="; ".join(pairs)))
     below = points[points["share_positive"] < 0.5]
@@ -103,12 +103,36 @@ def sweep_sentences(sweep: Any, table: pd.DataFrame, lang: str = "nl") -> list[s
         lowest = points["share_positive"].idxmin()
         sentences.append(text("w_never_below_half", lang, lowest=percent(points.loc[lowest, "share_positive"], lang),
                               where=where(sweep, points.loc[lowest], lang)))
+    elif len(below) == len(points):
+        sentences.append(text("w_below_half_everywhere", lang))
     else:
-        named = [where(sweep, row, lang) for _, row in below.iterrows()]
-        listed = "; ".join(named[:MAX_LISTED]) + (f" (+{len(named) - MAX_LISTED})" if len(named) > MAX_LISTED else "")
-        sentences.append(text("w_below_half", lang, where=listed))
+        sentences.append(text("w_below_half", lang, where=_below_half(sweep, points, below, axes, lang)))
     sentences.append(text("w_sign", lang, positive=int((points["mean"] > 0).sum()), points=len(points)))
     return sentences
+
+
+def _by_level(sweep: Any, points: pd.DataFrame, lever: str) -> list[tuple[Any, pd.DataFrame]]:
+    """The points per level of ``lever``, in the order the sweep file lists the levels."""
+    levels = [lv.label for lv in next(f for f in sweep.levers if f.name == lever).levels]
+    return [(level, points[points[lever] == level]) for level in levels if (points[lever] == level).any()]
+
+
+def _below_half(sweep: Any, points: pd.DataFrame, below: pd.DataFrame, axes: tuple[str, str | None] | None,
+                lang: str) -> str:
+    """The points where a positive balance is less likely than not, grouped per level of the grid's second lever
+    ('mandaat ketenregie: fte regisseurs 4, 8; mandaat gedeeltelijk: elke fte regisseurs')."""
+    if axes is None or axes[1] is None:
+        named = [where(sweep, row, lang) for _, row in below.iterrows()]
+        more = f" (+{len(named) - MAX_LISTED})" if len(named) > MAX_LISTED else ""
+        return "; ".join(named[:MAX_LISTED]) + more
+    x, y = axes
+    parts = []
+    for level, group in _by_level(sweep, below, y):
+        every = len(group) == int((points[y] == level).sum())
+        xs = (text("word_every", lang) + " " + lever_label(x, lang) if every
+              else f"{lever_label(x, lang)} {', '.join(_setting(v, lang) for v in group[x])}")
+        parts.append(f"{lever_label(y, lang)} {_setting(level, lang)}: {xs}")
+    return "; ".join(parts)
 
 
 def sweep_report(sweep: Any, table: pd.DataFrame, rate_pct: float, charts: Sequence[Path] = (),
