@@ -28,12 +28,19 @@ class PointEstimate:
     evaluations: pd.DataFrame  # one row per evaluation: parameters, distance
 
 
-def point_estimate(calibration: Calibration) -> PointEstimate:
+def point_estimate(calibration: Calibration, progress: bool = False) -> PointEstimate:
+    """The best of a Latin hypercube over the priors, polished with Nelder-Mead; ``progress`` shows a bar of the
+    evaluations (at most the hypercube's points, the polish's and the final one) on stderr."""
+    from tqdm import tqdm
+
     names = list(calibration.priors)
     simulate = Simulation.of(calibration, fixed_seed=True)
     distance = Distance(calibration.targets)
     observed = calibration.observed
     rows: list[dict[str, float]] = []
+    settings = calibration.spec.point
+    bar = tqdm(total=settings.lhs + max(settings.polish, 0) + 1, desc="kalibreren (punt)", unit="run",
+               disable=not progress, leave=False)
 
     def values(u: np.ndarray) -> dict[str, float]:
         u = np.clip(u, EDGE, 1 - EDGE)
@@ -43,9 +50,9 @@ def point_estimate(calibration: Calibration) -> PointEstimate:
         params = values(u)
         d = distance(simulate(params), observed)
         rows.append({**params, "distance": d})
+        bar.update()
         return d
 
-    settings = calibration.spec.point
     design = qmc.LatinHypercube(d=len(names), seed=calibration.spec.seed).random(settings.lhs)
     scores = [objective(u) for u in design]
     best = design[int(np.argmin(scores))]
@@ -57,6 +64,8 @@ def point_estimate(calibration: Calibration) -> PointEstimate:
             best = result.x
     chosen = values(best)
     simulated = simulate(chosen)
+    bar.update(max(bar.total - bar.n, 0))  # the polish may stop before its budget
+    bar.close()
     return PointEstimate(chosen, simulated, distance(simulated, observed), pd.DataFrame(rows))
 
 

@@ -6,34 +6,24 @@ import numpy as np
 import pandas as pd
 
 from scenarios.domains import ESCALATIONS
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
+from scenarios.register import STAKEHOLDERS
 from scenarios.scenario import Scenario
+from sim.reports import labels
 from sim.tidy import long_form
 
 QUANTILES = (0.05, 0.95)
 
-# measure -> (Dutch label, unit)
-LABELS: dict[str, tuple[str, str]] = {
-    **{f"{e}_per_year": (e.replace("_", " "), "per jaar") for e in ESCALATIONS},
-    "eviction_threats_per_year": ("dreigende huisuitzettingen", "per jaar"),
-    "eviction_threats_in_approach_per_year": ("dreigende huisuitzettingen in de aanpak", "per jaar"),
-    "households_reached": ("huishoudens bereikt", "huishoudens"),
-    "households_stabilised": ("huishoudens gestabiliseerd", "huishoudens"),
-    "households_in_approach": ("huishoudens in de aanpak (ooit)", "huishoudens"),
-    "approach_intakes_per_year": ("instroom aanpak", "per jaar"),
-    "recidive_share": ("recidive (terugval na stabilisatie)", "aandeel"),
-    "relapse_12m_share": ("terugval binnen 12 maanden na afsluiten", "aandeel"),
-    "org_wait_weeks": ("wachttijd organisaties", "weken"),
-    "regisseur_wait_weeks": ("wachttijd regisseur", "weken"),
-    "professionals_per_household": ("professionals per huishouden", "gemiddeld"),
-    "trajectories_per_year": ("gestarte trajecten", "per jaar"),
-    "debt_relief_success_share": ("schuldhulp met financiële stabilisatie", "aandeel"),
-    "intake_hours_per_year": ("intake- en planuren organisaties", "uren per jaar"),
-    "coordination_hours_per_year": ("coördinatie-uren organisaties", "uren per jaar"),
-    "cost_total_per_year": ("kosten totaal", "euro per jaar"),
-    **{f"cost_{payer}_per_year": (f"kosten {STAKEHOLDER_LABELS[payer].lower()}", "euro per jaar")
-       for payer in STAKEHOLDERS},
-}
+# measure -> (Dutch label, unit): the catalogue's words (sim/reports/labels.yaml); other languages via
+# sim.reports.labels.measure(key, lang)
+MEASURE_KEYS: tuple[str, ...] = (
+    *(f"{e}_per_year" for e in ESCALATIONS),
+    "eviction_threats_per_year", "eviction_threats_in_approach_per_year", "households_reached",
+    "households_stabilised", "households_in_approach", "approach_intakes_per_year", "recidive_share",
+    "relapse_12m_share", "org_wait_weeks", "regisseur_wait_weeks", "professionals_per_household",
+    "trajectories_per_year", "debt_relief_success_share", "intake_hours_per_year", "coordination_hours_per_year",
+    "cost_total_per_year", *(f"cost_{payer}_per_year" for payer in STAKEHOLDERS),
+)
+LABELS: dict[str, tuple[str, str]] = {key: (labels.measure(key), labels.measure_unit(key)) for key in MEASURE_KEYS}
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

@@ -14,7 +14,7 @@ PACKAGES = ("scenarios", "agents", "sim", "calibration")
 # Each layer, from the bottom, by module-name prefix; a module may import its own layer and those below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("scenarios",),
-    ("sim.crn", "sim.tally", "sim.population", "sim.tidy", "sim.fingerprint"),
+    ("sim.crn", "sim.tally", "sim.population", "sim.tidy", "sim.fingerprint", "sim.reports.labels"),
     ("agents",),
     ("sim.model", "sim.run", "sim.measures", "sim.costing", "sim.des"),
     ("sim.mkba", "sim.experiments", "sim.reports", "calibration"),

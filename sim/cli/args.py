@@ -31,14 +31,29 @@ def percent(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 2.25)") from None
 
 
+def language(text: str) -> str:
+    """``--lang``: the language of every label, table and chart (sim/reports/labels.yaml)."""
+    from sim.reports.labels import LANGS
+
+    if text not in LANGS:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed: {', '.join(LANGS)}")
+    return text
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    if "--lang" in p._option_string_actions:  # --report adds it where a command has none yet
+        return
+    p.add_argument("--lang", type=language, default="nl", metavar="{nl,en}",
+                   help="language of tables, labels and charts: nl (default) or en")
+
+
 def add_report_option(p: argparse.ArgumentParser) -> None:
     """--report FILE.html (or a folder): the self-contained HTML report and its A4 PDF; and --lang where the command
     has none yet."""
     p.add_argument("--report", type=Path, metavar="FILE.html",
                    help="write a report for policy makers: FILE.html (self-contained, opens offline) and FILE.pdf "
                    "(A4); a folder gets rapport.html and rapport.pdf")
-    if "--lang" not in p._option_string_actions:
-        p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the report (default: nl)")
+    add_lang_option(p)
 
 
 def check_report(path: Path | None) -> None:

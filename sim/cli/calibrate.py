@@ -54,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.mode == "point":
         from calibration.point import point_estimate
 
-        estimate = point_estimate(calibration)
+        estimate = point_estimate(calibration, progress=True)
         values = estimate.values
         point = pd.DataFrame({"parameter": list(values), "value": list(values.values())})
         fit = fit_table(calibration, pd.DataFrame([estimate.simulated]))

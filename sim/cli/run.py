@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_report_option, check_report, non_negative_int, positive_int
+from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=non_negative_int, help="random seed (default: from the scenario)")
     p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
     p.add_argument("--json", type=Path, help="also write a machine-readable summary to this file")
+    p.add_argument("--excel", type=Path, metavar="FILE",
+                   help="also write an Excel workbook (summary, costs per item and payer, flows, settings)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_lang_option(p)
     add_report_option(p)
     p.set_defaults(handler=handle)
 
@@ -30,13 +33,17 @@ def handle(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
     from sim import __version__
     from sim.reports import charts
+    from sim.reports import labels as L
+    from sim.reports.bands import band_note, spread
     from sim.reports.outputs import MANIFEST, check_writable, result_set, write_json
-    from sim.reports.summary import format_table, summary_json
+    from sim.reports.summary import format_table, labelled_summary, summary_json, write_run_workbook
     from sim.run import run_scenario
 
+    lang = args.lang
     check_writable(args.out, "--out")
     check_writable(args.json, "--json", file=True)
     check_report(args.report)
+    check_writable(args.excel, "--excel", file=True)
     scenario = load_scenario(args.scenario)
     announce_compiling()
     started = time.perf_counter()
@@ -47,34 +54,41 @@ def handle(args: argparse.Namespace) -> int:
     summary = results.summary()
     out: Path = args.out
     about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
-             "replications": scenario.replications, "years": scenario.horizon_years}
+             "replications": scenario.replications, "years": scenario.horizon_years, "lang": lang}
     flows = results.flows()
+    # data files keep the machine keys (measure, item, payer) and add the words people read beside them
+    measures = L.labelled(results.measures, "measure", "measure", lang)
+    costs = L.labelled(L.labelled(results.costs, "item", "item", lang, into="item_label"), "payer", "payer", lang,
+                       into="payer_label")
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
-        summary.to_csv(staging / "summary.csv")
-        results.measures.to_csv(staging / "measures.csv", index=False)
+        labelled_summary(summary, lang).to_csv(staging / "summary.csv", index=False)
+        measures.to_csv(staging / "measures.csv", index=False)
         results.yearly.to_csv(staging / "yearly.csv", index=False)
-        results.costs.to_csv(staging / "costs.csv", index=False)
+        costs.to_csv(staging / "costs.csv", index=False)
         flows.to_csv(staging / "flows.csv")
         names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv"]
         if not args.no_charts:
-            names += [p.name for p in charts.write_all(results, staging)]
+            names += [p.name for p in charts.write_all(results, staging, lang)]
     written = [out / name for name in (*names, MANIFEST)]
     if args.json:
-        write_json(args.json, summary_json(results))
+        write_json(args.json, summary_json(results, lang))
         written.append(args.json)
     if args.report:
         from scenarios.register import load_register
         from sim.reports.report import write_simulated_report
 
         written += write_simulated_report(args.report, results, load_register(), lang=args.lang, command="run")
-    print(f"{scenario.name}: {scenario.population.households} huishoudens, {scenario.levers.fte:g} fte regisseurs, "
-          f"{scenario.horizon_years} jaar, {scenario.replications} replicaties, seed {scenario.seed} "
-          f"({elapsed:.1f} s)")
-    print("gemiddelde [5% – 95%] over replicaties; 'difference' = 1g1p1r min verkokerd, per replicatie gepaard\n")
-    print(format_table(summary))
-    print("\nInstroom, uitstroom en voorraad per jaar (gemiddelde over replicaties):\n")
-    print(flows.round(0).to_string())
-    print("\nGeschreven: " + ", ".join(str(p) for p in written))
+    if args.excel:
+        written.append(write_run_workbook(results, args.excel, lang))
+    print(L.text("run_line", lang, name=scenario.name, households=L.number(scenario.population.households, lang),
+                 fte=L.quantity(scenario.levers.fte, lang), years=scenario.horizon_years, reps=scenario.replications,
+                 seed=scenario.seed, seconds=L.number(elapsed, lang, 1)))
+    print(L.text("run_note", lang) + "; " + band_note(scenario.replications, lang) + "\n")
+    print(format_table(spread(results.measures), lang))
+    print("\n" + L.text("flows_heading", lang) + "\n")
+    shown = flows.rename(columns=lambda f: L.flow(f, lang)).map(lambda v: L.number(v, lang, 0))
+    shown.columns.name = None
+    shown.index = shown.index.set_names([L.column("method", lang), L.column("year", lang)])
+    print(shown.to_string())
+    print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0
-
-

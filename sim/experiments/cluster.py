@@ -7,7 +7,10 @@ the one place that turns those into a ``distributed.Client``. The scheduling its
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import signal
+import threading
 from collections.abc import Iterator
 
 from scenarios.errors import UserError
@@ -38,9 +41,44 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     n = workers if workers is not None else default_workers()
     if n < 1:
         raise UserError(f"--workers {n}: needs at least 1 worker")
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40) as cluster, Client(cluster) as client:
+    # The worker processes start with Ctrl+C ignored (a disposition a spawned process keeps): Ctrl+C reaches the
+    # whole process group, and only this process should answer it, by closing the cluster; otherwise every
+    # worker prints its own KeyboardInterrupt traceback.
+    with _sigint_ignored():
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
+    client = Client(cluster)
+    try:
         yield client
+    finally:
+        _close_quietly(client, cluster)
 
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are the main thread's; a cluster started elsewhere keeps the default
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _close_quietly(client: object, cluster: object) -> None:
+    """Close the client, then the cluster, without the heartbeat tracebacks of workers that still talk to a
+    scheduler going away (distributed logs them as errors after a successful run); errors during the run itself
+    were shown at the level set above."""
+    def hush() -> None:
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+    hush()
+    with contextlib.suppress(Exception):
+        client.run(hush)  # in every worker process
+    with contextlib.suppress(Exception):
+        client.close()
+    with contextlib.suppress(Exception):
+        cluster.close()
 
 __all__ = ["dask_client", "default_workers"]

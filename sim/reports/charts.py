@@ -1,4 +1,11 @@
-"""Charts a policy maker looks at before reading: both methods side by side, with their uncertainty."""
+"""Charts a policy maker looks at before reading: both methods side by side, with their uncertainty, in the words
+and number format of the chosen language (Dutch by default).
+
+Readable at a glance: tick labels that do not overlap (:func:`overlapping_labels` checks it), units in the axis
+labels and money in thousands or millions of euros (never a ``1e7`` multiplier), and bands that say how many
+replications they rest on: a 5%-95% band only from :data:`MIN_REPS_FOR_QUANTILES` replications up, below that the
+lowest to the highest value, labelled as such.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +19,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scenarios.domains import ESCALATIONS, METHOD_LABELS
-from sim.measures import LABELS
+from scenarios.domains import ESCALATIONS
+from sim.reports import labels as L
+from sim.reports.bands import MIN_REPS_FOR_QUANTILES, band_bounds, band_note, spread
 from sim.reports.outputs import atomic_write
 
 if TYPE_CHECKING:
     from sim.run import Results
 
-COLOURS = {"verkokerd": "#b2182b", "1g1p1r": "#2166ac"}
-ESCALATION_LABELS = {
-    "eviction": "huisuitzetting",
-    "shelter_entry": "maatschappelijke opvang",
-    "out_of_home_placement": "uithuisplaatsing",
-    "police_incident": "politie-incident",
-    "intensive_care_episode": "intensieve zorg",
-    "school_dropout": "schooluitval",
-    "utility_cutoff": "afsluiting energie",
-    "collection_case": "incassozaak",
-}
+# Methods are told apart by neutral colours; green and red are kept for better and worse (BETTER, WORSE).
+COLOURS = {"verkokerd": "#7f7f7f", "1g1p1r": "#2166ac"}
+BETTER, WORSE = "#1a9850", "#d73027"
+ESCALATION_LABELS = {e: L.escalation(e) for e in ESCALATIONS}  # Dutch; L.escalation(e, lang) for others
+__all__ = ["BETTER", "COLOURS", "ESCALATION_LABELS", "MIN_REPS_FOR_QUANTILES", "WORSE", "band_bounds", "band_note",
+           "overlapping_labels", "save_png", "spread", "write_all"]
+METHODS = ("verkokerd", "1g1p1r")
 
 
 def save_png(fig: plt.Figure, path: Path, dpi: int = 120) -> Path:
@@ -39,90 +43,145 @@ def save_png(fig: plt.Figure, path: Path, dpi: int = 120) -> Path:
     return path
 
 
-def escalation_bars(summary: pd.DataFrame, path: Path) -> Path:
-    """Escalations per year by type, both methods, with 5-95% intervals over replications."""
-    methods = [m for m in ("verkokerd", "1g1p1r") if m in summary.index.get_level_values("method")]
-    fig, ax = plt.subplots(figsize=(10, 4.8))
-    x = np.arange(len(ESCALATIONS))
-    width = 0.8 / max(len(methods), 1)
+def _errors(rows: pd.DataFrame) -> np.ndarray:
+    return np.vstack([(rows["mean"] - rows["lo"]).clip(lower=0), (rows["hi"] - rows["mean"]).clip(lower=0)])
+
+
+def overlapping_labels(fig: plt.Figure) -> list[tuple[str, str]]:
+    """Pairs of tick labels (on the same axis) whose drawn boxes overlap: a chart must have none."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in axis.get_ticklabels()
+                     if t.get_visible() and t.get_text()]
+            for i, (text_a, a) in enumerate(boxes):
+                for text_b, b in boxes[i + 1:]:
+                    if a.overlaps(b) and a.width > 0 and b.width > 0:
+                        found.append((text_a, text_b))
+    return found
+
+
+def _methods(frame: pd.DataFrame) -> list[str]:
+    present = set(frame.index.get_level_values("method"))
+    return [m for m in METHODS if m in present]
+
+
+# -- the charts of mph run -----------------------------------------------------------------------------------------
+def escalation_bars(stats: pd.DataFrame, path: Path, replications: int, lang: str = L.DEFAULT_LANG) -> Path:
+    """Escalations per year by type, both methods, with the band over replications."""
+    methods = _methods(stats)
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    # horizontal bars: the escalation names stay level and readable, however long
+    y = np.arange(len(ESCALATIONS))
+    height = 0.8 / max(len(methods), 1)
     for i, method in enumerate(methods):
-        rows = summary.loc[method].reindex([f"{e}_per_year" for e in ESCALATIONS])
-        err = np.vstack([rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]])
-        ax.bar(x + (i - (len(methods) - 1) / 2) * width, rows["mean"], width, yerr=err, capsize=3,
-               color=COLOURS[method], label=METHOD_LABELS[method])
-    ax.set_xticks(x, [ESCALATION_LABELS[e] for e in ESCALATIONS], rotation=25, ha="right")
-    ax.set_ylabel("per jaar (gemiddelde, 5-95%)")
-    ax.set_title("Escalaties per jaar: oude werkwijze en 1 gezin 1 plan 1 regisseur")
-    ax.legend(frameon=False)
-    ax.grid(axis="y", alpha=0.3)
+        rows = stats.loc[method].reindex([f"{e}_per_year" for e in ESCALATIONS])
+        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=_errors(rows), capsize=3,
+                color=COLOURS[method], label=L.method(method, lang))
+    ax.set_yticks(y, [L.escalation(e, lang) for e in ESCALATIONS])
+    ax.invert_yaxis()
+    ax.set_xlabel(L.text("escalations_axis", lang))
+    ax.xaxis.set_major_formatter(L.axis_formatter(lang))
+    ax.set_title(L.text("escalations_title", lang))
+    ax.legend(frameon=False, title=band_note(replications, lang), title_fontsize=8, fontsize=9, ncol=2,
+              loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     return save_png(fig, path)
 
 
-def escalations_over_time(yearly: pd.DataFrame, path: Path) -> Path:
-    """Fan chart per escalation type: median and 5-95% band over replications, per year."""
-    fig, axes = plt.subplots(2, 4, figsize=(14, 6), sharex=True)
+def escalations_over_time(yearly: pd.DataFrame, path: Path, lang: str = L.DEFAULT_LANG) -> Path:
+    """Fan chart per escalation type: median and the band over replications, per year."""
+    replications = yearly["replication"].nunique()
+    fig, axes = plt.subplots(2, 4, figsize=(14, 6.5), sharex=True)
     for ax, name in zip(axes.ravel(), ESCALATIONS, strict=True):
         data = yearly[yearly["measure"] == name]
         for method, group in data.groupby("method"):
-            q = group.groupby("year")["value"].quantile([0.05, 0.5, 0.95]).unstack()
-            ax.fill_between(q.index, q[0.05], q[0.95], color=COLOURS[method], alpha=0.2, linewidth=0)
-            ax.plot(q.index, q[0.5], color=COLOURS[method], label=METHOD_LABELS[method])
-        ax.set_title(ESCALATION_LABELS[name], fontsize=10)
+            by_year = group.groupby("year")["value"]
+            bounds = by_year.apply(lambda v: pd.Series(band_bounds(v), index=["lo", "hi"])).unstack()
+            median = by_year.median()
+            if replications > 1:
+                ax.fill_between(bounds.index, bounds["lo"], bounds["hi"], color=COLOURS[method], alpha=0.2,
+                                linewidth=0)
+            ax.plot(median.index, median, color=COLOURS[method], label=L.method(method, lang))
+        ax.set_title(L.escalation(name, lang), fontsize=10)
+        ax.yaxis.set_major_formatter(L.axis_formatter(lang))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
         ax.grid(alpha=0.3)
     axes[0, 0].legend(frameon=False, fontsize=8)
     for ax in axes[1]:
-        ax.set_xlabel("jaar")
-    fig.suptitle("Escalaties per jaar in de tijd (mediaan en 5-95% over replicaties)")
+        ax.set_xlabel(L.text("year", lang))
+    axes[0, 0].set_ylabel(L.text("per_year", lang))
+    axes[1, 0].set_ylabel(L.text("per_year", lang))
+    fig.suptitle(f"{L.text('escalations_over_time_title', lang)}; {band_note(replications, lang)}")
+    fig.tight_layout()
     return save_png(fig, path)
 
 
-def key_measures(summary: pd.DataFrame, path: Path) -> Path:
-    """Reach, stabilisation, recidive, waiting and professionals per household, side by side."""
-    names = ["households_reached", "households_stabilised", "recidive_share", "org_wait_weeks",
-             "regisseur_wait_weeks", "professionals_per_household"]
-    methods = [m for m in ("verkokerd", "1g1p1r") if m in summary.index.get_level_values("method")]
-    fig, axes = plt.subplots(1, len(names), figsize=(16, 3.6))
-    for ax, name in zip(axes, names, strict=True):
+KEY_MEASURES = ("households_reached", "households_stabilised", "recidive_share", "org_wait_weeks",
+                "regisseur_wait_weeks", "professionals_per_household")
+
+
+def key_measures(stats: pd.DataFrame, path: Path, replications: int, lang: str = L.DEFAULT_LANG) -> Path:
+    """Reach, stabilisation, recidive, waiting and professionals per household: one small chart each, in a grid
+    wide enough for their titles; the methods are told apart by colour (legend), not by tick labels."""
+    methods = _methods(stats)
+    fig, axes = plt.subplots(2, 3, figsize=(12, 7))
+    for ax, name in zip(axes.ravel(), KEY_MEASURES, strict=True):
+        share = L.catalogue()["measure"][name].get("unit") == "share"
+        scale = 100.0 if share else 1.0
         for i, method in enumerate(methods):
-            row = summary.loc[(method, name)]
-            if np.isnan(row["mean"]):
+            if (method, name) not in stats.index or np.isnan(stats.loc[(method, name), "mean"]):
                 continue
-            ax.bar(i, row["mean"], 0.6, yerr=[[row["mean"] - row["p5"]], [row["p95"] - row["mean"]]], capsize=3,
-                   color=COLOURS[method])
-        label, unit = LABELS[name]
-        ax.set_title(f"{label}\n({unit})", fontsize=9)
-        ax.set_xticks(range(len(methods)), methods)
+            row = stats.loc[[(method, name)]] * scale
+            ax.bar(i, row["mean"], 0.6, yerr=_errors(row), capsize=3, color=COLOURS[method],
+                   label=L.method(method, lang))
+        unit = "%" if share else L.measure_unit(name, lang)
+        ax.set_title(f"{L.measure(name, lang)}\n({unit})", fontsize=10)
+        ax.set_xticks([])
+        ax.set_xlim(-0.6, len(methods) - 0.4)
+        ax.yaxis.set_major_formatter(L.axis_formatter(lang))
         ax.grid(axis="y", alpha=0.3)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[m]) for m in methods]
+    fig.legend(handles, [L.method(m, lang) for m in methods], loc="lower center", ncol=len(methods), frameon=False)
+    fig.suptitle(f"{L.text('key_measures_title', lang)}; {band_note(replications, lang)}")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return save_png(fig, path)
 
 
-def costs_per_payer(summary: pd.DataFrame, path: Path) -> Path:
-    """Yearly costs per payer under both methods (register prices), with 5-95% intervals."""
-    methods = [m for m in ("verkokerd", "1g1p1r") if m in summary.index.get_level_values("method")]
-    names = [m for m in summary.loc[methods[0]].index if m.startswith("cost_") and m != "cost_total_per_year"]
-    fig, ax = plt.subplots(figsize=(10, 4.8))
+def costs_per_payer(stats: pd.DataFrame, path: Path, replications: int, lang: str = L.DEFAULT_LANG) -> Path:
+    """Yearly costs per payer under both methods (register prices), in thousands of euros, with the band."""
+    methods = _methods(stats)
+    names = [m for m in stats.loc[methods[0]].index if m.startswith("cost_") and m != "cost_total_per_year"]
+    fig, ax = plt.subplots(figsize=(10, 5))
     y = np.arange(len(names))
     height = 0.8 / max(len(methods), 1)
     for i, method in enumerate(methods):
-        rows = summary.loc[method].reindex(names) / 1000.0
-        err = np.vstack([rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]])
-        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=err, capsize=3,
-                color=COLOURS[method], label=METHOD_LABELS[method])
-    ax.set_yticks(y, [LABELS[n][0].removeprefix("kosten ") for n in names])
+        rows = stats.loc[method].reindex(names) / 1000.0
+        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=_errors(rows), capsize=3,
+                color=COLOURS[method], label=L.method(method, lang))
+    payers = [n.removeprefix("cost_").removesuffix("_per_year") for n in names]
+    ax.set_yticks(y, [L.payer(p, lang) for p in payers])
     ax.invert_yaxis()
-    ax.set_xlabel("kEUR per jaar (gemiddelde, 5-95%)")
-    ax.set_title("Kosten per betaler")
-    ax.legend(frameon=False)
+    ax.set_xlabel(L.text("costs_axis", lang))
+    ax.xaxis.set_major_formatter(L.axis_formatter(lang))
+    ax.set_title(L.text("costs_title", lang))
+    ax.legend(frameon=False, title=band_note(replications, lang), title_fontsize=8, fontsize=9, ncol=2,
+              loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     return save_png(fig, path)
 
 
-def write_all(results: Results, out_dir: Path) -> list[Path]:
-    summary = results.summary()
+def write_all(results: Results, out_dir: Path, lang: str = L.DEFAULT_LANG) -> list[Path]:
+    stats = spread(results.measures)
+    replications = results.measures["replication"].nunique()
     out_dir = Path(out_dir)
     return [
-        escalation_bars(summary, out_dir / "escalaties_per_jaar.png"),
-        escalations_over_time(results.yearly, out_dir / "escalaties_in_de_tijd.png"),
-        key_measures(summary, out_dir / "kerncijfers.png"),
-        costs_per_payer(summary, out_dir / "kosten_per_betaler.png"),
+        escalation_bars(stats, out_dir / "escalaties_per_jaar.png", replications, lang),
+        escalations_over_time(results.yearly, out_dir / "escalaties_in_de_tijd.png", lang),
+        key_measures(stats, out_dir / "kerncijfers.png", replications, lang),
+        costs_per_payer(stats, out_dir / "kosten_per_betaler.png", replications, lang),
     ]

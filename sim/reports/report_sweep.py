@@ -22,18 +22,10 @@ from sim.reports.report import (
     subtitle,
 )
 from sim.reports.report_doc import Document, Figure, Heading, Paragraph, Table
-from sim.reports.report_text import keur, number, percent, text
+from sim.reports.report_text import keur, lever, number, percent, text
 
 BALANCE = "mkba_balance"
 MAX_LISTED = 8  # points named in one sentence; more are counted
-
-
-def lever_label(name: str, lang: str = "nl") -> str:
-    """A lever's name for people ('levers.fte' -> 'fte regisseurs'); the dotted name where none is known."""
-    from sim.reports.report_text import _catalogue
-
-    entry = _catalogue().get("report_lever", {}).get(name)
-    return entry[lang] if entry else name
 
 
 def _setting(value: Any, lang: str) -> str:
@@ -62,7 +54,7 @@ def where(sweep: Any, row: pd.Series, lang: str) -> str:
     """A design point in words: 'fte regisseurs 20, mandaat volledig' (or its number where it has no levers)."""
     if not sweep.levers:
         return f"{'ontwerppunt' if lang == 'nl' else 'design point'} {row.name}"
-    return ", ".join(f"{lever_label(f.name, lang)} {_setting(row[f.name], lang)}" for f in sweep.levers)
+    return ", ".join(f"{lever(f.name, lang)} {_setting(row[f.name], lang)}" for f in sweep.levers)
 
 
 def _grid_axes(sweep: Any) -> tuple[str, str | None] | None:
@@ -91,12 +83,12 @@ def sweep_sentences(sweep: Any, table: pd.DataFrame, lang: str = "nl") -> list[s
     if axes is not None:
         x, y = axes
         if y is None:
-            sentences.append(text("w_best_x", lang, x=lever_label(x, lang),
+            sentences.append(text("w_best_x", lang, x=lever(x, lang),
                                   best=_setting(points.loc[points["mean"].idxmax(), x], lang)))
         else:
             pairs = [f"{_setting(level, lang)}: {_setting(group.loc[group['mean'].idxmax(), x], lang)}"
                      for level, group in _by_level(sweep, points, y)]
-            sentences.append(text("w_best_per", lang, x=lever_label(x, lang), y=lever_label(y, lang),
+            sentences.append(text("w_best_per", lang, x=lever(x, lang), y=lever(y, lang),
                                   pairs="; ".join(pairs)))
     below = points[points["share_positive"] < 0.5]
     if below.empty:
@@ -129,9 +121,9 @@ def _below_half(sweep: Any, points: pd.DataFrame, below: pd.DataFrame, axes: tup
     parts = []
     for level, group in _by_level(sweep, below, y):
         every = len(group) == int((points[y] == level).sum())
-        xs = (text("word_every", lang) + " " + lever_label(x, lang) if every
-              else f"{lever_label(x, lang)} {', '.join(_setting(v, lang) for v in group[x])}")
-        parts.append(f"{lever_label(y, lang)} {_setting(level, lang)}: {xs}")
+        xs = (text("word_every", lang) + " " + lever(x, lang) if every
+              else f"{lever(x, lang)} {', '.join(_setting(v, lang) for v in group[x])}")
+        parts.append(f"{lever(y, lang)} {_setting(level, lang)}: {xs}")
     return "; ".join(parts)
 
 
@@ -192,4 +184,4 @@ def _best_point_sections(document: Document, sweep: Any, table: pd.DataFrame, po
                  Paragraph(text("stakeholder_note", lang, years=sweep.scenario.horizon_years), "note"))
 
 
-__all__ = ["lever_label", "point_outcomes", "sweep_report", "sweep_sentences", "where"]
+__all__ = ["point_outcomes", "sweep_report", "sweep_sentences", "where"]

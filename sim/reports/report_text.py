@@ -1,21 +1,14 @@
 """The words and numbers of the reports: texts from ``labels_report.yaml`` (Dutch by default, English with
-``lang='en'``) and the one place the reports format a number.
-
-Every number of a report goes through :func:`number` (12.189 and 2,25% in Dutch, 12,189 and 2.25% in English):
-the one function to point at the shared Babel formatter of :mod:`sim.reports.labels` (issue 18) once it lands.
+``lang='en'``), read through the one catalogue (:mod:`sim.reports.labels`), and numbers through its Babel formatter
+(12.189 and 2,25% in Dutch, 12,189 and 2.25% in English), as every other output writes them.
 """
 
 from __future__ import annotations
 
-import math
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from sim.reports import labels as L
 
-LANGS = ("nl", "en")
-CATALOGUE = Path(__file__).with_name("labels_report.yaml")
 # The glossary's order: the words a reader meets first (the methods), then the money, then the statistics.
 GLOSSARY_ORDER = ("mph", "1g1p1r", "verkokerd", "regisseur", "mandate", "ketenregie", "mda", "escalation",
                   "recidive", "stabilised", "mkba", "cockpit", "ncw", "discount", "balance", "bcr", "cashable",
@@ -23,36 +16,28 @@ GLOSSARY_ORDER = ("mph", "1g1p1r", "verkokerd", "regisseur", "mandate", "ketenre
                   "sweep", "horizon", "register")
 
 
-@cache
-def _catalogue() -> dict[str, dict[str, dict[str, str]]]:
-    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGS)}")
-    return lang
-
-
 def text(key: str, lang: str = "nl", **values: Any) -> str:
     """The report phrase ``key`` in ``lang``, its ``{placeholders}`` filled from ``values``."""
-    phrase = _catalogue()["report"][key][check_lang(lang)]
+    phrase = L.label("report", key, lang)
     return phrase.format(**values) if values else phrase
+
+
+def lever(name: str, lang: str = "nl") -> str:
+    """A sweep's lever for people ('levers.fte' -> 'fte regisseurs'); the dotted name where none is known."""
+    return L.label("report_lever", name, lang) if L.has("report_lever", name) else name
 
 
 def glossary(lang: str = "nl") -> list[tuple[str, str]]:
     """(term, explanation) pairs of the glossary, in reading order; docs/woordenlijst.md is generated from it."""
-    terms, meanings = _catalogue()["report_glossary_term"], _catalogue()["report_glossary"]
-    return [(terms[key][check_lang(lang)], meanings[key][lang]) for key in GLOSSARY_ORDER]
+    return [(L.label("report_glossary_term", key, lang), L.label("report_glossary", key, lang))
+            for key in GLOSSARY_ORDER]
 
 
 def number(value: float | None, lang: str = "nl", decimals: int = 0) -> str:
     """``value`` with thousands separators in the language's convention: 12.189,5 (nl) or 12,189.5 (en)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    value = round(float(value), decimals) + 0.0  # + 0.0 turns -0 into 0
-    plain = f"{value:,.{decimals}f}"
-    return plain if lang == "en" else plain.replace(",", "_").replace(".", ",").replace("_", ".")
+    if value is not None:
+        value = round(float(value), decimals) + 0.0  # + 0.0 turns -0 into 0
+    return L.number(value, lang, decimals)
 
 
 def keur(eur: float | None, lang: str = "nl") -> str:
@@ -62,9 +47,7 @@ def keur(eur: float | None, lang: str = "nl") -> str:
 
 def percent(share: float | None, lang: str = "nl", decimals: int = 0) -> str:
     """A share (0.25) as a percentage ('25%'); the 2,25% of a discount rate with ``decimals=2``."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    return f"{number(100.0 * share, lang, decimals)}%"
+    return L.percent(share, lang, decimals)
 
 
 def join_words(items: list[str], lang: str = "nl") -> str:
@@ -74,4 +57,4 @@ def join_words(items: list[str], lang: str = "nl") -> str:
     return f"{', '.join(items[:-1])} {text('word_and', lang)} {items[-1]}"
 
 
-__all__ = ["GLOSSARY_ORDER", "check_lang", "glossary", "join_words", "keur", "number", "percent", "text"]
+__all__ = ["GLOSSARY_ORDER", "glossary", "join_words", "keur", "lever", "number", "percent", "text"]

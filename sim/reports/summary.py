@@ -1,53 +1,138 @@
-"""The summary of a run as users read it: a fixed-width table on screen and a machine-readable JSON."""
+"""The summary of a run as users read it: a fixed-width table on screen, a machine-readable JSON and the labelled
+summary table (CSV, Excel), all in one language (Dutch by default)."""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.measures import LABELS
+from sim.measures import MEASURE_KEYS
+from sim.reports import labels as L
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from sim.run import Results
 
+METHOD_ORDER = ("verkokerd", "1g1p1r", "difference")
 
-def summary_json(results: Results) -> dict[str, Any]:
-    """Per method (and their difference), per measure: mean, p5, p95; plus the scenario's settings."""
+
+def summary_json(results: Results, lang: str = L.DEFAULT_LANG) -> dict[str, Any]:
+    """Per method (and their difference), per measure: mean, p5, p95; plus the scenario's settings and, per
+    measure and method, its label in both languages (keys stay the machine names)."""
     summary = results.summary()
-    out: dict[str, Any] = {"settings": results.scenario.settings(), "methods": {}}
+    out: dict[str, Any] = {"settings": results.scenario.settings(), "lang": lang, "methods": {}}
     for (method, measure), row in summary.iterrows():
         values = {k: (None if math.isnan(v) else round(float(v), 6)) for k, v in row.items()}
         out["methods"].setdefault(method, {})[measure] = values
-    out["labels"] = {k: {"nl": label, "unit": unit} for k, (label, unit) in LABELS.items()}
+    out["labels"] = {k: {"label": L.measure(k, lang), "unit": L.measure_unit(k, lang),
+                         "nl": L.measure(k, "nl"), "en": L.measure(k, "en")} for k in MEASURE_KEYS}
+    out["method_labels"] = {m: L.method(m, lang) for m in METHOD_ORDER}
     return out
 
 
-def format_table(summary: pd.DataFrame) -> str:
-    """Measures down, methods across: mean [p5 – p95]."""
-    methods = [m for m in ("verkokerd", "1g1p1r", "difference") if m in summary.index.get_level_values("method")]
+def labelled_summary(summary: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
+    """The summary as people read it: one row per method and measure, labels first, the machine keys last."""
+    frame = summary.reset_index()
+    frame.insert(0, "method_label", [L.method(m, lang) for m in frame["method"]])
+    frame.insert(1, "measure_label", [L.measure(m, lang) for m in frame["measure"]])
+    frame.insert(2, "unit", [L.measure_unit(m, lang) for m in frame["measure"]])
+    return frame[["method_label", "measure_label", "unit", "mean", "p5", "p95", "method", "measure"]]
+
+
+def format_table(stats: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> str:
+    """Measures down, methods across: mean [band] (``stats`` from :func:`sim.reports.bands.spread`: mean, lo,
+    hi; or a summary with p5 and p95)."""
+    summary = stats.rename(columns={"p5": "lo", "p95": "hi"})
+    methods = [m for m in METHOD_ORDER if m in summary.index.get_level_values("method")]
     rows = []
-    for measure, (label, unit) in LABELS.items():
+    for measure in MEASURE_KEYS:
         cells = []
         for method in methods:
             if (method, measure) not in summary.index:
                 cells.append("")
                 continue
             row = summary.loc[(method, measure)]
-            cells.append(f"{format_number(row['mean'])} [{format_number(row['p5'])} – {format_number(row['p95'])}]")
-        rows.append((f"{label} ({unit})", cells))
+            cells.append(f"{format_number(row['mean'], lang)} [{format_number(row['lo'], lang)} – "
+                         f"{format_number(row['hi'], lang)}]")
+        rows.append((L.measure_with_unit(measure, lang), cells))
     width = max(len(cell) for _, cells in rows for cell in cells) + 2
-    header = f"{'maat':50s}" + "".join(f"{m:>{width}s}" for m in methods)
+    width = max([width, *(len(L.method(m, lang, short=True)) + 2 for m in methods)])
+    header = f"{L.column('measure', lang):50s}" + "".join(f"{L.method(m, lang, short=True):>{width}s}"
+                                                          for m in methods)
     lines = [header, "-" * len(header)]
     lines += [f"{label:50.50s}" + "".join(f"{cell:>{width}s}" for cell in cells) for label, cells in rows]
     return "\n".join(lines)
 
 
-def format_number(value: float | None) -> str:
-    """Dutch style: 12.189 and 2,25; a dash for no value."""
-    if value is None or math.isnan(value):
-        return "–"
-    if abs(value) >= 100:
-        return f"{value:,.0f}".replace(",", ".")
-    return f"{value:.2f}".replace(".", ",")
+def format_number(value: float | None, lang: str = L.DEFAULT_LANG) -> str:
+    """Dutch style by default: 12.189 and 2,25 (English: 12,189 and 2.25); a dash for no value."""
+    return L.number(value, lang)
+
+
+def _row_kind(measure: str) -> str:
+    unit_key = L.catalogue()["measure"][measure].get("unit")
+    return {"share": "percent", "eur_per_year": "eur", "per_year": "number", "households": "int",
+            "hours_per_year": "int"}.get(unit_key, "number")
+
+
+def summary_sheet(stats: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> tuple[pd.DataFrame, list[str]]:
+    """Measures down; per method (and the difference) the mean and the band (:mod:`sim.reports.bands`) across;
+    the measure key last. With the kind of number per row (percentages, euros, counts)."""
+    import pandas as pd
+
+    summary = stats.rename(columns={"p5": "lo", "p95": "hi"})
+    methods = [m for m in METHOD_ORDER if m in summary.index.get_level_values("method")]
+    measures = [m for m in MEASURE_KEYS if any((method, m) in summary.index for method in methods)]
+    columns: dict[str, list[Any]] = {L.column("measure", lang): [L.measure(m, lang) for m in measures],
+                                     L.column("unit", lang): [L.measure_unit(m, lang) for m in measures]}
+    for method in methods:
+        for stat, header in (("mean", L.column("mean", lang)), ("lo", L.text("band_low", lang)),
+                             ("hi", L.text("band_high", lang))):
+            columns[f"{L.method(method, lang, short=True)}: {header}"] = [
+                summary.loc[(method, m), stat] if (method, m) in summary.index else None for m in measures]
+    columns[L.column("code", lang)] = measures
+    return pd.DataFrame(columns), [_row_kind(m) for m in measures]
+
+
+def write_run_workbook(results: Results, path: Any, lang: str = L.DEFAULT_LANG) -> Any:
+    """``mph run --excel``: the summary, the costs per item and payer, the yearly flows and the settings."""
+    import pandas as pd
+
+    from sim.reports.bands import band_note, spread
+    from sim.reports.workbook import add_sheet, settings_rows, workbook
+
+    scenario = results.scenario
+    frame, kinds = summary_sheet(spread(results.measures), lang)
+    reps = scenario.replications
+    title = f"{scenario.name}: {L.method('verkokerd', lang)} / {L.method('1g1p1r', lang)}"
+    notes = [L.text("interval_note", lang), band_note(reps, lang),
+             L.text("run_settings", lang, households=L.number(scenario.population.households, lang),
+                    fte=L.quantity(scenario.levers.fte, lang), years=scenario.horizon_years, reps=reps,
+                    seed=scenario.seed)]
+    costs = results.costs.groupby(["method", "item", "payer"])["eur"].sum() / (reps * scenario.horizon_years)
+    wide = costs.unstack("method").fillna(0.0)
+    if {"verkokerd", "1g1p1r"} <= set(wide.columns):
+        wide["difference"] = wide["1g1p1r"] - wide["verkokerd"]
+    wide = wide.reset_index()
+    cost_frame = pd.DataFrame({L.column("item", lang): [L.item(i, lang) for i in wide["item"]],
+                               L.column("payer", lang): [L.payer(p, lang) for p in wide["payer"]],
+                               **{L.method(m, lang, short=True): wide[m] for m in METHOD_ORDER if m in wide},
+                               L.column("item", lang) + " (" + L.column("code", lang) + ")": wide["item"]})
+    flows = results.flows().reset_index()
+    flow_frame = pd.DataFrame({L.column("method", lang): [L.method(m, lang, short=True) for m in flows["method"]],
+                               L.column("year", lang): flows["year"],
+                               **{L.flow(f, lang): flows[f] for f in flows.columns if f not in ("method", "year")}})
+    settings = [(L.parameter(p, lang) if L.has("parameter", p) else p, v, p)
+                for p, v in settings_rows(scenario.settings())]
+    settings_frame = pd.DataFrame(settings, columns=[L.column("setting", lang), L.column("value", lang),
+                                                     L.column("code", lang)])
+    with workbook(path) as book:
+        add_sheet(book, L.text("sheet_summary", lang), frame, title=title, notes=notes, row_kinds=kinds,
+                  formats={L.column("unit", lang): "text"})
+        add_sheet(book, L.text("sheet_costs", lang), cost_frame, title=L.text("costs_sheet_title", lang),
+                  formats={c: "eur" for c in cost_frame.columns[2:-1]})
+        add_sheet(book, L.text("sheet_flows", lang), flow_frame, title=L.text("flows_heading", lang),
+                  formats={c: "int" for c in flow_frame.columns[2:]} | {flow_frame.columns[1]: "int"})
+        add_sheet(book, L.text("sheet_settings", lang), settings_frame, title=scenario.name)
+    return path

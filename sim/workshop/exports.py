@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import yaml
 import scenarios
 from scenarios.domains import METHODS
 from scenarios.scenario import Scenario
-from sim.measures import LABELS
 from sim.workshop import labels, views
 from sim.workshop.controls import CONTROLS, scenario_overrides
 from sim.workshop.simulate import Outcome
@@ -63,75 +61,94 @@ def _settings_rows(values: dict[str, Any], lang: str) -> list[tuple[str, str, An
 
 
 def excel(outcome: Outcome, values: dict[str, Any], lang: str) -> bytes:
-    """Workbook with sheets settings, summary (mean, p5, p95 per method and measure, and the paired difference),
-    measures (one row per replication, method and measure), mkba and stakeholders; every cell a value."""
-    import xlsxwriter
+    """Workbook in the layout of :mod:`sim.reports.workbook`, in the room's language: the summary (per method and
+    the paired difference: mean and band per measure), the measures (one row per replication, method and measure),
+    the MKBA and its stakeholders, and the settings; labels first, machine codes last, every cell a value."""
+    import pandas as pd
 
+    from sim.reports import labels as L
+    from sim.reports.bands import band_bounds, band_note, spread
+    from sim.reports.summary import summary_sheet
+    from sim.reports.workbook import add_sheet, settings_rows, workbook
+
+    results, mkba = outcome.results, outcome.mkba
+    scenario = results.scenario
+    reps = results.measures["replication"].nunique()
+    frame, kinds = summary_sheet(spread(results.measures), lang)
+    measures = results.measures
+    tidy = pd.DataFrame({L.column("method", lang): [L.method(m, lang, short=True) for m in measures["method"]],
+                         L.column("measure", lang): [L.measure(m, lang) for m in measures["measure"]],
+                         L.column("replication", lang): measures["replication"].astype(int),
+                         L.column("value", lang): measures["value"],
+                         f"{L.column('method', lang)} ({L.column('code', lang)})": measures["method"],
+                         f"{L.column('measure', lang)} ({L.column('code', lang)})": measures["measure"]})
+    per_rep = mkba.per_replication
+    lines = [c for c in per_rep.columns if per_rep[c].notna().any()]
+    bounds = [band_bounds(per_rep[c]) for c in lines]
+    money = [L.mkba_unit(c, lang) == L.unit("eur_ncw", lang) or c == "break_even_fte_cost" for c in lines]
+    mkba_frame = pd.DataFrame({L.column("outcome", lang): [L.mkba(c, lang) for c in lines],
+                               L.column("unit", lang): [L.mkba_unit(c, lang) for c in lines],
+                               L.column("mean", lang): [per_rep[c].mean() for c in lines],
+                               L.text("band_low", lang): [lo for lo, _ in bounds],
+                               L.text("band_high", lang): [hi for _, hi in bounds],
+                               L.column("code", lang): lines})
+    controls = [(label, _shown(value, lang, label) if isinstance(value, bool | str) else value, path)
+                for path, label, value in _settings_rows(values, lang)]
+    controls += [(L.parameter(p, lang) if L.has("parameter", p) else p, v, p)
+                 for p, v in settings_rows(scenario.settings())]
+    settings = pd.DataFrame(controls, columns=[L.column("setting", lang), L.column("value", lang),
+                                               L.column("code", lang)])
+    title = labels.text(lang, "sheet_title", name=scenario.name)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-
-    sheet = book.add_worksheet("settings")
-    sheet.write_row(0, 0, ["control", "label", "value"], bold)
-    for row, (path, label, value) in enumerate(_settings_rows(values, lang), start=1):
-        sheet.write_row(row, 0, [path, label, json.dumps(value) if isinstance(value, bool) else value])
-    row += 2
-    for key, value in outcome.results.scenario.settings().items():
-        sheet.write_row(row, 0, [key, "", json.dumps(value) if isinstance(value, dict | list) else value])
-        row += 1
-    sheet.set_column(0, 1, 40)
-
-    sheet = book.add_worksheet("summary")
-    sheet.write_row(0, 0, ["method", "measure", "label", "unit", "mean", "p5", "p95"], bold)
-    for row, ((method, measure), stats) in enumerate(outcome.results.summary().iterrows(), start=1):
-        label, unit = labels.measure(lang, measure) if measure in LABELS else (measure, "")
-        sheet.write_row(row, 0, [method, measure, label, unit])
-        sheet.write_row(row, 4, [None if stats[c] != stats[c] else float(stats[c]) for c in ("mean", "p5", "p95")])
-    sheet.set_column(1, 2, 40)
-
-    sheet = book.add_worksheet("measures")
-    sheet.write_row(0, 0, ["replication", "method", "measure", "value"], bold)
-    for row, record in enumerate(outcome.results.measures.itertuples(index=False), start=1):
-        value = None if record.value != record.value else float(record.value)
-        sheet.write_row(row, 0, [int(record.replication), record.method, record.measure, value])
-
-    sheet = book.add_worksheet("mkba")
-    sheet.write_row(0, 0, ["result (EUR NCW, 1g1p1r minus verkokerd)", "mean", "p5", "p95"], bold)
-    for row, (key, stats) in enumerate(outcome.mkba.summary().iterrows(), start=1):
-        sheet.write(row, 0, key)
-        sheet.write_row(row, 1, [None if v != v else float(v) for v in stats])
-    sheet.write(row + 2, 0, f"discount rate {outcome.mkba.rate_pct}% (regime {outcome.regime}), "
-                            f"horizon {outcome.mkba.horizon_years} years")
-    sheet.set_column(0, 0, 45)
-    book.close()
+    with workbook(buffer) as book:
+        add_sheet(book, L.text("sheet_summary", lang), frame, title=title,
+                  notes=[L.text("interval_note", lang), band_note(reps, lang)], row_kinds=kinds)
+        add_sheet(book, L.text("sheet_measures", lang), tidy, formats={L.column("replication", lang): "int"})
+        add_sheet(book, L.text("sheet_mkba", lang), mkba_frame, title=labels.text(lang, "mkba_intro",
+                  rate=L.number(mkba.rate_pct, lang), regime=outcome.regime), notes=[band_note(reps, lang)],
+                  row_kinds=["eur" if m else "number" for m in money])
+        add_sheet(book, L.text("sheet_settings", lang), settings, title=title)
     return buffer.getvalue()
 
 
+A4_LANDSCAPE = (11.69, 8.27)  # inches: the sheet prints on A4 as docs/workshop.md says
+
+
 def sheet(outcome: Outcome, values: dict[str, Any], lang: str, fmt: str) -> bytes:
-    """One A4 page (``fmt`` 'pdf' or 'png'): settings, MKBA headline, escalations, costs by payer, who benefits."""
+    """One A4 page, landscape (``fmt`` 'pdf' or 'png'): settings, MKBA headline, escalations, costs by payer, who
+    benefits."""
     scenario = outcome.results.scenario
-    fig = plt.figure(figsize=(16.5, 11.7))
+    fig = plt.figure(figsize=A4_LANDSCAPE)
     try:
-        grid = fig.add_gridspec(2, 2, hspace=0.45, wspace=0.3)
-        fig.suptitle(labels.text(lang, "sheet_title", name=scenario.name), fontsize=16)
+        grid = fig.add_gridspec(2, 2, hspace=0.55, wspace=0.55, left=0.17, right=0.98, top=0.88, bottom=0.1)
+        fig.suptitle(labels.text(lang, "sheet_title", name=scenario.name), fontsize=13)
         ax = fig.add_subplot(grid[0, 0])
         ax.axis("off")
         lines = [labels.text(lang, "sheet_settings")]
-        lines += [f"  {label}: {_shown(value, lang)}" for _, label, value in _settings_rows(values, lang)]
+        lines += [f"  {label}: {_shown(value, lang, label)}" for _, label, value in _settings_rows(values, lang)]
         lines += ["", *(f"{r.iloc[0]}: {r.iloc[2]} {r.iloc[1]}" for _, r in views.mkba_table(outcome, lang).iterrows())]
-        ax.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9, transform=ax.transAxes)
+        ax.text(-0.2, 1.05, "\n".join(lines), va="top", family="monospace", fontsize=6.5, transform=ax.transAxes)
         views.escalation_bars(fig.add_subplot(grid[0, 1]), outcome, lang)
         views.costs_by_payer(fig.add_subplot(grid[1, 0]), outcome, lang)
         views.stakeholders(fig.add_subplot(grid[1, 1]), outcome, lang)
-        fig.legend(handles=views.method_handles(lang), loc="lower center", ncol=len(METHODS), frameon=False)
+        for ax in fig.axes:
+            ax.tick_params(labelsize=7)
+            ax.title.set_fontsize(8)
+            ax.xaxis.label.set_fontsize(7)
+        fig.legend(handles=views.method_handles(lang), loc="lower center", ncol=len(METHODS), frameon=False,
+                   fontsize=8)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=110)
+        fig.savefig(buffer, format=fmt, dpi=150)
     finally:
         plt.close(fig)
     return buffer.getvalue()
 
 
-def _shown(value: Any, lang: str) -> str:
+def _shown(value: Any, lang: str, label: str = "") -> str:
+    from sim.reports import labels as L
+
     if isinstance(value, bool):
         return labels.text(lang, "on" if value else "off")
+    if label.endswith("(%)") and isinstance(value, float):
+        return L.percent(value, lang, 0)  # the control holds a share, its label promises a percentage
     return str(value) if isinstance(value, int) else views.number(value, lang)

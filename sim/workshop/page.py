@@ -256,7 +256,7 @@ def _view(name: str, outcome: Outcome, base: Scenario, base_path: str, settings:
           lang: str) -> None:
     if name == "overview":
         st.table(views.key_table(outcome, lang))
-        st.caption(labels.text(lang, "interval_note"))
+        st.caption(labels.text(lang, "interval_note") + "; " + views.band_caption(outcome, lang))
     elif name in ("escalations", "costs"):
         st.image(_chart(name, base_path, settings, lang))
     elif name == "outcomes":

@@ -21,7 +21,8 @@ from matplotlib.patches import Patch
 
 from scenarios.domains import ESCALATIONS, METHODS
 from scenarios.register import STAKEHOLDERS
-from sim.reports.charts import COLOURS
+from sim.reports import labels as L
+from sim.reports.charts import BETTER, COLOURS, WORSE, band_bounds, band_note
 from sim.workshop import labels
 from sim.workshop.model_view import STATES, Snapshot
 from sim.workshop.simulate import Outcome
@@ -49,11 +50,23 @@ def png(draw: Callable[[plt.Figure], None], size: tuple[float, float]) -> bytes:
 
 
 def _band(ax: Axes, table: pd.DataFrame, x: str, method: str) -> None:
-    """Median line and 5-95% band over replications of one method's ``value`` per ``x``."""
-    q = table[table["method"] == method].groupby(x)["value"].quantile([0.05, 0.5, 0.95]).unstack()
+    """Median line and band over replications of one method's ``value`` per ``x``: 5-95% from ten replications
+    on, else lowest to highest (:func:`sim.reports.charts.band_bounds`); one replication draws no band."""
+    by_x = table[table["method"] == method].groupby(x)["value"]
     colour = COLOURS[method]
-    ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.2, linewidth=0)
-    ax.plot(q.index, q[0.5], color=colour)
+    if table["replication"].nunique() > 1:
+        bounds = by_x.apply(lambda v: pd.Series(band_bounds(v), index=["lo", "hi"])).unstack()
+        ax.fill_between(bounds.index, bounds["lo"], bounds["hi"], color=colour, alpha=0.2, linewidth=0)
+    median = by_x.median()
+    ax.plot(median.index, median, color=colour)
+
+
+def _replications(outcome: Outcome) -> int:
+    return int(outcome.results.measures["replication"].nunique())
+
+
+def _with_band(title: str, outcome: Outcome, lang: str) -> str:
+    return f"{title}\n{band_note(_replications(outcome), lang)}"
 
 
 def method_handles(lang: str) -> list[Patch]:
@@ -74,63 +87,78 @@ def escalations_over_time(fig: plt.Figure, outcome: Outcome, lang: str) -> None:
             _band(ax, yearly[yearly["measure"] == name], "year", method)
         ax.set_title(labels.escalation(lang, name), fontsize=10)
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(L.axis_formatter(lang))
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
     for ax in axes[1]:
         ax.set_xlabel(labels.text(lang, "year"))
-    fig.suptitle(labels.text(lang, "escalations_title"))
+    fig.suptitle(_with_band(labels.text(lang, "escalations_title"), outcome, lang))
     _legend(fig, lang)
 
 
-def _interval_bars(ax: Axes, rows: dict[str, pd.DataFrame], names: list[str], horizontal: bool,
-                   scale: float = 1.0) -> None:
-    """Grouped bars of the mean, with 5-95% whiskers where the rows have them, one colour per method (``rows``:
-    method -> summary rows)."""
+def _interval_bars(ax: Axes, rows: dict[str, pd.DataFrame], names: list[str], horizontal: bool, lang: str,
+                   scale: float = 1.0, colours: list[str] | None = None) -> None:
+    """Grouped bars of the mean, with whiskers where the rows have a band (``lo``, ``hi``), one colour per method
+    (``rows``: method -> rows by name), or per bar (``colours``)."""
     positions = np.arange(len(names))
     width = 0.8 / len(rows)
     for i, (method, table) in enumerate(rows.items()):
         table = table.reindex(names) / scale
-        errors = np.vstack([table["mean"] - table["p5"], table["p95"] - table["mean"]]) if "p5" in table else None
+        errors = (np.vstack([(table["mean"] - table["lo"]).clip(lower=0), (table["hi"] - table["mean"]).clip(lower=0)])
+                  if "lo" in table else None)
         offset = positions + (i - (len(rows) - 1) / 2) * width
-        colour = COLOURS.get(method, "#4d4d4d")
+        colour = colours if colours is not None else COLOURS.get(method, "#4d4d4d")
         if horizontal:
             ax.barh(offset, table["mean"], width, xerr=errors, capsize=3, color=colour)
         else:
             ax.bar(offset, table["mean"], width, yerr=errors, capsize=3, color=colour)
+    axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_major_formatter(L.axis_formatter(lang))
     ax.grid(axis="x" if horizontal else "y", alpha=0.3)
 
 
 def _by_method(outcome: Outcome) -> dict[str, pd.DataFrame]:
-    summary = outcome.results.summary()
-    return {m: summary.loc[m] for m in METHODS}
+    """Per method: mean and band (lo, hi) of every measure over the replications."""
+    from sim.reports.charts import spread
+
+    stats = spread(outcome.results.measures)
+    return {m: stats.loc[m] for m in METHODS}
 
 
 def escalation_bars(ax: Axes, outcome: Outcome, lang: str) -> None:
-    """Escalations per year by type over the horizon, both methods, with 5-95% intervals."""
+    """Escalations per year by type over the horizon, both methods, with their band; horizontal, so that the
+    names stay level and do not overlap."""
     names = [f"{e}_per_year" for e in ESCALATIONS]
-    _interval_bars(ax, _by_method(outcome), names, horizontal=False)
-    ax.set_xticks(range(len(names)), [labels.escalation(lang, e) for e in ESCALATIONS], rotation=30, ha="right")
-    ax.set_ylabel(labels.text(lang, "per_year"))
-    ax.set_title(labels.text(lang, "escalation_bars_title"))
+    _interval_bars(ax, _by_method(outcome), names, True, lang)
+    ax.set_yticks(range(len(names)), [labels.escalation(lang, e) for e in ESCALATIONS])
+    ax.invert_yaxis()
+    ax.set_xlabel(labels.text(lang, "per_year"))
+    ax.set_title(_with_band(labels.text(lang, "escalation_bars_title"), outcome, lang), fontsize=10)
 
 
 def costs_by_payer(ax: Axes, outcome: Outcome, lang: str) -> None:
     names = [f"cost_{payer}_per_year" for payer in STAKEHOLDERS]
-    _interval_bars(ax, _by_method(outcome), names, horizontal=True, scale=1000.0)
+    _interval_bars(ax, _by_method(outcome), names, True, lang, scale=1000.0)
     ax.set_yticks(range(len(names)), [labels.stakeholder(lang, p) for p in STAKEHOLDERS])
     ax.invert_yaxis()
     ax.set_xlabel(labels.text(lang, "costs_axis"))
-    ax.set_title(labels.text(lang, "costs_title"))
+    ax.set_title(_with_band(labels.text(lang, "costs_title"), outcome, lang), fontsize=10)
 
 
 def outcomes(fig: plt.Figure, outcome: Outcome, lang: str) -> None:
-    """Stabilisation, recidive, waiting times and professionals per household, side by side."""
+    """Stabilisation, recidive, waiting times and professionals per household, side by side; titles wrapped so
+    that neighbours do not overlap, shares in percent."""
+    import textwrap
+
     by_method = _by_method(outcome)
     for ax, name in zip(fig.subplots(1, len(OUTCOMES)), OUTCOMES, strict=True):
-        _interval_bars(ax, by_method, [name], horizontal=False)
+        share = L.catalogue()["measure"][name].get("unit") == "share"
+        _interval_bars(ax, by_method, [name], False, lang, scale=0.01 if share else 1.0)
         label, unit = labels.measure(lang, name)
-        ax.set_title(f"{label}\n({unit})", fontsize=9)
+        ax.set_title(textwrap.fill(label, 22) + f"\n({'%' if share else unit})", fontsize=9)
         ax.set_xticks([])
-    fig.suptitle(labels.text(lang, "outcomes_title"))
+    fig.suptitle(_with_band(labels.text(lang, "outcomes_title"), outcome, lang))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     _legend(fig, lang)
 
 
@@ -144,49 +172,58 @@ def waiting_over_time(fig: plt.Figure, outcome: Outcome, lang: str) -> None:
         ax.set_title(labels.text(lang, name), fontsize=10)
         ax.set_xlabel(labels.text(lang, "week"))
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(L.axis_formatter(lang))
         ax.grid(alpha=0.3)
-    fig.suptitle(labels.text(lang, "waiting_title"))
+    fig.suptitle(_with_band(labels.text(lang, "waiting_title"), outcome, lang))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     _legend(fig, lang)
 
 
 def stakeholders(ax: Axes, outcome: Outcome, lang: str) -> None:
-    """Who pays, who benefits: the MKBA balance per stakeholder with its 5-95% interval."""
-    summary = outcome.mkba.summary()
-    rows = summary.loc[[f"balance_{s}" for s in STAKEHOLDERS]]
-    rows.index = list(STAKEHOLDERS)
-    _interval_bars(ax, {"balance": rows}, list(STAKEHOLDERS), horizontal=True, scale=1000.0)
+    """Who pays, who benefits: the MKBA balance per stakeholder with its band; green where a party gains, red
+    where it pays."""
+    per_rep = outcome.mkba.per_replication
+    rows = pd.DataFrame([{"mean": per_rep[f"balance_{s}"].mean(),
+                          **dict(zip(("lo", "hi"), band_bounds(per_rep[f"balance_{s}"]), strict=True))}
+                         for s in STAKEHOLDERS], index=list(STAKEHOLDERS))
+    colours = [BETTER if v >= 0 else WORSE for v in rows["mean"]]
+    _interval_bars(ax, {"balance": rows}, list(STAKEHOLDERS), True, lang, scale=1000.0, colours=colours)
     ax.set_yticks(range(len(STAKEHOLDERS)), [labels.stakeholder(lang, s) for s in STAKEHOLDERS])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(labels.text(lang, "stakeholders_axis"))
-    ax.set_title(labels.text(lang, "stakeholders_title"))
+    ax.set_title(_with_band(labels.text(lang, "stakeholders_title"), outcome, lang), fontsize=10)
 
 
 # --- tables -----------------------------------------------------------------------------------------
 
 
 def number(value: float, lang: str) -> str:
-    """A number as the room reads it: Dutch separators in Dutch, two decimals below 100."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "nl" else text
+    """A number as the room reads it (:func:`sim.reports.labels.number`): 12.189 and 2,25 in Dutch."""
+    return L.number(value, lang)
 
 
 def _cell(row: pd.Series, lang: str) -> str:
     if pd.isna(row["mean"]):
         return "–"
-    return f"{number(row['mean'], lang)} [{number(row['p5'], lang)} – {number(row['p95'], lang)}]"
+    return f"{number(row['mean'], lang)} [{number(row['lo'], lang)} – {number(row['hi'], lang)}]"
+
+
+def band_caption(outcome: Outcome, lang: str) -> str:
+    """What the [band] of the tables is: 5%-95%, or with few replications lowest to highest."""
+    return band_note(_replications(outcome), lang)
 
 
 def key_table(outcome: Outcome, lang: str) -> pd.DataFrame:
-    """Measure, unit, and per method and their difference: mean [5% - 95%]."""
-    summary = outcome.results.summary()
+    """Measure, unit, and per method and their difference: mean [band]."""
+    from sim.reports.charts import spread
+
+    stats = spread(outcome.results.measures)
     columns = {m: labels.method(lang, m) for m in METHODS} | {"difference": labels.text(lang, "difference")}
     rows = []
     for name in KEY_TABLE:
         label, unit = labels.measure(lang, name)
-        cells = {title: _cell(summary.loc[(method, name)], lang) for method, title in columns.items()}
+        cells = {title: _cell(stats.loc[(method, name)], lang) for method, title in columns.items()}
         rows.append({labels.text(lang, "table_measure"): label, labels.text(lang, "table_unit"): unit, **cells})
     return pd.DataFrame(rows)
 
@@ -201,13 +238,14 @@ def total_escalations(outcome: Outcome) -> pd.Series:
 
 def mkba_table(outcome: Outcome, lang: str) -> pd.DataFrame:
     """The MKBA's headline lines (x EUR 1,000 where money), mean [5% - 95%]."""
-    summary = outcome.mkba.summary()
+    per_rep = outcome.mkba.per_replication
     lines = {"costs": 1000.0, "benefits": 1000.0, "balance": 1000.0, "benefit_cost_ratio": 1.0, "payback_years": 1.0}
     names = {"costs": "mkba_costs", "benefits": "mkba_benefits", "balance": "mkba_balance",
              "benefit_cost_ratio": "mkba_bcr", "payback_years": "mkba_payback"}
     rows = []
     for key, scale in lines.items():
-        row = summary.loc[key] / scale
+        lo, hi = band_bounds(per_rep[key])
+        row = pd.Series({"mean": per_rep[key].mean(), "lo": lo, "hi": hi}) / scale
         cell = labels.text(lang, "not_within") if key == "payback_years" and pd.isna(row["mean"]) else _cell(row, lang)
         unit = labels.text(lang, "balance_keur") if scale > 1 else ""
         rows.append({labels.text(lang, "table_measure"): labels.text(lang, names[key]),
@@ -256,7 +294,7 @@ def agent_view(fig: plt.Figure, snapshots: dict[str, Snapshot], lang: str) -> No
     waiting = {m: snapshots[m].organisations.set_index("label")[["waiting"]].rename(columns={"waiting": "mean"})
                for m in METHODS}
     names = list(waiting[METHODS[0]].index)
-    _interval_bars(ax, waiting, names, horizontal=True)
+    _interval_bars(ax, waiting, names, True, lang)
     ax.set_yticks(range(len(names)), names, fontsize=7)
     ax.invert_yaxis()
     ax.legend(handles=method_handles(lang), fontsize=7, frameon=False, loc="lower right")
