@@ -406,6 +406,7 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str) -> str:
         if key == "break_even_fte_cost":
             lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
     lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
-              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement: een",
-              "ondergrens naast de cockpit. Terugverdientijd '–': niet terugverdiend binnen de horizon."]
+              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement. Het saldo",
+              "laat zien wat de niet-gekalibreerde aannames opleveren: geen prognose, geen onder- of bovengrens; de",
+              "gepubliceerde cockpit blijft de referentie. Terugverdientijd '–': niet terugverdiend binnen de horizon."]
     return "\n".join(lines)
