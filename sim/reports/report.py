@@ -20,11 +20,12 @@ import pandas as pd
 
 from calibration.status import calibration_status
 from scenarios.domains import ESCALATIONS
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register
+from scenarios.register import STAKEHOLDERS, Register
 from scenarios.scenario import Scenario
 from sim.mkba.cockpit import BENEFITS, COSTS, Line
 from sim.mkba.inputs import load_inputs
 from sim.mkba.simulated import SimulatedMkba
+from sim.reports import labels as L
 from sim.reports.report_doc import (
     Bullets,
     Document,
@@ -36,7 +37,7 @@ from sim.reports.report_doc import (
     figure_png,
     write_document,
 )
-from sim.reports.report_text import glossary, keur, number, percent, text
+from sim.reports.report_text import glossary, keur, number, party, percent, text
 from sim.run import Results
 
 BUDGET_YEARS = 5  # the first years a municipality budgets for (the LPBL tool showed two to five)
@@ -190,7 +191,7 @@ def _stakeholder_section(document: Document, mean: pd.Series, years: int) -> Non
     lang = document.lang
     header = (text("col_party", lang), text("col_balance", lang), text("col_cashable", lang),
               text("col_non_cashable", lang))
-    rows = tuple((STAKEHOLDER_LABELS[s], keur(mean[f"balance_{s}"], lang), keur(mean[f"balance_{s}_cashable"], lang),
+    rows = tuple((party(s, lang), keur(mean[f"balance_{s}"], lang), keur(mean[f"balance_{s}_cashable"], lang),
                   keur(mean[f"balance_{s}_non_cashable"], lang)) for s in STAKEHOLDERS)
     total = (text("col_total", lang), keur(mean["balance"], lang),
              keur(sum(mean[f"balance_{s}_cashable"] for s in STAKEHOLDERS), lang),
@@ -204,7 +205,7 @@ def _budget_section(document: Document, budget: pd.DataFrame) -> None:
     lang = document.lang
     header = (text("col_party", lang), *(text("col_year", lang, year=y) for y in budget.columns),
               text("col_total", lang))
-    rows = tuple((STAKEHOLDER_LABELS[who], *(keur(v, lang) for v in values), keur(sum(values), lang))
+    rows = tuple((party(who, lang), *(keur(v, lang) for v in values), keur(sum(values), lang))
                  for who, values in zip(budget.index, budget.to_numpy(), strict=True))
     document.add(Heading(text("h_budget", lang)), Table(header, rows), Paragraph(text("budget_note", lang), "note"))
 
@@ -250,12 +251,10 @@ def _probability_section(document: Document, balances: pd.Series, calibrated: bo
 
 
 def _escalation_section(document: Document, summary: pd.DataFrame) -> None:
-    from sim.reports.charts import ESCALATION_LABELS
-
     lang = document.lang
     table = escalations_per_year(summary)
     header = (text("col_measure", lang), text("col_old", lang), text("col_new", lang), text("col_difference", lang))
-    rows = tuple((ESCALATION_LABELS.get(e, e) if lang == "nl" else e.replace("_", " "),
+    rows = tuple((L.label("escalation", str(e), lang),
                   number(r["verkokerd"], lang, 1), number(r["1g1p1r"], lang, 1), number(r["difference"], lang, 1))
                  for e, r in table.iterrows())
     document.add(Heading(text("h_escalations", lang)), Table(header, rows))
@@ -305,7 +304,7 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
     balances = {s: mean[f"balance_{s}"] for s in STAKEHOLDERS if s != "municipality"}
     winner = max(balances, key=lambda s: balances[s])
     sentences.append(text("s_payers", lang, municipality=keur(budget.loc["municipality"].sum(), lang),
-                          budget_years=len(budget.columns), winner=_party(winner, lang),
+                          budget_years=len(budget.columns), winner=party(winner, lang, running=True),
                           winner_balance=keur(balances[winner], lang)))
     published = published_cockpit().result["mkba_balance_keur"]
     calibrated = calibration_status(scenario).calibrated
@@ -316,14 +315,6 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
 
 def with_interval(values: pd.Series, lang: str) -> str:
     return f"{keur(values.mean(), lang)} [{keur(values.quantile(0.05), lang)} – {keur(values.quantile(0.95), lang)}]"
-
-
-def _party(stakeholder: str, lang: str) -> str:
-    """A party's name in running text: 'de zorgverzekeraar' / 'the care insurer'."""
-    if lang == "en":
-        return "the " + stakeholder.replace("_", " ").replace("police justice", "police and justice")
-    label = STAKEHOLDER_LABELS[stakeholder].lower()
-    return label if stakeholder == "police_justice" else f"de {label}"
 
 
 # --- the reports ------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pandas as pd
 
 from calibration.status import calibration_status
 from scenarios.domains import ESCALATIONS
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
+from scenarios.register import STAKEHOLDERS
 from sim.mkba.cockpit import BENEFITS, COSTS
 from sim.reports.report import (
     FEW_REPLICATIONS,
@@ -21,7 +21,7 @@ from sim.reports.report import (
     with_interval,
 )
 from sim.reports.report_doc import Document, Heading, Paragraph, Table
-from sim.reports.report_text import keur, number, percent, text
+from sim.reports.report_text import keur, number, party, percent, text
 
 
 def _per_scenario(comparison: Any, measure: str, method: str = "difference") -> pd.DataFrame:
@@ -84,7 +84,7 @@ def compare_report(comparison: Any, lang: str = "nl") -> Document:
     party_header = (text("col_party", lang), *names)
     for heading, suffix, note in (("h_stakeholders", "", text("stakeholder_note", lang, years=first.horizon_years)),
                                   ("h_budget", "_cashable", text("budget_compare_note", lang))):
-        rows = tuple((STAKEHOLDER_LABELS[s], *(keur(v, lang) for v in
+        rows = tuple((party(s, lang), *(keur(v, lang) for v in
                                                _per_scenario(comparison, f"mkba_balance_{s}{suffix}").mean()))
                      for s in STAKEHOLDERS)
         document.add(Heading(text(heading, lang)), Table(party_header, rows), Paragraph(note, "note"))

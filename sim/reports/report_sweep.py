@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from calibration.status import calibration_status
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
+from scenarios.register import STAKEHOLDERS
 from sim.mkba.cockpit import BENEFITS, COSTS
 from sim.reports.report import (
     FEW_REPLICATIONS,
@@ -22,7 +22,7 @@ from sim.reports.report import (
     subtitle,
 )
 from sim.reports.report_doc import Document, Figure, Heading, Paragraph, Table
-from sim.reports.report_text import keur, lever, number, percent, text
+from sim.reports.report_text import keur, lever, number, party, percent, text
 
 BALANCE = "mkba_balance"
 MAX_LISTED = 8  # points named in one sentence; more are counted
@@ -175,7 +175,7 @@ def _best_point_sections(document: Document, sweep: Any, table: pd.DataFrame, po
     )
     document.add(Heading(text("h_cockpit", lang)), Table(header, cockpit_rows, frozenset({2}), wrapper="cockpit"),
                  Paragraph(text("compare_cockpit_note", lang, rate=percent(rate_pct / 100, lang, 2)), "note"))
-    party_rows = tuple((STAKEHOLDER_LABELS[s], keur(mean.get(f"mkba_balance_{s}"), lang),
+    party_rows = tuple((party(s, lang), keur(mean.get(f"mkba_balance_{s}"), lang),
                         keur(mean.get(f"mkba_balance_{s}_cashable"), lang),
                         keur(mean.get(f"mkba_balance_{s}_non_cashable"), lang)) for s in STAKEHOLDERS)
     document.add(Heading(f"{text('h_stakeholders', lang)} ({name})"),
