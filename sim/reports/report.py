@@ -26,6 +26,7 @@ from sim.mkba.cockpit import BENEFITS, COSTS, Line
 from sim.mkba.inputs import load_inputs
 from sim.mkba.simulated import SimulatedMkba
 from sim.reports import labels as L
+from sim.reports.bands import band_bounds, band_note
 from sim.reports.report_doc import (
     Bullets,
     Document,
@@ -239,7 +240,8 @@ def _probability_section(document: Document, balances: pd.Series, calibrated: bo
     document.add(Heading(text("h_probability", lang)),
                  Paragraph(text("probability_text", lang, positive=positive, reps=reps,
                                 share=percent(positive / reps if reps else float("nan"), lang),
-                                p5=keur(values.quantile(0.05), lang), p95=keur(values.quantile(0.95), lang))),
+                                band=band_note(reps, lang), lo=keur(band_bounds(values)[0], lang),
+                                hi=keur(band_bounds(values)[1], lang))),
                  Paragraph(text("probability_calibrated" if calibrated else "probability_uncalibrated", lang),
                            "status"))
     if reps < FEW_REPLICATIONS:
@@ -314,7 +316,9 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
 
 
 def with_interval(values: pd.Series, lang: str) -> str:
-    return f"{keur(values.mean(), lang)} [{keur(values.quantile(0.05), lang)} – {keur(values.quantile(0.95), lang)}]"
+    """'mean [low – high]' with the band of :mod:`sim.reports.bands` (5%-95% from 10 replications, else the range)."""
+    lo, hi = band_bounds(values)
+    return f"{keur(values.mean(), lang)} [{keur(lo, lang)} – {keur(hi, lang)}]"
 
 
 # --- the reports ------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from calibration.status import calibration_status
 from scenarios.domains import ESCALATIONS
 from scenarios.register import STAKEHOLDERS
 from sim.mkba.cockpit import BENEFITS, COSTS
+from sim.reports.bands import band_bounds, band_note
 from sim.reports.report import (
     FEW_REPLICATIONS,
     glossary_section,
@@ -89,11 +90,13 @@ def compare_report(comparison: Any, lang: str = "nl") -> Document:
                      for s in STAKEHOLDERS)
         document.add(Heading(text(heading, lang)), Table(party_header, rows), Paragraph(note, "note"))
     balance = _per_scenario(comparison, "mkba_balance")
-    rows = tuple((n, percent(share_positive(balance[n]), lang), keur(balance[n].quantile(0.05), lang),
-                  keur(balance[n].quantile(0.95), lang)) for n in names)
+    rows = tuple((n, percent(share_positive(balance[n]), lang), *(keur(b, lang) for b in band_bounds(balance[n])))
+                 for n in names)
     calibrated = calibration_status(first).calibrated
     document.add(Heading(text("h_probability", lang)),
-                 Table((text("col_scenario", lang), text("col_share_positive", lang), "5%", "95%"), rows),
+                 Table((text("col_scenario", lang), text("col_share_positive", lang), text("col_band_lo", lang),
+                        text("col_band_hi", lang)), rows),
+                 Paragraph(band_note(reps, lang), "note"),
                  Paragraph(text("probability_calibrated" if calibrated else "probability_uncalibrated", lang),
                            "status"))
     if reps < FEW_REPLICATIONS:

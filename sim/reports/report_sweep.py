@@ -14,6 +14,7 @@ import pandas as pd
 from calibration.status import calibration_status
 from scenarios.register import STAKEHOLDERS
 from sim.mkba.cockpit import BENEFITS, COSTS
+from sim.reports.bands import band_bounds, band_note
 from sim.reports.report import (
     FEW_REPLICATIONS,
     glossary_section,
@@ -35,7 +36,7 @@ def _setting(value: Any, lang: str) -> str:
 
 
 def point_outcomes(sweep: Any, table: pd.DataFrame) -> pd.DataFrame:
-    """Per design point: its lever settings, and the balance's mean, 5% and 95% quantiles and the share of
+    """Per design point: its lever settings, and the balance's mean, band (``p5``, ``p95``) and the share of
     replications in which it is positive (EUR NCW); empty when the sweep computes no balance."""
     rows = table[(table["method"] == "difference") & (table["measure"] == BALANCE)]
     if rows.empty:
@@ -43,8 +44,9 @@ def point_outcomes(sweep: Any, table: pd.DataFrame) -> pd.DataFrame:
     values = rows.groupby("point")["value"]
     out = sweep.design_table().set_index("point")[[f.name for f in sweep.levers]]
     out["mean"] = values.mean()
-    out["p5"] = values.quantile(0.05)
-    out["p95"] = values.quantile(0.95)
+    bands = values.apply(band_bounds)
+    out["p5"] = bands.map(lambda b: b[0])  # the band of sim.reports.bands: 5%-95% from 10 replications, else range
+    out["p95"] = bands.map(lambda b: b[1])
     out["share_positive"] = values.apply(lambda v: float((v > 0).mean()))
     out["replications"] = values.size()
     return out
@@ -142,11 +144,13 @@ def sweep_report(sweep: Any, table: pd.DataFrame, rate_pct: float, charts: Seque
     if not points.empty:
         best = points["mean"].idxmax()
         _best_point_sections(document, sweep, table, best, where(sweep, points.loc[best], lang), rate_pct)
-        header = (text("col_scenario", lang), text("col_mean", lang), "5%", "95%", text("col_share_positive", lang))
+        header = (text("col_scenario", lang), text("col_mean", lang), text("col_band_lo", lang),
+                  text("col_band_hi", lang), text("col_share_positive", lang))
         rows = tuple((where(sweep, row, lang), keur(row["mean"], lang), keur(row["p5"], lang),
                       keur(row["p95"], lang), percent(row["share_positive"], lang)) for _, row in points.iterrows())
         calibrated = calibration_status(sweep.scenario).calibrated
         document.add(Heading(text("h_probability", lang)), Table(header, rows),
+                     Paragraph(band_note(reps, lang), "note"),
                      Paragraph(text("probability_calibrated" if calibrated else "probability_uncalibrated", lang),
                                "status"))
         if reps < FEW_REPLICATIONS:
