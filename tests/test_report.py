@@ -186,12 +186,26 @@ def test_mph_run_and_mkba_write_the_report(town_file: Path, tmp_path: Path) -> N
     assert "MKBA van één gezin" in page and (folder / "rapport.pdf").exists()
 
 
-def test_report_refusals_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mkba", "--cockpit", "--report", str(tmp_path / "c.html")]) == 2
+def test_unwritable_report_is_refused_in_one_line_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--report", "/proc/no/such/report.html"]) == 2  # refused before the simulation
+    assert main(["mkba", "--cockpit", "--report", "/proc/no/such"]) == 2
     errors = capsys.readouterr().err.strip().splitlines()
-    assert len(errors) == 2 and all(line.startswith("mph: error:") for line in errors)
-    assert "--report" in errors[1]
+    assert len(errors) == 2 and all(line.startswith("mph: error:") and "--report" in line for line in errors)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_mph_mkba_cockpit_report(tmp_path: Path, lang: str) -> None:
+    target = tmp_path / "cockpit.html"
+    assert main(["mkba", "--cockpit", "--report", str(target), "--lang", lang]) == 0
+    page = target.read_text(encoding="utf-8")
+    words_of = {"nl": ("Wat betekent dit?", "nagerekend"), "en": ("What does this mean?", "reproduced")}
+    summary, reproduced = words_of[lang]
+    assert summary in page and reproduced in page and not EXTERNAL.search(page)
+    assert number(1365, lang) in page and number(541, lang) in page  # published totals and balance
+    words = _pdf_text(target.with_suffix(".pdf"))
+    assert summary in words and ("Woordenlijst" if lang == "nl" else "Glossary") in words
+    height = float(PdfReader(target.with_suffix(".pdf")).pages[0].mediabox.height)
+    assert height == pytest.approx(A4_POINTS[1], abs=0.5)
 
 
 # --- the sweep's summary (no simulation: a table with known numbers) -------------------------------------------------
@@ -273,3 +287,28 @@ def test_report_renders_offline_in_chromium(reports: dict[str, tuple[str, Path]]
         browser.close()
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
     assert re.search(r"\b(trajectory|regisseur_fte_weeks|mkba_balance|levers\.)", body) is None  # no machine keys
+
+
+# --- the documentation for policy makers ------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_glossary_page_comes_from_the_reports_glossary() -> None:
+    from sim.reports.report_text import glossary_markdown
+
+    page = (DOCS / "woordenlijst.md").read_text(encoding="utf-8")
+    assert page == glossary_markdown("nl"), "docs/woordenlijst.md is stale: run scripts/docs-rapport"
+
+
+def test_example_report_is_in_docs_as_html_and_a4_pdf() -> None:
+    folder = DOCS / "voorbeeldrapport"
+    for name, heading in (("rapport", "Wat betekent dit?"), ("report-en", "What does this mean?")):
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert heading in page and 'class="cockpit"' in page and not EXTERNAL.search(page)
+        pages = PdfReader(folder / f"{name}.pdf").pages
+        assert all((float(p.mediabox.width), float(p.mediabox.height)) == pytest.approx(A4_POINTS, abs=0.5)
+                   for p in pages)
+    guide = (DOCS / "uitkomsten-lezen.md").read_text(encoding="utf-8")
+    for topic in ("Niet gekalibreerd", "interval", "niet gesimuleerd", "kasbaar", "scripts/docs-rapport"):
+        assert topic in guide, topic

@@ -55,9 +55,6 @@ def run(args: argparse.Namespace) -> int:
         return run_simulated(args)
     if args.scenario is not None:
         raise UserError("mph mkba: give a scenario file or --cockpit, not both")
-    if args.report is not None:
-        raise UserError("mph mkba: --report describes a simulation run (mph mkba SCENARIO.yaml --report FILE.html); "
-                        "the cockpit alone has no replications to report on")
     from scenarios.register import load_register
     from sim.mkba.breakeven import break_even
     from sim.mkba.cockpit import compute_cockpit
@@ -80,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
         write_excel(result, data, cockpit, args.excel)
     if args.charts:
         write_charts(result, args.charts)
+    if args.report:
+        from sim.reports.report_cockpit import cockpit_report
+        from sim.reports.report_doc import write_document
+
+        write_document(cockpit_report(result, cockpit.source, args.lang), args.report)
     print(format_table(result, cockpit, break_evens))
     return 0
 
