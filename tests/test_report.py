@@ -19,6 +19,7 @@ from scenarios.scenario import Scenario
 from sim.cli import main
 from sim.mkba.cockpit import resolve_rate
 from sim.mkba.simulated import simulated_mkba
+from sim.reports.html import render_document
 from sim.reports.report import (
     budget_per_party,
     cockpit_line,
@@ -259,10 +260,67 @@ def test_sweep_report_is_a_report(grid, tmp_path: Path) -> None:
     assert float(PdfReader(pdf).pages[0].mediabox.width) == pytest.approx(A4_POINTS[0], abs=0.5)
 
 
+# --- compare, from a comparison with known numbers ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comparison(town: Scenario):  # a Comparison of two scenarios with known balances, no simulation
+    from scenarios.domains import ESCALATIONS
+    from scenarios.register import STAKEHOLDERS
+    from sim.experiments.compare import Comparison
+
+    other = town.with_overrides({"name": "Twintig fte", "levers.fte": 20}, "test")
+    rows = []
+    for name, shift in (("Voorbeeldgemeente", 0.0), ("Twintig fte", -3e5)):
+        for replication in range(10):
+            values = {"mkba_costs": 1e6, "mkba_benefits": 1.2e6 + shift + 1e5 * (replication - 4.5),
+                      "mkba_benefit_cost_ratio": 1.2, **{f"{e}_per_year": -2.0 for e in ESCALATIONS}}
+            values["mkba_balance"] = values["mkba_benefits"] - values["mkba_costs"]
+            for who in STAKEHOLDERS:
+                values |= {f"mkba_balance_{who}": 1e4, f"mkba_balance_{who}_cashable": 5e3,
+                           f"mkba_balance_{who}_non_cashable": 5e3}
+            rows += [{"scenario": name, "replication": replication, "method": "difference", "measure": key,
+                      "value": value} for key, value in values.items()]
+    return Comparison(["Voorbeeldgemeente", "Twintig fte"], [town, other], pd.DataFrame(rows), pd.DataFrame(), 2.25,
+                      False)
+
+
+def test_compare_report_names_the_best_scenario_and_its_probability(comparison) -> None:
+    from sim.reports.report_compare import compare_report, compare_sentences
+
+    sentences = compare_sentences(comparison, "nl")
+    assert sentences[0].startswith("Van de 2 scenario's heeft 'Voorbeeldgemeente' het hoogste MKBA-saldo (200 [")
+    assert "positief in 70% van de replicaties" in sentences[0] and "'Twintig fte' het laagste (-100)" in sentences[0]
+    html = render_document(compare_report(comparison, "nl"))
+    assert "gepubliceerde cockpit (1 jaar)" in html and "Woordenlijst" in html and "70%" in html
+
+
 # --- a real browser ---------------------------------------------------------------------------------------------------
 
 
-def test_report_renders_offline_in_chromium(reports: dict[str, tuple[str, Path]]) -> None:
+@pytest.fixture(scope="module")
+def every_report(reports: dict[str, tuple[str, Path]], comparison, grid,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One HTML report of each kind: run (nl, en), the cockpit, a comparison and a sweep."""
+    from sim.reports.report_compare import compare_report
+    from sim.reports.report_doc import write_document
+    from sim.reports.report_sweep import sweep_report
+
+    out = tmp_path_factory.mktemp("every")
+    found = {f"run_{lang}": pdf.with_suffix(".html") for lang, (_, pdf) in reports.items()}
+    assert main(["mkba", "--cockpit", "--report", str(out / "cockpit.html")]) == 0
+    found["cockpit"] = out / "cockpit.html"
+    found["compare"] = write_document(compare_report(comparison, "nl"), out / "compare.html")[0]
+    balances = {(f, m): [1e5, 2e5, -1e5, 3e5] for f in (4, 8, 12) for m in ("volledig", "ketenregie")}
+    found["sweep"] = write_document(sweep_report(grid, _table(grid, balances), 2.25), out / "sweep.html")[0]
+    return found
+
+
+MACHINE_KEYS = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\blevers\.|\bmkba_|\btrajectory\.")
+
+
+@pytest.mark.parametrize("kind", ["run_nl", "run_en", "cockpit", "compare", "sweep"])
+def test_report_renders_offline_in_chromium_without_machine_keys(every_report: dict[str, Path], kind: str) -> None:
     from sim.workshop.serve import CHROMIUM_ARGS, find_chromium
 
     chromium = find_chromium()
@@ -272,21 +330,22 @@ def test_report_renders_offline_in_chromium(reports: dict[str, tuple[str, Path]]
         pytest.skip("chromium not found (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    _, pdf = reports["nl"]
-    html = pdf.with_suffix(".html")
     requests: list[str] = []
+    heading = "What does this mean?" if kind.endswith("_en") else "Wat betekent dit?"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.on("request", lambda request: requests.append(request.url))
-        page.goto(html.as_uri())
-        assert page.get_by_role("heading", name="Wat betekent dit?").is_visible()
+        page.goto(every_report[kind].as_uri())
+        assert page.get_by_role("heading", name=heading).is_visible()
         assert page.locator("table.cockpit").is_visible()
-        assert page.locator("img").first.evaluate("img => img.naturalWidth") > 0  # the embedded chart draws
+        images = page.locator("img")
+        drawn = [images.nth(i).evaluate("img => img.naturalWidth") for i in range(images.count())]
         body = page.inner_text("body")
         browser.close()
+    assert all(width > 0 for width in drawn)  # every embedded chart draws
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
-    assert re.search(r"\b(trajectory|regisseur_fte_weeks|mkba_balance|levers\.)", body) is None  # no machine keys
+    assert MACHINE_KEYS.findall(body) == []
 
 
 # --- the documentation for policy makers ------------------------------------------------------------------------------
