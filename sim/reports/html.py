@@ -18,7 +18,7 @@ import pandas as pd
 from sim.reports.outputs import atomic_target
 
 STYLE = """
-body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1.2em; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
