@@ -54,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mph: error: {redact(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("mph: interrupted", file=sys.stderr)
+        # one line and the conventional status of Ctrl+C (128 + SIGINT); outputs were written whole or not at all
+        print("mph: interrupted" if getattr(args, "lang", "nl") == "en" else "mph: onderbroken",
+              file=sys.stderr)
         return 130
 
 

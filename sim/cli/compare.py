@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_report_option, check_report, non_negative_int, percent, positive_int
+from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, percent, positive_int
 from sim.cli.sweep import add_execution_options
 
 
@@ -24,12 +24,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="draw the scenarios' uncertainties per replication (intervals include parameter uncertainty)")
     p.add_argument("--out", type=Path, default=Path("results/compare"), help="output folder (default: results/compare)")
     p.add_argument("--html", type=Path, help="HTML report file (default: OUT/vergelijking.html)")
+    p.add_argument("--excel", type=Path, metavar="FILE",
+                   help="also write an Excel workbook (MKBA and measures per scenario, settings)")
     p.add_argument("--register", action="append", type=Path, default=[], metavar="FILE",
                    help="register file whose entries override the bundled prices (repeatable)")
     rate = p.add_mutually_exclusive_group()
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     add_execution_options(p)
+    add_lang_option(p)
     add_report_option(p)
     p.set_defaults(handler=handle)
 
@@ -38,13 +41,18 @@ def handle(args: argparse.Namespace) -> int:
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
     from sim.experiments.cluster import dask_client
-    from sim.experiments.compare import compare, side_by_side, write_report
+    from sim.experiments.compare import compare, write_report
     from sim.mkba.cockpit import resolve_rate
+    from sim.reports import labels as L
+    from sim.reports.bands import band_note
     from sim.reports.outputs import check_writable
+    from sim.reports.summary import compare_table, write_compare_workbook
 
+    lang = args.lang
     check_writable(args.out, "--out")
     check_writable(args.html, "--html", file=True)
     check_report(args.report)
+    check_writable(args.excel, "--excel", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)
@@ -60,8 +68,11 @@ def handle(args: argparse.Namespace) -> int:
         from sim.reports.report_doc import write_document
 
         written += write_document(compare_report(comparison, args.lang), args.report)
-    mkba, _ = side_by_side(comparison)
-    print(f"{len(scenarios)} scenario's vergeleken in {elapsed:.1f} s; gemiddelde [5% – 95%] over replicaties\n")
-    print(mkba.to_string())
-    print("\nGeschreven: " + ", ".join(str(p) for p in written))
+    if args.excel:
+        written.append(write_compare_workbook(comparison, args.excel, lang))
+    reps = int(comparison.measures["replication"].nunique())
+    print(L.text("compare_line", lang, n=len(scenarios), seconds=L.number(elapsed, lang, 1)) + "; "
+          + L.text("interval_note", lang) + "; " + band_note(reps, lang) + "\n")
+    print(compare_table(comparison, lang))
+    print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

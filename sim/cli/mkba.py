@@ -13,7 +13,7 @@ from typing import Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import add_report_option, check_report, percent
+from sim.cli.args import add_lang_option, add_report_option, check_report, percent
 
 
 def add_parser(subparsers: Any) -> None:
@@ -46,6 +46,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
+    add_lang_option(parser)
     add_report_option(parser)
     parser.set_defaults(handler=run)
 
@@ -116,7 +117,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.excel:
         write_simulated_excel(mkba, settings, register, args.excel)
     if args.charts:
-        write_simulated_charts(mkba, args.charts)
+        write_simulated_charts(mkba, args.charts, args.lang)
     if args.report:
         from sim.reports.report import write_simulated_report
 

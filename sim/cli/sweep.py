@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_report_option, check_report, percent
+from sim.cli.args import add_lang_option, add_report_option, check_report, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_lang_option(p)
     add_report_option(p)
     p.set_defaults(handler=handle)
 
@@ -40,8 +41,17 @@ def handle(args: argparse.Namespace) -> int:
     from sim.experiments.cluster import dask_client
     from sim.experiments.sweep import load_sweep, run_sweep
     from sim.mkba.cockpit import resolve_rate
+    from sim.reports import labels as L
     from sim.reports.outputs import check_writable
-    from sim.reports.sweep import crossings, write_outputs
+    from sim.reports.sweep import (
+        crossings,
+        factor_label,
+        level_label,
+        outcome_per_point,
+        outcome_title,
+        scale_of,
+        write_outputs,
+    )
 
     sweep = load_sweep(args.sweep)
     register = load_register(args.register)
@@ -51,19 +61,31 @@ def handle(args: argparse.Namespace) -> int:
     check_writable(out, "--out")
     check_report(args.report)
     spec = sweep.spec
-    print(f"{spec.name}: {spec.design}, {len(sweep.points)} ontwerppunten x {spec.replications} replicaties, "
-          f"factoren: {', '.join(f.name for f in sweep.factors) or '-'}; discontovoet {rate_pct:g}% ({regime})")
+    factors = ", ".join(factor_label(f.name, args.lang) for f in sweep.factors) or "-"
+    print(L.text("sweep_start", args.lang, name=spec.name, design=spec.design, points=len(sweep.points),
+                 reps=spec.replications, factors=factors, rate=L.number(rate_pct, args.lang), regime=regime))
     announce_compiling()
     started = time.perf_counter()
     with dask_client(args.scheduler, args.workers) as client:
         table = run_sweep(sweep, out, register, rate_pct, client)
     elapsed = time.perf_counter() - started
-    written = write_outputs(sweep, table, out, charts=not args.no_charts)
-    print(f"klaar in {elapsed:.1f} s; {len(table):,} rijen")
+    lang = args.lang
+    written = write_outputs(sweep, table, out, charts=not args.no_charts, lang=lang)
+    print(L.text("sweep_done", lang, seconds=L.number(elapsed, lang, 1), rows=L.number(len(table), lang, 0)))
     if spec.design == "grid" and sweep.levers:
-        for _, row in crossings(sweep, table, spec.outcomes[0]).iterrows():
-            where = f"{row['value']:.1f}" if row["value"] == row["value"] else row["note"]
-            print(f"  {row['outcome']} > 0 vanaf {row['turns_positive_at']} = {where}  ({row['lever']} {row['level']})")
+        outcome = spec.outcomes[0]
+        scale, unit = scale_of(outcome, outcome_per_point(table, outcome), lang)
+        for _, row in crossings(sweep, table, outcome, lang).iterrows():
+            level = f"{factor_label(row['lever'], lang)} = {level_label(row['level'], lang)}" if row["lever"] else ""
+            if row["value"] == row["value"]:
+                print("  " + L.text("sweep_turns", lang, outcome=outcome_title(outcome, lang), level=level,
+                                    lever=factor_label(row["turns_positive_at"], lang),
+                                    value=L.number(row["value"], lang, 1)))
+            else:  # no crossing in the grid: say so, and how far from zero it stays
+                print("  " + L.text("sweep_no_turn", lang, outcome=outcome_title(outcome, lang), level=level,
+                                    note=row["toelichting"], low=L.number(row["lowest"] / scale, lang),
+                                    high=L.number(row["highest"] / scale, lang), unit=unit,
+                                    lever=factor_label(row["turns_positive_at"], lang)))
     from sim.reports.report_sweep import sweep_report, sweep_sentences
 
     for sentence in sweep_sentences(sweep, table, args.lang):
@@ -72,5 +94,5 @@ def handle(args: argparse.Namespace) -> int:
         from sim.reports.report_doc import write_document
 
         written += write_document(sweep_report(sweep, table, rate_pct, written, args.lang), args.report)
-    print("Geschreven: " + ", ".join(str(p) for p in written))
+    print(L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from scenarios.errors import UserError
 from sim import announce_compiling
+from sim.cli.args import add_lang_option
 
 APP = Path(__file__).parent.parent / "workshop" / "app.py"  # the Streamlit script beside the page it runs
 
@@ -27,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8),
                    help="worker processes for the replications (default: the processor cores, at most 8; 1: none)")
+    add_lang_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -42,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
     import ipaddress
 
     from scenarios.scenario import load_scenario
-    from sim.workshop import BASE_ENV, MIN_PASSWORD, PASSWORD_ENV, WORKERS_ENV
+    from sim.workshop import BASE_ENV, LANG_ENV, MIN_PASSWORD, PASSWORD_ENV, WORKERS_ENV
 
     try:
         local = ipaddress.ip_address(args.host).is_loopback
@@ -59,6 +63,7 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError(f"--workers: must be at least 1, got {args.workers}")
     env = dict(os.environ, MPLBACKEND="Agg")
     env[WORKERS_ENV] = str(args.workers)
+    env[LANG_ENV] = args.lang
     if args.scenario is not None:
         load_scenario(args.scenario)  # a bad file is reported here, as one line, before the server starts
         env[BASE_ENV] = str(args.scenario.resolve())
@@ -67,7 +72,39 @@ def handle(args: argparse.Namespace) -> int:
     if not local:
         print(f"mph workshop: listening beyond this machine; participants need the password in ${PASSWORD_ENV}. "
               "The connection is not encrypted: use it on the room's own network only", flush=True)
+    return serve(streamlit_command(args.host, args.port), env)
+
+
+def serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server until it ends or Ctrl+C. The server runs in its own session with its output in a log file,
+    so that Ctrl+C reaches only this process, which stops the server and its worker processes (their process
+    group, by its id) and ends with one line (``mph: interrupted``, exit status 130) instead of their tracebacks.
+    The log's tail is shown only when the server fails by itself."""
+    log = Path(tempfile.gettempdir()) / f"mph-workshop-{os.getpid()}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C does not interrupt the stopping
+            _stop(process)
+            log.unlink(missing_ok=True)
+            raise
+    if code != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-20:]
+        print("\n".join(tail), file=sys.stderr)
+        print(f"mph workshop: the server stopped with exit status {code}; its log: {log}", file=sys.stderr)
+        return code
+    log.unlink(missing_ok=True)
+    return 0
+
+
+def _stop(process: subprocess.Popen) -> None:
     try:
-        return subprocess.call(streamlit_command(args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -185,3 +185,16 @@ def write_all(results: Results, out_dir: Path, lang: str = L.DEFAULT_LANG) -> li
         key_measures(stats, out_dir / "kerncijfers.png", replications, lang),
         costs_per_payer(stats, out_dir / "kosten_per_betaler.png", replications, lang),
     ]
+
+
+def grouped_items(items: pd.Series, lang: str = L.DEFAULT_LANG, max_bars: int = 11) -> list[tuple[str, float]]:
+    """Priced items (item key -> amount) as at most ``max_bars`` labelled bars, for a waterfall that a reader
+    takes in at a glance (with the balance bar, a dozen): items per organisation grouped by their kind
+    (all trajectories, all intake hours, ...), then the smallest groups folded into "other items". Largest
+    first, the folded rest last."""
+    grouped = items.groupby([L.item_group(str(k)) for k in items.index]).sum()
+    grouped = grouped.reindex(grouped.abs().sort_values(ascending=False).index)
+    if len(grouped) > max_bars:
+        kept, rest = grouped.iloc[: max_bars - 1], grouped.iloc[max_bars - 1:]
+        grouped = pd.concat([kept, pd.Series({"other": rest.sum()})])
+    return [(L.item_group_label(str(key), lang), float(value)) for key, value in grouped.items()]

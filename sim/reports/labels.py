@@ -23,7 +23,6 @@ This module imports nothing of the project, so that every layer (measures, repor
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -179,6 +178,16 @@ def parameter(path: str, lang: str = DEFAULT_LANG) -> str:
     raise MissingLabel(f"no label for parameter {path!r}: add it to sim/reports/labels.yaml")
 
 
+def setting(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A line of a scenario's settings summary (``households``, ``mandate.free_budget``), else a parameter path."""
+    if has("setting", key):
+        return label("setting", key, lang)
+    try:
+        return parameter(key, lang)
+    except MissingLabel:
+        return key
+
+
 def mkba(key: str, lang: str = DEFAULT_LANG) -> str:
     """An MKBA result (``balance``, ``benefit_cost_ratio``, ...) or a stakeholder's (``balance_municipality``,
     ``balance_municipality_cashable``)."""
@@ -202,6 +211,18 @@ def outcome(name: str, lang: str = DEFAULT_LANG) -> str:
     method_key, _, key = name.rpartition(":")
     words = mkba(key.removeprefix("mkba_"), lang) if key.startswith("mkba_") else measure(key, lang)
     return f"{words} ({method(method_key, lang, short=True)})" if method_key else words
+
+
+def higher_is_better(name: str) -> bool:
+    """Whether more of an outcome (a measure, an MKBA result, ``method:measure``) is better: fewer evictions
+    are better, a higher balance is; charts colour better green and worse red."""
+    key = name.rpartition(":")[2]
+    if key.startswith("mkba_"):
+        key = key.removeprefix("mkba_")
+        entry = catalogue()["mkba"].get(key, {"better": "higher"})  # a stakeholder's balance
+    else:
+        entry = catalogue()["measure"].get(key, {})
+    return entry.get("better", "higher") == "higher"
 
 
 def outcome_unit(name: str, lang: str = DEFAULT_LANG) -> str:
@@ -299,11 +320,10 @@ def axis_formatter(lang: str = DEFAULT_LANG, scale: float = 1.0, decimals: int |
         places = decimals if decimals is not None else 0
 
         def format_ticks(self, values: Any) -> list[str]:
-            if decimals is None:
-                scaled = sorted({round(float(v) / scale, 9) for v in values})
-                steps = [b - a for a, b in itertools.pairwise(scaled) if b > a]
-                step = min(steps) if steps else 1.0
-                self.places = min(max(0, -math.floor(math.log10(step) + 1e-9)), 6) if step < 1 else 0
+            if decimals is None:  # as few decimals as show every tick exactly (0,5 1 1,5; -2,5 0 2,5)
+                scaled = [float(v) / scale for v in values]
+                self.places = next((p for p in range(5) if all(abs(v * 10**p - round(v * 10**p)) < 1e-6 * 10**p
+                                                               for v in scaled)), 4)
             return [self(v, i) for i, v in enumerate(values)]
 
         def __call__(self, value: float, pos: int | None = None) -> str:
@@ -325,7 +345,7 @@ def labelled(frame: Any, kind: str, key_column: str, lang: str = DEFAULT_LANG, i
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "MissingLabel", "axis_formatter", "catalogue", "column", "date", "domain", "escalation",
-    "has", "humanise", "item", "item_group", "item_group_label", "label", "labelled", "measure", "measure_unit",
-    "measure_with_unit", "method", "mkba", "mkba_unit", "money", "money_scale", "number", "organisation",
-    "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "text", "unit",
+    "flow", "has", "higher_is_better", "humanise", "item", "item_group", "item_group_label", "label", "labelled",
+    "measure", "measure_unit", "measure_with_unit", "method", "mkba", "mkba_unit", "money", "money_scale", "number",
+    "organisation", "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "setting", "text", "unit",
 ]

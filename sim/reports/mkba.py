@@ -311,10 +311,12 @@ def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list
     return path
 
 
-def write_simulated_charts(mkba: SimulatedMkba, directory: Path) -> list[Path]:
-    """The same two charts for a simulation run, from the mean over replications."""
-    items = mkba.items.mean().sort_values(ascending=False)
-    steps = [(item, -value / 1000.0) for item, value in items.items() if abs(value) >= 0.5]
+def write_simulated_charts(mkba: SimulatedMkba, directory: Path, lang: str = "nl") -> list[Path]:
+    """The same two charts for a simulation run, from the mean over replications; the waterfall's items grouped
+    into at most a dozen labelled bars (sim.reports.charts.grouped_items)."""
+    from sim.reports.charts import grouped_items
+
+    steps = [(label, -value / 1000.0) for label, value in grouped_items(mkba.items.mean(), lang)]
     mean = mkba.per_replication.mean()
     cash = [mean[f"balance_{s}_cashable"] / 1000.0 for s in STAKEHOLDERS]
     non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]

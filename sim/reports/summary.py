@@ -123,8 +123,7 @@ def write_run_workbook(results: Results, path: Any, lang: str = L.DEFAULT_LANG) 
     flow_frame = pd.DataFrame({L.column("method", lang): [L.method(m, lang, short=True) for m in flows["method"]],
                                L.column("year", lang): flows["year"],
                                **{L.flow(f, lang): flows[f] for f in flows.columns if f not in ("method", "year")}})
-    settings = [(L.parameter(p, lang) if L.has("parameter", p) else p, v, p)
-                for p, v in settings_rows(scenario.settings())]
+    settings = [(L.setting(p, lang), v, p) for p, v in settings_rows(scenario.settings())]
     settings_frame = pd.DataFrame(settings, columns=[L.column("setting", lang), L.column("value", lang),
                                                      L.column("code", lang)])
     with workbook(path) as book:
@@ -135,4 +134,94 @@ def write_run_workbook(results: Results, path: Any, lang: str = L.DEFAULT_LANG) 
         add_sheet(book, L.text("sheet_flows", lang), flow_frame, title=L.text("flows_heading", lang),
                   formats={c: "int" for c in flow_frame.columns[2:]} | {flow_frame.columns[1]: "int"})
         add_sheet(book, L.text("sheet_settings", lang), settings_frame, title=scenario.name)
+    return path
+
+
+# -- mph compare ---------------------------------------------------------------------------------------------------
+COMPARE_MKBA = ("mkba_costs", "mkba_benefits", "mkba_balance", "mkba_benefit_cost_ratio")
+
+
+def comparison_stats(comparison: Any) -> pd.DataFrame:
+    """Per scenario, method and measure of a comparison: mean and band (:mod:`sim.reports.bands`)."""
+    import pandas as pd
+
+    from sim.reports.bands import band_bounds
+
+    rows = []
+    for (scenario, method, measure), values in comparison.measures.groupby(["scenario", "method", "measure"],
+                                                                           sort=False)["value"]:
+        lo, hi = band_bounds(values)
+        rows.append({"scenario": scenario, "method": method, "measure": measure, "mean": values.mean(), "lo": lo,
+                     "hi": hi})
+    return pd.DataFrame(rows).set_index(["scenario", "method", "measure"])
+
+
+def _mkba_rows() -> list[str]:
+    from scenarios.register import STAKEHOLDERS
+
+    return [*COMPARE_MKBA, *(f"mkba_balance_{s}" for s in STAKEHOLDERS)]
+
+
+def compare_table(comparison: Any, lang: str = L.DEFAULT_LANG) -> str:
+    """The MKBA per scenario as text: rows the MKBA results, columns the scenarios, cells mean [band] in thousands
+    of euros (the ratio as is)."""
+    import pandas as pd
+
+    stats = comparison_stats(comparison)
+    cells = {}
+    for name in comparison.names:
+        column = []
+        for key in _mkba_rows():
+            if (name, "difference", key) not in stats.index:
+                column.append("")
+                continue
+            row = stats.loc[(name, "difference", key)] / (1.0 if key.endswith("ratio") else 1000.0)
+            column.append(f"{L.number(row['mean'], lang)} [{L.number(row['lo'], lang)} – {L.number(row['hi'], lang)}]")
+        cells[name] = column
+    frame = pd.DataFrame(cells, index=[L.outcome(k, lang) for k in _mkba_rows()])
+    frame.index.name = L.text("compare_mkba_heading", lang)
+    return frame.to_string()
+
+
+def write_compare_workbook(comparison: Any, path: Any, lang: str = L.DEFAULT_LANG) -> Any:
+    """``mph compare --excel``: the MKBA and every measure per scenario (mean and band), and the settings."""
+    import pandas as pd
+
+    from sim.reports.bands import band_note
+    from sim.reports.workbook import add_sheet, settings_rows, workbook
+
+    stats = comparison_stats(comparison)
+    reps = int(comparison.measures["replication"].nunique())
+    notes = [L.text("interval_note", lang), band_note(reps, lang)]
+
+    def block(method: str, keys: list[str], label: Any) -> tuple[pd.DataFrame, list[str]]:
+        keys = [k for k in keys if any((n, method, k) in stats.index for n in comparison.names)]
+        columns: dict[str, list[Any]] = {L.column("outcome", lang): [label(k) for k in keys]}
+        for name in comparison.names:
+            for stat, header in (("mean", L.column("mean", lang)), ("lo", L.text("band_low", lang)),
+                                 ("hi", L.text("band_high", lang))):
+                columns[f"{name}: {header}"] = [stats.loc[(name, method, k), stat]
+                                                if (name, method, k) in stats.index else None for k in keys]
+        columns[L.column("code", lang)] = keys
+        return pd.DataFrame(columns), keys
+
+    mkba, mkba_keys = block("difference", _mkba_rows(), lambda k: L.outcome(k, lang))
+    measures, measure_keys = block("1g1p1r", list(MEASURE_KEYS), lambda k: L.measure_with_unit(k, lang))
+    difference, _ = block("difference", list(MEASURE_KEYS), lambda k: L.measure_with_unit(k, lang))
+    paths = [p for p, _ in settings_rows(comparison.scenarios[0].settings())]
+    settings = pd.DataFrame({L.column("setting", lang): [L.setting(p, lang) for p in paths]})
+    for name, scenario in zip(comparison.names, comparison.scenarios, strict=True):
+        values = dict(settings_rows(scenario.settings()))
+        settings[name] = [values.get(p) for p in paths]
+    settings[L.column("code", lang)] = paths
+    title = " | ".join(comparison.names)
+    with workbook(path) as book:
+        add_sheet(book, L.text("sheet_mkba", lang), mkba, title=L.text("compare_mkba_heading", lang), notes=notes,
+                  row_kinds=["ratio" if k.endswith("ratio") else "eur" for k in mkba_keys], landscape=True)
+        add_sheet(book, "1g1p1r", measures, title=title, notes=notes,
+                  row_kinds=[_row_kind(k) for k in measure_keys], landscape=True)
+        add_sheet(book, L.method("difference", lang, short=True).capitalize(), difference,
+                  title=L.method("difference", lang), notes=notes,
+                  row_kinds=[_row_kind(k) for k in measure_keys], landscape=True)
+        add_sheet(book, L.text("sheet_settings", lang), settings, title=title)
     return path

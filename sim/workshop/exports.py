@@ -94,8 +94,7 @@ def excel(outcome: Outcome, values: dict[str, Any], lang: str) -> bytes:
                                L.column("code", lang): lines})
     controls = [(label, _shown(value, lang, label) if isinstance(value, bool | str) else value, path)
                 for path, label, value in _settings_rows(values, lang)]
-    controls += [(L.parameter(p, lang) if L.has("parameter", p) else p, v, p)
-                 for p, v in settings_rows(scenario.settings())]
+    controls += [(L.setting(p, lang), v, p) for p, v in settings_rows(scenario.settings())]
     settings = pd.DataFrame(controls, columns=[L.column("setting", lang), L.column("value", lang),
                                                L.column("code", lang)])
     title = labels.text(lang, "sheet_title", name=scenario.name)

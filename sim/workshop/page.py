@@ -16,7 +16,7 @@ import streamlit as st
 
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario, load_scenario
-from sim.workshop import BASE_ENV, PASSWORD_ENV, WORKERS_ENV, controls, exports, labels, views
+from sim.workshop import BASE_ENV, LANG_ENV, PASSWORD_ENV, WORKERS_ENV, controls, exports, labels, views
 from sim.workshop.model_view import LiveRun
 from sim.workshop.simulate import Outcome, simulate, worker_pool
 
@@ -102,7 +102,9 @@ def _widget(control: controls.Control, base_value: Any, lang: str) -> None:
 
 def _sidebar(base: Scenario, start: dict[str, Any]) -> tuple[str, dict[str, Any], list[str]]:
     """The controls; returns the language, the values in model units and one message per bad field."""
+    opening = os.environ.get(LANG_ENV, "nl")
     lang = st.sidebar.radio("Taal / language", labels.LANGUAGES, key="lang", horizontal=True,
+                            index=labels.LANGUAGES.index(opening) if opening in labels.LANGUAGES else 0,
                             format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code])
     st.sidebar.subheader(labels.text(lang, "presets"))
     for preset in controls.presets().values():

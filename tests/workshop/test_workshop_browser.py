@@ -80,8 +80,10 @@ def test_exported_scenario_reruns_with_the_cli_to_the_same_numbers(page: Page, w
     subprocess.run([sys.executable, "-m", "sim", "run", str(files["workshop.yaml"]), "--out", "out", "--no-charts"],
                    cwd=elsewhere, check=True, capture_output=True)
     rerun = pd.read_csv(elsewhere / "out" / "measures.csv").set_index(["replication", "method", "measure"])
-    rows = list(openpyxl.load_workbook(files["results.xlsx"])["measures"].iter_rows(values_only=True))
-    shown = pd.DataFrame(rows[1:], columns=rows[0]).set_index(["replication", "method", "measure"])
+    rows = list(openpyxl.load_workbook(files["results.xlsx"])["Maten"].iter_rows(values_only=True))
+    shown = pd.DataFrame(rows[1:], columns=rows[0]).rename(columns={
+        "replicatie": "replication", "werkwijze (code)": "method", "maat (code)": "measure", "waarde": "value"})
+    shown = shown.set_index(["replication", "method", "measure"])[["value"]]
     assert len(shown) == len(rerun)
     both = shown.join(rerun.add_suffix("_cli"))
     assert both["value"].isna().equals(both["value_cli"].isna())

@@ -51,7 +51,7 @@ def test_exported_scenario_reruns_with_mph_run_from_another_folder_to_identical_
     (elsewhere / "workshop.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(elsewhere)
     assert mph(["run", "workshop.yaml", "--out", "results", "--no-charts"]) == 0
-    rerun = pd.read_csv(elsewhere / "results" / "measures.csv")
+    rerun = pd.read_csv(elsewhere / "results" / "measures.csv").drop(columns="label")  # the words beside the keys
     pd.testing.assert_frame_equal(_sorted(rerun), _sorted(outcome.results.measures), check_dtype=False)
 
 
@@ -71,18 +71,55 @@ def test_excel_holds_the_numbers_as_values_not_formulas(outcome: Outcome, room: 
     path = tmp_path / "results.xlsx"
     path.write_bytes(exports.excel(outcome, room, "nl"))
     book = openpyxl.load_workbook(path)
-    assert {"settings", "summary", "measures", "mkba"} <= set(book.sheetnames)
+    assert book.sheetnames == ["Samenvatting", "Maten", "MKBA", "Instellingen"]
     formulas = [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith("=")]
     assert formulas == []
-    summary = pd.DataFrame(book["summary"].values)
-    summary = summary.rename(columns=summary.iloc[0]).iloc[1:].set_index(["method", "measure"])
+    for sheet in book:  # the policy layout: frozen header, A4, one page wide, values not JSON
+        assert sheet.freeze_panes is not None and int(sheet.page_setup.paperSize) == 9
+        assert sheet.page_setup.fitToHeight == 0
+        assert not [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)
+                    and c.value.startswith(("{", "["))]
+    rows = list(book["Samenvatting"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "maat")
+    summary = pd.DataFrame(rows[header + 1:], columns=rows[header]).set_index("code")
     expected = outcome.results.summary()
-    assert summary.loc[("1g1p1r", "eviction_per_year"), "mean"] == pytest.approx(
+    assert summary.loc["eviction_per_year", "1g1p1r: gemiddelde"] == pytest.approx(
         expected.loc[("1g1p1r", "eviction_per_year"), "mean"], rel=1e-12)
-    assert book["measures"].max_row == len(outcome.results.measures) + 1
-    mkba = {row[0]: row[1] for row in book["mkba"].iter_rows(values_only=True)}
+    assert summary.loc["eviction_per_year", "maat"] == "huisuitzettingen"
+    assert book["Maten"].max_row == len(outcome.results.measures) + 1
+    mkba = {row[-1]: row[2] for row in book["MKBA"].iter_rows(values_only=True)}
     assert mkba["balance"] == pytest.approx(outcome.mkba.summary().loc["balance", "mean"], rel=1e-12)
+    settings = {row[2]: row[1] for row in book["Instellingen"].iter_rows(values_only=True)}
+    assert settings["levers.fte"] == 5.0 and settings["levers.mandate.free_budget"] == "uit"
+
+
+def test_workshop_charts_do_not_overlap_and_say_what_their_bands_are(outcome: Outcome) -> None:
+    import matplotlib.pyplot as plt
+
+    from sim.reports.charts import overlapping_labels
+    from sim.workshop import views
+
+    for lang in ("nl", "en"):
+        for draw, size in ((views.outcomes, (15, 4)), (views.escalations_over_time, (14, 6.5)),
+                           (views.waiting_over_time, (15, 4))):
+            fig = plt.figure(figsize=size)
+            draw(fig, outcome, lang)
+            assert overlapping_labels(fig) == [], draw.__name__
+            title = fig._suptitle.get_text()
+            # two replications: no 5-95% band, their range, and the chart says so
+            assert "band: 5%–95%" not in title and "5-95%" not in title
+            assert any(words in title for words in ("laagste tot hoogste van 2", "lowest to highest of 2"))
+            plt.close(fig)
+
+
+def test_take_home_sheet_is_one_a4_page(outcome: Outcome, room: dict[str, Any]) -> None:
+    import re
+
+    pdf = exports.sheet(outcome, room, "nl", "pdf")
+    box = [float(v) for v in re.search(rb"/MediaBox \[\s*([\d.\s]+)\]", pdf).group(1).split()]
+    assert box[2:] == pytest.approx([842, 595], abs=1)  # A4 landscape in points
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page\n") <= 1
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("png", b"\x89PNG")])
