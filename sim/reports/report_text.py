@@ -23,8 +23,14 @@ def text(key: str, lang: str = "nl", **values: Any) -> str:
 
 
 def lever(name: str, lang: str = "nl") -> str:
-    """A sweep's lever for people ('levers.fte' -> 'fte regisseurs'); the dotted name where none is known."""
-    return L.label("report_lever", name, lang) if L.has("report_lever", name) else name
+    """A sweep's lever for people ('levers.fte' -> 'fte regisseurs', 'mandate' -> 'mandaat'): the catalogue's
+    parameter label, or a lever group a sweep file names itself; the name itself where neither is known."""
+    if L.has("report_lever", name):
+        return L.label("report_lever", name, lang)
+    try:
+        return L.parameter(name, lang)
+    except L.MissingLabel:
+        return name
 
 
 def glossary(lang: str = "nl") -> list[tuple[str, str]]:
