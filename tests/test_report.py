@@ -88,7 +88,8 @@ def test_report_has_cockpit_columns_parties_budget_probability_and_glossary(repo
         "nl": ["gepubliceerde cockpit (1 jaar)", "simulatie, NCW over 2 jaar", "Totale kosten", "MKBA saldo",
                "Wie betaalt en wie profiteert", "Begroting per partij", "jaar 1", "jaar 2",
                "Kans op een positief saldo", "Woordenlijst", "1.365", "1.906", "541"],
-        "en": ["published cockpit (1 year)", "simulation, NPV over 2 years", "MKBA balance",
+        "en": ["published cockpit (1 year)", "simulation, NPV over 2 years", "MKBA balance", "Total costs",
+               "- costs of shelter",
                "Who pays and who benefits", "Budget per party", "year 1", "year 2",
                "Probability of a positive balance", "Glossary", "1,365",
                "1,906", "541"],
@@ -98,6 +99,16 @@ def test_report_has_cockpit_columns_parties_budget_probability_and_glossary(repo
     for term, _ in glossary(lang):
         assert term.split(" ")[0] in page
     assert 'class="cockpit"' in page
+
+
+def test_cockpit_lines_have_the_published_dutch_labels_and_english_ones() -> None:
+    from sim.mkba.cockpit import BENEFITS, COSTS
+    from sim.reports.report_text import cockpit_label
+
+    for section, tree in (("costs", COSTS), ("benefits", BENEFITS)):
+        for line, _ in tree.walk():
+            assert cockpit_label(line.key, section, "nl") == line.label
+            assert cockpit_label(line.key, section, "en") != line.label or line.label == "Cockpit"
 
 
 def test_glossary_explains_the_words_of_the_issue() -> None:

@@ -38,7 +38,7 @@ from sim.reports.report_doc import (
     figure_png,
     write_document,
 )
-from sim.reports.report_text import glossary, keur, number, party, percent, text
+from sim.reports.report_text import cockpit_label, glossary, keur, number, party, percent, text
 from sim.run import Results
 
 BUDGET_YEARS = 5  # the first years a municipality budgets for (the LPBL tool showed two to five)
@@ -176,7 +176,8 @@ def _cockpit_section(document: Document, items_mean: pd.Series, years: int, rate
             value = simulated.get(f"{section}.{line.key}")
             if not line.printed and value is None:
                 continue
-            add(line.label + ("" if line.printed else " *"), depth, pub.get(line.key), value, depth == 0)
+            label = cockpit_label(line.key, section, lang)
+            add(label + ("" if line.printed else " *"), depth, pub.get(line.key), value, depth == 0)
             if line.key in EXTRA_ROWS:
                 key, label = EXTRA_ROWS[line.key]
                 if f"{section}.{key}" in simulated:

@@ -14,14 +14,15 @@ from sim.mkba.cockpit import BENEFITS, COSTS, CockpitResult, compare
 from sim.mkba.discounting import npv
 from sim.reports.report import BUDGET_YEARS, glossary_section
 from sim.reports.report_doc import Document, Heading, Paragraph, Table
-from sim.reports.report_text import keur, number, party, percent, text
+from sim.reports.report_text import cockpit_label, keur, number, party, percent, text
 
 
 def cockpit_sentences(result: CockpitResult, lang: str = "nl") -> list[str]:
     """What the cockpit says, in three to five sentences from its numbers."""
     s = result.settings
     lines = result.result_lines()
-    benefit_lines = {line.key: line.label for group in BENEFITS.children for line in group.children}
+    benefit_lines = {line.key: cockpit_label(line.key, "benefits", lang) for group in BENEFITS.children
+                     for line in group.children}
     top = max(benefit_lines, key=lambda key: result.benefits[key])
     rows = {row.stakeholder: row for row in result.tables.stakeholders}
     city = rows["municipality"]
@@ -69,7 +70,8 @@ def cockpit_report(result: CockpitResult, source: str, lang: str = "nl") -> Docu
             if depth == 0:
                 bold.add(len(rows))
             indent.append(depth)
-            rows.append((line.label + ("" if line.printed else " *"),
+            rows.append((cockpit_label(line.key, section.removesuffix("_keur_ncw"), lang)
+                         + ("" if line.printed else " *"),
                          number(check.published, lang) if check else "–", keur(values[line.key], lang),
                          number(check.difference, lang, 1) if check else ""))
     balance = by_key.get(("result", "mkba_balance_keur"))

@@ -10,7 +10,6 @@ import pandas as pd
 from calibration.status import calibration_status
 from scenarios.domains import ESCALATIONS
 from scenarios.register import STAKEHOLDERS
-from sim.mkba.cockpit import BENEFITS, COSTS
 from sim.reports.bands import band_bounds, band_note
 from sim.reports.report import (
     FEW_REPLICATIONS,
@@ -22,7 +21,7 @@ from sim.reports.report import (
     with_interval,
 )
 from sim.reports.report_doc import Document, Heading, Paragraph, Table
-from sim.reports.report_text import keur, number, party, percent, text
+from sim.reports.report_text import cockpit_label, keur, number, party, percent, text
 
 
 def _per_scenario(comparison: Any, measure: str, method: str = "difference") -> pd.DataFrame:
@@ -69,9 +68,9 @@ def compare_report(comparison: Any, lang: str = "nl") -> Document:
               *(f"{n} ({text('col_simulated', lang, years=s.horizon_years)})"
                 for n, s in zip(names, comparison.scenarios, strict=True)))
     rows = (
-        (COSTS.label, number(published.costs_keur_ncw["total"], lang),
+        (cockpit_label("total", "costs", lang), number(published.costs_keur_ncw["total"], lang),
          *(keur(mean["mkba_costs"][n], lang) for n in names)),
-        (BENEFITS.label, number(published.benefits_keur_ncw["total"], lang),
+        (cockpit_label("total", "benefits", lang), number(published.benefits_keur_ncw["total"], lang),
          *(keur(mean["mkba_benefits"][n], lang) for n in names)),
         (text("row_balance", lang), number(published.result["mkba_balance_keur"], lang),
          *(keur(mean["mkba_balance"][n], lang) for n in names)),

@@ -13,7 +13,6 @@ import pandas as pd
 
 from calibration.status import calibration_status
 from scenarios.register import STAKEHOLDERS
-from sim.mkba.cockpit import BENEFITS, COSTS
 from sim.reports.bands import band_bounds, band_note
 from sim.reports.report import (
     FEW_REPLICATIONS,
@@ -23,7 +22,7 @@ from sim.reports.report import (
     subtitle,
 )
 from sim.reports.report_doc import Document, Figure, Heading, Paragraph, Table
-from sim.reports.report_text import keur, lever, number, party, percent, text
+from sim.reports.report_text import cockpit_label, keur, lever, number, party, percent, text
 
 BALANCE = "mkba_balance"
 MAX_LISTED = 8  # points named in one sentence; more are counted
@@ -172,8 +171,10 @@ def _best_point_sections(document: Document, sweep: Any, table: pd.DataFrame, po
     header = (text("col_line", lang), text("col_published", lang),
               f"{text('col_best', lang)}: {name} ({text('col_simulated', lang, years=sweep.scenario.horizon_years)})")
     cockpit_rows = (
-        (COSTS.label, number(published.costs_keur_ncw["total"], lang), keur(mean.get("mkba_costs"), lang)),
-        (BENEFITS.label, number(published.benefits_keur_ncw["total"], lang), keur(mean.get("mkba_benefits"), lang)),
+        (cockpit_label("total", "costs", lang), number(published.costs_keur_ncw["total"], lang),
+         keur(mean.get("mkba_costs"), lang)),
+        (cockpit_label("total", "benefits", lang), number(published.benefits_keur_ncw["total"], lang),
+         keur(mean.get("mkba_benefits"), lang)),
         (text("row_balance", lang), number(published.result["mkba_balance_keur"], lang),
          keur(mean.get("mkba_balance"), lang)),
     )

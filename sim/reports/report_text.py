@@ -56,6 +56,12 @@ def percent(share: float | None, lang: str = "nl", decimals: int = 0) -> str:
     return L.percent(share, lang, decimals)
 
 
+def cockpit_label(key: str, section: str, lang: str = "nl") -> str:
+    """A cockpit line by its key ('avoided_shelter'; ``section`` 'costs' or 'benefits' tells the two totals apart):
+    the published Dutch label, or its English translation."""
+    return L.label("report_cockpit_line", f"{section}_total" if key == "total" else key, lang)
+
+
 def party(stakeholder: str, lang: str = "nl", running: bool = False) -> str:
     """A stakeholder's name ('Zorgverzekeraar'); in running text with its article ('de zorgverzekeraar')."""
     name = L.label("payer", stakeholder, lang)
@@ -88,5 +94,5 @@ def join_words(items: list[str], lang: str = "nl") -> str:
     return f"{', '.join(items[:-1])} {text('word_and', lang)} {items[-1]}"
 
 
-__all__ = ["GLOSSARY_ORDER", "glossary", "glossary_markdown", "join_words", "keur", "lever", "number", "party",
-           "percent", "text"]
+__all__ = ["GLOSSARY_ORDER", "cockpit_label", "glossary", "glossary_markdown", "join_words", "keur", "lever",
+           "number", "party", "percent", "text"]
