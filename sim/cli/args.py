@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def non_negative_int(text: str) -> int:
@@ -40,5 +41,28 @@ def language(text: str) -> str:
 
 
 def add_lang_option(p: argparse.ArgumentParser) -> None:
+    if "--lang" in p._option_string_actions:  # --report adds it where a command has none yet
+        return
     p.add_argument("--lang", type=language, default="nl", metavar="{nl,en}",
                    help="language of tables, labels and charts: nl (default) or en")
+
+
+def add_report_option(p: argparse.ArgumentParser) -> None:
+    """--report FILE.html (or a folder): the self-contained HTML report and its A4 PDF; and --lang where the command
+    has none yet."""
+    p.add_argument("--report", type=Path, metavar="FILE.html",
+                   help="write a report for policy makers: FILE.html (self-contained, opens offline) and FILE.pdf "
+                   "(A4); a folder gets rapport.html and rapport.pdf")
+    add_lang_option(p)
+
+
+def check_report(path: Path | None) -> None:
+    """Refuse an unwritable --report location before a simulation starts."""
+    if path is None:
+        return
+    from sim.reports.outputs import check_writable
+    from sim.reports.report_doc import report_paths
+
+    html, pdf = report_paths(path)
+    check_writable(html, "--report", file=True)
+    check_writable(pdf, "--report", file=True)

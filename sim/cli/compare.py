@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, non_negative_int, percent, positive_int
+from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, percent, positive_int
 from sim.cli.sweep import add_execution_options
 
 
@@ -33,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     add_execution_options(p)
     add_lang_option(p)
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -51,6 +52,7 @@ def handle(args: argparse.Namespace) -> int:
     lang = args.lang
     check_result_folder(args.out, "--out", "mph compare")
     check_writable(args.html, "--html", file=True)
+    check_report(args.report)
     check_writable(args.excel, "--excel", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
     register = load_register(args.register)
@@ -67,6 +69,11 @@ def handle(args: argparse.Namespace) -> int:
     with result_set(args.out, about) as staging:  # the whole set appears at once, or the previous one stays
         written = moved_into(args.out, staging, write_report(comparison, staging, args.html))
     written.append(args.out / MANIFEST)
+    if args.report:
+        from sim.reports.report_compare import compare_report
+        from sim.reports.report_doc import write_document
+
+        written += write_document(compare_report(comparison, args.lang), args.report)
     if args.excel:
         written.append(write_compare_workbook(comparison, args.excel, lang))
     reps = int(comparison.measures["replication"].nunique())

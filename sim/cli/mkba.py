@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, percent
+from sim.cli.args import add_lang_option, add_report_option, check_report, percent
 
 if TYPE_CHECKING:
     from sim.mkba.simulated_cockpit import LineComparison
@@ -50,6 +50,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
     add_lang_option(parser)
+    add_report_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -80,6 +81,11 @@ def run(args: argparse.Namespace) -> int:
         write_excel(result, data, cockpit, args.excel)
     if args.charts:
         write_charts(result, args.charts)
+    if args.report:
+        from sim.reports.report_cockpit import cockpit_report
+        from sim.reports.report_doc import write_document
+
+        write_document(cockpit_report(result, cockpit.source, args.lang), args.report)
     print(format_table(result, cockpit, break_evens))
     return 0
 
@@ -132,6 +138,11 @@ def run_simulated(args: argparse.Namespace) -> int:
         write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
     if args.charts:
         write_simulated_charts(mkba, args.charts, args.lang, status.line(args.lang))
+    if args.report:
+        from sim.reports.report import write_simulated_report
+
+        write_simulated_report(args.report, results, register, lang=args.lang, command="mkba", rate_pct=rate_pct,
+                               regime=regime, mkba=mkba)
     print(format_simulated(mkba, results.scenario.name, regime, status.line(args.lang)))
     if args.price_year in (None, load_inputs().price_year):  # in other prices the published figures do not compare
         print()
@@ -164,3 +175,4 @@ def _check_outputs(args: argparse.Namespace) -> None:
     check_writable(args.json, "--json", file=True)
     check_writable(args.excel, "--excel", file=True)
     check_writable(args.charts, "--charts")
+    check_report(args.report)

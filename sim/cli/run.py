@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, non_negative_int, positive_int
+from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="also write an Excel workbook (summary, costs per item and payer, flows, settings)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     add_lang_option(p)
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -42,6 +43,7 @@ def handle(args: argparse.Namespace) -> int:
     lang = args.lang
     check_result_folder(args.out, "--out", "mph run")
     check_writable(args.json, "--json", file=True)
+    check_report(args.report)
     check_writable(args.excel, "--excel", file=True)
     scenario = load_scenario(args.scenario)
     announce_compiling()
@@ -77,6 +79,11 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, summary_json(results, lang))
         written.append(args.json)
+    if args.report:
+        from scenarios.register import load_register
+        from sim.reports.report import write_simulated_report
+
+        written += write_simulated_report(args.report, results, load_register(), lang=args.lang, command="run")
     if args.excel:
         written.append(write_run_workbook(results, args.excel, lang))
     print(L.text("run_line", lang, name=scenario.name, households=L.number(scenario.population.households, lang),

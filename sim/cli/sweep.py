@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, percent
+from sim.cli.args import add_lang_option, add_report_option, check_report, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     add_lang_option(p)
+    add_report_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -59,6 +60,7 @@ def handle(args: argparse.Namespace) -> int:
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
     check_result_folder(out, "--out", "mph sweep")
+    check_report(args.report)
     spec = sweep.spec
     factors = ", ".join(factor_label(f.name, args.lang) for f in sweep.factors) or "-"
     print(L.text("sweep_start", args.lang, name=spec.name, design=spec.design, points=len(sweep.points),
@@ -92,5 +94,13 @@ def handle(args: argparse.Namespace) -> int:
                                     note=row["toelichting"], low=L.number(row["lowest"] / scale, lang),
                                     high=L.number(row["highest"] / scale, lang), unit=unit,
                                     lever=factor_label(row["turns_positive_at"], lang)))
+    from sim.reports.report_sweep import sweep_report, sweep_sentences
+
+    for sentence in sweep_sentences(sweep, table, args.lang):
+        print(f"  {sentence}")
+    if args.report:
+        from sim.reports.report_doc import write_document
+
+        written += write_document(sweep_report(sweep, table, rate_pct, written, args.lang), args.report)
     print(L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

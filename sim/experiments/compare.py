@@ -23,6 +23,7 @@ from sim.experiments import design
 from sim.experiments.batches import Context, Point, execute, make_batches
 from sim.experiments.sweep import point_seed
 from sim.measures import LABELS
+from sim.reports.report_text import text
 from sim.reports.summary import format_number
 
 QUANTILES = {"p5": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
@@ -216,8 +217,8 @@ def describe(comparison: Comparison) -> list[str]:
     else:
         lines.append("Onzekere parameters staan op hun puntwaarde: de intervallen tonen alleen toeval "
                      "(gebruik --uncertain om ook de parameteronzekerheid mee te nemen).")
-    lines.append("De MKBA prijst alleen wat de simulatie telt (geen immateriële baten): een ondergrens naast de "
-                 "cockpit. Illustratieve scenario's bevatten geen gegevens van een echte gemeente.")
+    lines.append(text("balance_meaning", "nl") + " Illustratieve scenario's bevatten geen gegevens van een echte "
+                 "gemeente.")
     return lines
 
 

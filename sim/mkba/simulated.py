@@ -4,8 +4,9 @@ Per replication, every priced item's yearly money under 1g1p1r minus under the o
 same draws) is a cost where it adds spending and a benefit where it avoids spending. The shared
 :func:`~sim.mkba.stakeholders.ncw_tables` discounts them into NCW per item and per stakeholder; the spread over
 replications gives the intervals. Only what the simulation counts is priced: immaterial benefits (quality of
-life, nuisance) and long-term effects beyond the horizon are not in it, so this is a lower bound next to the
-cockpit.
+life, nuisance) and long-term effects beyond the horizon are not in it, and the effects rest on assumptions not yet
+calibrated, so the balance shows what those assumptions imply: not a forecast, nor a lower or upper bound (the words
+every output uses: ``balance_meaning`` in ``sim/reports/labels_report.yaml``).
 """
 
 from __future__ import annotations

@@ -428,8 +428,9 @@ def format_simulated(mkba: SimulatedMkba, name: str, regime: str, status_line: s
         if key == "benefit_cost_ratio_without_unpriced":
             lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
     lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
-              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement: een",
-              "ondergrens naast de cockpit. Terugverdientijd '–': niet terugverdiend binnen de horizon.",
+              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement. Het saldo",
+              "laat zien wat de niet-gekalibreerde aannames opleveren: geen prognose, geen onder- of bovengrens; de",
+              "gepubliceerde cockpit blijft de referentie. Terugverdientijd '–': niet terugverdiend binnen de horizon.",
               "** Zonder wat de cockpit niet prijst: " + "; ".join(UNPRICED_LABELS_NL.values()) + "."]
     if status_line:
         lines += ["", status_line]
