@@ -26,6 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="ABC: local Dask worker processes (default: one per core); 1 = single-core sampler")
     p.add_argument("--scheduler", help="ABC: address of a running Dask scheduler (tcp://HOST:PORT)")
     p.add_argument("--fresh", action="store_true", help="ABC: discard a stored calibration state and start again")
+    p.add_argument("--ship", action="store_true", help="ABC: write the posterior to scenarios/posterior/default.* "
+                   "(the calibrated default every run draws from; see calibration/default.yaml)")
     p.add_argument("--key-file", type=Path, help="pseudonymisation key, if the dossier has a BSN column "
                    "(or set $MPH_PSEUDONYM_KEY)")
     p.set_defaults(handler=handle)
@@ -41,16 +43,31 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.config import load_calibration
     from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
+    from scenarios.errors import UserError
     from sim.experiments.cluster import default_workers
     from sim.reports.outputs import atomic_write, check_writable, write_json
 
     check_writable(args.out, "--out")
+    if args.ship and args.mode != "abc":
+        raise UserError("--ship: only an ABC-SMC posterior ships (leave out --mode point)")
     calibration = load_calibration(args.config, load_key(args.key_file))
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
     announce_compiling()
     started = time.perf_counter()
     summary: dict[str, Any] = {"config": str(args.config), "mode": args.mode,
                                "targets": [t.model_dump() for t in calibration.targets]}
+    screened = None
+    if calibration.spec.screen is not None:
+        from calibration.screen import morris_screen
+
+        settings = calibration.spec.screen
+        screened = morris_screen(calibration, settings.trajectories)
+        atomic_write(out / "screen.csv", lambda tmp: screened.to_csv(tmp))
+        keep = list(screened.index[:settings.keep])
+        calibration = calibration.restricted(keep)
+        summary["screen"] = {"kept": keep, "importance": screened["importance"].to_dict()}
+        print("Morris-screening (mu*/sd over de doelen opgeteld):\n" + screened[["importance"]].to_string(
+            float_format=lambda v: f"{v:.3g}") + f"\nGefit: {', '.join(keep)}\n")
     if args.mode == "point":
         from calibration.point import point_estimate
 
@@ -78,6 +95,13 @@ def handle(args: argparse.Namespace) -> int:
                     "generations": result.generations, "evaluations": result.evaluations,
                     "epsilon": result.epsilon}
         print(_table(table, ["parameter", "median", "p5", "p95"]))
+        if args.ship:
+            from calibration.ship import ship_posterior
+
+            shipped = ship_posterior(calibration, result, seconds=time.perf_counter() - started, workers=workers,
+                                     screened=screened)
+            summary["shipped"] = str(shipped)
+            print(f"\nPosterior meegeleverd: {shipped} (elke run trekt voortaan hieruit; --point voor puntwaarden)")
     atomic_write(out / "fit.csv", lambda tmp: fit.to_csv(tmp, index=False))
     fit_chart(fit, out / "fit.png")
     how = "posterior medians, ABC-SMC" if args.mode == "abc" else "point estimate"
