@@ -28,3 +28,10 @@ def percent(text: str) -> float:
         return float(text.strip().removesuffix("%"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 2.25)") from None
+
+
+def add_point_option(p: argparse.ArgumentParser) -> None:
+    """``--point``: the calibrated parameters at their point values instead of drawn from the shipped posterior."""
+    p.add_argument("--point", action="store_true",
+                   help="point values for the calibrated parameters (default: each replication draws them from the "
+                   "shipped posterior, so the intervals include parameter uncertainty)")

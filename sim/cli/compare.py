@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import non_negative_int, percent, positive_int
+from sim.cli.args import add_point_option, non_negative_int, percent, positive_int
 from sim.cli.sweep import add_execution_options
 
 
@@ -30,10 +30,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     add_execution_options(p)
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from calibration.status import calibration_status
+    from scenarios.posterior import pinned
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
     from sim.experiments.cluster import dask_client
@@ -44,6 +47,8 @@ def handle(args: argparse.Namespace) -> int:
     check_writable(args.out, "--out")
     check_writable(args.html, "--html", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
+    if args.point:
+        scenarios = [pinned(s) for s in scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)
     announce_compiling()
@@ -56,5 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     mkba, _ = side_by_side(comparison)
     print(f"{len(scenarios)} scenario's vergeleken in {elapsed:.1f} s; gemiddelde [5% – 95%] over replicaties\n")
     print(mkba.to_string())
+    for scenario in dict.fromkeys(calibration_status(s).line() for s in comparison.scenarios):
+        print(scenario)
     print("\nGeschreven: " + ", ".join(str(p) for p in written))
     return 0

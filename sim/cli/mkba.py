@@ -13,7 +13,7 @@ from typing import Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_point_option, percent
 
 
 def add_parser(subparsers: Any) -> None:
@@ -44,6 +44,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--price-year", type=int, metavar="YEAR",
                         help="express money in this year's prices (CPI; default: the inputs' price year, 2011)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
+    add_point_option(parser)
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
     parser.set_defaults(handler=run)
@@ -96,7 +97,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     announce_compiling()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
-                           methods=["verkokerd", "1g1p1r"], register=register, progress=True)
+                           methods=["verkokerd", "1g1p1r"], register=register, progress=True, point=args.point)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)
     summary = mkba.summary()
     settings = results.scenario.settings() | {"discount_rate_pct": rate_pct, "discount_regime": regime,
@@ -106,13 +107,23 @@ def run_simulated(args: argparse.Namespace) -> int:
             "settings": settings,
             "results_eur_ncw": summary.to_dict(orient="index"),
             "items_eur_ncw_mean": mkba.items.mean().to_dict(),
+            "balance_positive_probability": float((mkba.per_replication["balance"] > 0).mean()),
         })
     if args.excel:
         write_simulated_excel(mkba, settings, register, args.excel)
     if args.charts:
         write_simulated_charts(mkba, args.charts)
     print(format_simulated(mkba, results.scenario.name, regime))
+    print(_balance_distribution(mkba.per_replication["balance"]))
     return 0
+
+
+def _balance_distribution(balance: Any) -> str:
+    """The probability of a positive balance and its distribution over replications (each replication with its own
+    posterior draw, so parameter uncertainty is in it; with --point only chance)."""
+    p5, p25, p50, p75, p95 = (balance.quantile(q) / 1000 for q in (0.05, 0.25, 0.5, 0.75, 0.95))
+    return (f"Kans op een positief saldo: {(balance > 0).mean():.0%} van {len(balance)} replicaties; saldo NCW x "
+            f"€ 1.000: P5 {p5:,.0f}, P25 {p25:,.0f}, mediaan {p50:,.0f}, P75 {p75:,.0f}, P95 {p95:,.0f}")
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import non_negative_int, positive_int
+from sim.cli.args import add_point_option, non_negative_int, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,10 +22,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
     p.add_argument("--json", type=Path, help="also write a machine-readable summary to this file")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from calibration.status import calibration_status
     from scenarios.scenario import load_scenario
     from sim import __version__
     from sim.reports import charts
@@ -39,13 +41,14 @@ def handle(args: argparse.Namespace) -> int:
     announce_compiling()
     started = time.perf_counter()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years, progress=True,
-                           threads=os.cpu_count() or 1)
+                           threads=os.cpu_count() or 1, point=args.point)
     elapsed = time.perf_counter() - started
     scenario = results.scenario
     summary = results.summary()
     out: Path = args.out
     about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
-             "replications": scenario.replications, "years": scenario.horizon_years}
+             "replications": scenario.replications, "years": scenario.horizon_years,
+             "calibration": calibration_status(scenario).line("en")}
     flows = results.flows()
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
         summary.to_csv(staging / "summary.csv")
@@ -53,7 +56,8 @@ def handle(args: argparse.Namespace) -> int:
         results.yearly.to_csv(staging / "yearly.csv", index=False)
         results.costs.to_csv(staging / "costs.csv", index=False)
         flows.to_csv(staging / "flows.csv")
-        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv"]
+        results.draws.to_csv(staging / "posterior_draws.csv", index=False)
+        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv", "posterior_draws.csv"]
         if not args.no_charts:
             names += [p.name for p in charts.write_all(results, staging)]
     written = [out / name for name in (*names, MANIFEST)]
@@ -63,7 +67,8 @@ def handle(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {scenario.population.households} huishoudens, {scenario.levers.fte:g} fte regisseurs, "
           f"{scenario.horizon_years} jaar, {scenario.replications} replicaties, seed {scenario.seed} "
           f"({elapsed:.1f} s)")
-    print("gemiddelde [5% – 95%] over replicaties; 'difference' = 1g1p1r min verkokerd, per replicatie gepaard\n")
+    print("gemiddelde [5% – 95%] over replicaties; 'difference' = 1g1p1r min verkokerd, per replicatie gepaard")
+    print(calibration_status(scenario).line() + "\n")
     print(format_table(summary))
     print("\nInstroom, uitstroom en voorraad per jaar (gemiddelde over replicaties):\n")
     print(flows.round(0).to_string())

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import percent
+from sim.cli.args import add_point_option, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -35,6 +36,10 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from calibration.status import calibration_status
+    from scenarios.posterior import pinned
     from scenarios.register import load_register
     from sim.experiments.cluster import dask_client
     from sim.experiments.sweep import load_sweep, run_sweep
@@ -43,6 +48,8 @@ def handle(args: argparse.Namespace) -> int:
     from sim.reports.sweep import crossings, write_outputs
 
     sweep = load_sweep(args.sweep)
+    if args.point:
+        sweep = dataclasses.replace(sweep, scenario=pinned(sweep.scenario))
     register = load_register(args.register)
     rate_pct, regime = resolve_rate(register, args.discount_rate if args.discount_rate is not None
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
@@ -58,6 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     written = write_outputs(sweep, table, out, charts=not args.no_charts)
     print(f"klaar in {elapsed:.1f} s; {len(table):,} rijen")
+    print(calibration_status(sweep.scenario).line())
     if spec.design == "grid" and sweep.levers:
         for _, row in crossings(sweep, table, spec.outcomes[0]).iterrows():
             where = f"{row['value']:.1f}" if row["value"] == row["value"] else row["note"]
