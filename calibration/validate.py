@@ -25,7 +25,7 @@ from scenarios.scenario import Scenario, load_scenario, resolve_reference
 from sim.run import run_scenario
 
 # The town of the fit when no posterior says which: the calibration file's settings
-FALLBACK_SETTINGS = {"population.households": 1500, "levers.fte": 6, "flows.warmup_years": 5, "horizon_years": 3}
+FALLBACK_SETTINGS = {"population.households": 600, "levers.fte": 2.4, "flows.warmup_years": 3, "horizon_years": 3}
 ESCALATION_MEASURES = [f"{name}_per_year" for name in ESCALATIONS]
 
 
