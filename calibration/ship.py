@@ -22,7 +22,8 @@ REDO = "nice -n 5 ./mph calibrate calibration/default.yaml --ship --fresh"
 
 
 def ship_posterior(calibration: Calibration, result: Posterior, *, seconds: float, workers: int,
-                   screened: pd.DataFrame | None = None, folder: Path = FOLDER, name: str = DEFAULT) -> Path:
+                   screened: pd.DataFrame | None = None, folder: Path = FOLDER, name: str = DEFAULT,
+                   note: str = "") -> Path:
     """Write the particles (parameters, weight, evaluation seed) and their header; returns the header's path."""
     names = list(calibration.priors)
     particles = result.particles[[*names, "weight"]].copy()
@@ -51,6 +52,7 @@ def ship_posterior(calibration: Calibration, result: Posterior, *, seconds: floa
                 "seed": calibration.spec.seed},
         "cost_seconds": round(seconds, 1),
         "redo": REDO,
+        "note": note,
     }
     csv, header = folder / f"{name}.csv", folder / f"{name}.yaml"
     with atomic_target(csv) as tmp:

@@ -116,7 +116,8 @@ def write_report(validation: Validation, markdown: Path, charts: Path, command: 
         lines += [f"Posterior `{p.name}` fitted {p.about.get('fitted')} on model {p.fitted_on} "
                   f"({'the current model' if p.current else '**another model version than the current one**'}): "
                   f"{len(p.particles)} particles, {abc.get('generations')} ABC-SMC generations, "
-                  f"{abc.get('evaluations')} evaluations, {p.about.get('cost_seconds')} s.", ""]
+                  f"{abc.get('evaluations')} evaluations, {p.about.get('cost_seconds')} s. {p.about.get('note', '')}",
+                  ""]
     lines += ["## Figures", "", _table(figures), "",
               (f"Fitted targets outside their band: {', '.join(outside)}." if outside else
                "Every fitted target is inside its band."), "",
