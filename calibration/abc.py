@@ -6,7 +6,8 @@ the same file again continues from the last complete generation (``ABCSMC.load``
 changed file needs ``--fresh``.
 
 Samplers: pyabc's single-core sampler for ``--workers 1`` (its proposals come from numpy's global generator,
-seeded here from the calibration seed, so such a run repeats exactly), otherwise its ``DaskDistributedSampler`` on
+seeded per generation from the calibration seed and the generation's number, so such a run repeats exactly, also
+when interrupted and resumed), otherwise its ``DaskDistributedSampler`` on
 :func:`sim.experiments.cluster.dask_client` (workers reseed from OS entropy: which parameters are proposed then
 varies, but every evaluation's simulation seed is derived from its parameters and stored, see
 :mod:`calibration.simulate`).
@@ -60,7 +61,7 @@ def _sampler(workers: int, scheduler: str | None, seed: int) -> Iterator[Any]:
     import pyabc
 
     if workers == 1 and scheduler is None:
-        np.random.seed(seed)  # pyabc proposes from numpy's global generator; nothing of the model uses it
+        np.random.seed(seed)  # pyabc proposes from numpy's global generator (reseeded per generation in run_abc)
         yield pyabc.SingleCoreSampler()
         return
     with dask_client(scheduler, workers) as client:
@@ -74,9 +75,21 @@ def _state(out: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def generation_seed(seed: int, t: int) -> int:
+    """The seed of numpy's global generator for generation ``t``: a function of the calibration seed and ``t``
+    alone, so a generation proposes the same particles whether the run went on or was resumed before it."""
+    return int(np.random.SeedSequence([int(seed), int(t)]).generate_state(1)[0])
+
+
 def run_abc(calibration: Calibration, out: Path, *, workers: int = 1, scheduler: str | None = None,
             fresh: bool = False, progress: bool = False) -> Posterior:
-    """Run (or continue) ABC-SMC until ``abc.generations`` generations are stored in ``out``."""
+    """Run (or continue) ABC-SMC until ``abc.generations`` generations are stored in ``out``.
+
+    One generation at a time, each from the stored history (``ABCSMC.load``) and, on the single-core sampler, with
+    numpy's global generator seeded by :func:`generation_seed`: an uninterrupted run takes exactly the steps of one
+    interrupted and resumed, so both end with the same posterior (tested). On Dask the workers draw from OS entropy
+    and only the stored particles (with their evaluation seeds) repeat.
+    """
     import logging
 
     import pyabc
@@ -92,19 +105,34 @@ def run_abc(calibration: Calibration, out: Path, *, workers: int = 1, scheduler:
                         "(parameters, targets or settings, the model's code or its libraries changed); run with "
                         "--fresh to start again, or use another --out")
     db_url = f"sqlite:///{(out / DB).resolve()}"
-    with _sampler(workers, scheduler, calibration.spec.seed) as sampler:
-        abc = pyabc.ABCSMC(Simulation.of(calibration), _prior(calibration), Distance(calibration.targets),
-                           population_size=settings.population_size, sampler=sampler)
-        if state is not None and not fresh:
-            history = abc.load(db_url, state["run_id"])
-        else:
+    if state is not None and not fresh and pyabc.History(db_url, _id=state["run_id"]).max_t < 0:
+        state = None  # interrupted inside the first generation: nothing to continue from
+    seed = calibration.spec.seed
+    with _sampler(workers, scheduler, seed) as sampler:
+        def smc() -> Any:
+            return pyabc.ABCSMC(Simulation.of(calibration), _prior(calibration), Distance(calibration.targets),
+                                population_size=settings.population_size, sampler=sampler)
+
+        if state is None or fresh:
             (out / DB).unlink(missing_ok=True)
+            abc = smc()
             history = abc.new(db_url, calibration.observed)
-            write_json(out / STATE, {"fingerprint": calibration.fingerprint(), "run_id": history.id,
+            run_id = history.id
+            write_json(out / STATE, {"fingerprint": calibration.fingerprint(), "run_id": run_id,
                                      "config": str(calibration.path)})
-        remaining = settings.generations - (history.max_t + 1)
-        if remaining > 0:
-            history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=remaining)
+        else:
+            run_id, abc = state["run_id"], None
+        history = pyabc.History(db_url, _id=run_id)
+        while history.max_t + 1 < settings.generations:
+            done = history.max_t + 1
+            if abc is None:  # every generation after the first starts from the stored history alone
+                abc = smc()
+                abc.load(db_url, run_id)
+            np.random.seed(generation_seed(seed, done))  # proposals come from numpy's global generator
+            history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=1)
+            abc = None
+            if history.max_t + 1 == done:  # stopped by min_epsilon (or the acceptance rate): no new generation
+                break
     return posterior(history)
 
 

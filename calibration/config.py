@@ -76,6 +76,15 @@ class AbcSettings(_Strict):
     min_epsilon: float = Field(default=0.0, ge=0.0)
 
 
+class ScreenSettings(_Strict):
+    """A Morris screen before the fit: ``trajectories`` elementary-effect paths over all ``parameters``; the
+    ``keep`` with the largest effect on the targets (mu*, in units of each target's sd, summed) are fitted, the
+    others stay at their point values."""
+
+    trajectories: int = Field(default=4, ge=2, le=1000)
+    keep: int = Field(default=5, ge=1, le=100)
+
+
 class PointSettings(_Strict):
     lhs: int = Field(default=20, ge=1, le=100_000)
     polish: int = Field(default=40, ge=0, le=100_000)
@@ -90,6 +99,8 @@ class CalibrationFile(_Strict):
     seed: int = Field(default=1, ge=0)
     data: DataFiles | None = None
     published_targets: str | None = None
+    evidence: str | None = None  # an evidence register (calibration/evidence.yaml): its fitted targets by key
+    screen: ScreenSettings | None = None
     # without a parameter there is nothing to fit: a "calibrated" scenario would be the prior one, relabelled
     parameters: dict[str, dict[str, Any]] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
@@ -113,10 +124,16 @@ class Calibration:
     def observed(self) -> dict[str, float]:
         return {t.key: float(t.value) for t in self.targets}
 
+    def restricted(self, names: list[str]) -> Calibration:
+        """The same calibration fitting only ``names`` (the screen's choice); the others keep their point values."""
+        spec = self.spec.model_copy(update={"parameters": {n: self.spec.parameters[n] for n in names}})
+        return Calibration(self.path, spec, self.base_path, self.base, self.scenario,
+                           {n: self.priors[n] for n in names}, self.targets)
+
     def fingerprint(self) -> str:
         """Identifies the problem a stored calibration state was made for (not the run settings: more generations
         continue a run), with the model's code and locked libraries; a changed problem must start afresh."""
-        text = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"abc", "point", "description"}),
+        text = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"abc", "point", "description", "screen"}),
                            "observed": self.observed,
                            "sd": [t.sd for t in self.targets],
                            "code": code_fingerprint()}, sort_keys=True)
@@ -124,6 +141,10 @@ class Calibration:
 
 
 def _published(path: Path, spec: CalibrationFile) -> dict[str, dict[str, Any]]:
+    if spec.evidence is not None:
+        from calibration.evidence import load_evidence
+
+        return load_evidence(path.parent / spec.evidence).as_published()
     if spec.published_targets is None:
         return {}
     file = path.parent / spec.published_targets

@@ -53,7 +53,8 @@ class Simulation:
         if measures:
             methods = {t.method for t in measures}
             methods = ("verkokerd", "1g1p1r") if "difference" in methods else tuple(sorted(methods))
-            summary = run_scenario(scenario, methods=methods).summary()["mean"]
+            # point values: the fit sets its parameters, and no shipped posterior may draw the others
+            summary = run_scenario(scenario, methods=methods, point=True).summary()["mean"]
             for t in measures:
                 scale = t.town_households / scenario.population.households if t.town_households else 1.0
                 out[t.key] = float(summary.get((t.method, t.measure), np.nan)) * scale

@@ -1,14 +1,19 @@
 """What a money output rests on: one line, printed, written or shown wherever a balance appears.
 
-Until a posterior fitted against the evidence register ships with the scenarios, the defaults are assumptions
-("assumption, to be calibrated" in ``scenarios/defaults.yaml``) and every interval is the spread over
-replications only. The line says so, rather than letting a balance look more certain than it is.
+Three states. Without a shipped posterior the defaults are assumptions ("assumption, to be calibrated" in
+``scenarios/defaults.yaml``) and every interval is the spread over replications only. With the posterior
+(``scenarios/posterior/default.*``), each replication draws the calibrated parameters from it: the line names the
+posterior, the evidence register version it was fitted against and the model it was fitted on, and says plainly
+when the model has changed since (the fit then belongs to another model). With ``--point`` (or a scenario that
+sets every calibrated parameter itself) the run uses point values: the line says the intervals leave the
+parameter uncertainty out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from scenarios.posterior import drawn_parameters, load_posterior, model_hash
 from scenarios.scenario import Scenario
 
 _UNCALIBRATED = {
@@ -17,6 +22,7 @@ _UNCALIBRATED = {
     "en": ("Not calibrated: the defaults are assumptions (to be calibrated); the intervals show only the spread "
            "between replications, not the uncertainty of the assumptions."),
 }
+REDO = "./mph calibrate calibration/default.yaml --ship"
 
 
 @dataclass(frozen=True)
@@ -26,17 +32,46 @@ class CalibrationStatus:
     calibrated: bool
     posterior: str | None = None
     evidence: str | None = None
+    fitted_on: str | None = None  # model hash the posterior was fitted on
+    model: str | None = None  # model hash now
+    drawn: tuple[str, ...] = field(default_factory=tuple)  # parameters this scenario draws from the posterior
+    particles: int = 0
+
+    @property
+    def current(self) -> bool:
+        return self.fitted_on == self.model
 
     def line(self, lang: str = "nl") -> str:
         """The one line a reader sees beside a balance, in Dutch (``nl``) or English (``en``)."""
+        en = lang == "en"
         if not self.calibrated:
-            return _UNCALIBRATED["en" if lang == "en" else "nl"]
-        if lang == "en":
-            return f"Calibrated: posterior {self.posterior} against evidence register {self.evidence}."
-        return f"Gekalibreerd: posterior {self.posterior} tegen bewijsregister {self.evidence}."
+            return _UNCALIBRATED["en" if en else "nl"]
+        if not self.drawn:
+            return (f"Point values (--point): posterior {self.posterior} (evidence register {self.evidence}) is not "
+                    "drawn from; the intervals show only the spread between replications." if en else
+                    f"Puntwaarden (--point): er wordt niet getrokken uit posterior {self.posterior} (bewijsregister "
+                    f"{self.evidence}); de intervallen tonen alleen de toevalsspreiding tussen replicaties.")
+        text = (f"Calibrated: {len(self.drawn)} parameters drawn per replication from posterior {self.posterior} "
+                f"({self.particles} particles) fitted against evidence register {self.evidence} on model "
+                f"{self.fitted_on}." if en else
+                f"Gekalibreerd: {len(self.drawn)} parameters per replicatie getrokken uit posterior {self.posterior} "
+                f"({self.particles} deeltjes), gefit tegen bewijsregister {self.evidence} op model {self.fitted_on}.")
+        if not self.current:
+            text += (f" WARNING: the model has changed since (now {self.model}): this posterior was fitted on another "
+                     f"model version; refit with `{REDO}`." if en else
+                     f" LET OP: het model is sindsdien veranderd (nu {self.model}): deze posterior is gefit op een "
+                     f"andere modelversie; fit opnieuw met `{REDO}`.")
+        return text
 
 
 def calibration_status(scenario: Scenario) -> CalibrationStatus:
-    """The calibration status of ``scenario``'s parameters (no posterior ships yet: uncalibrated)."""
-    del scenario  # every scenario rests on the uncalibrated defaults until a posterior ships
-    return CalibrationStatus(calibrated=False)
+    """The calibration status of ``scenario``'s parameters under the shipped posterior (if any)."""
+    posterior = load_posterior()
+    if posterior is None:
+        return CalibrationStatus(calibrated=False)
+    evidence = posterior.about.get("evidence", {})
+    return CalibrationStatus(
+        calibrated=True, posterior=f"{posterior.name} ({posterior.about.get('fitted', '?')})",
+        evidence=f"v{evidence.get('version', '?')} ({evidence.get('hash', '?')})",
+        fitted_on=posterior.fitted_on, model=model_hash(), drawn=tuple(drawn_parameters(scenario, posterior)),
+        particles=len(posterior.particles))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from scenarios.posterior import pinned, with_particle
 from scenarios.register import Register, load_register
 from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
@@ -43,6 +44,8 @@ class Results:
     weekly: pd.DataFrame
     measures: pd.DataFrame
     costs: pd.DataFrame
+    # which posterior particle each replication drew (replication, particle); empty for point values
+    draws: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["replication", "particle"]))
     _summary: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     def summary(self) -> pd.DataFrame:
@@ -82,9 +85,16 @@ def replication_models(scenario: Scenario, replication: int) -> dict[str, MPHMod
 
 
 def play_replication(scenario: Scenario, replication: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Every method of one replication from its one shared warm-up: (yearly, weekly) per method, in order."""
+    """Every method of one replication from its one shared warm-up: (yearly, weekly) per method, in order. The
+    replication draws its parameters from the shipped posterior (:func:`scenarios.posterior.with_particle`)."""
+    return _play(scenario, replication)[0]
+
+
+def _play(scenario: Scenario, replication: int) -> tuple[list[tuple[pd.DataFrame, pd.DataFrame]], int | None]:
+    scenario, particle = with_particle(scenario, replication)
     models = replication_models(scenario, replication)
-    return [run_replication(scenario, method, replication, models.pop(method)) for method in scenario.methods]
+    return [run_replication(scenario, method, replication, models.pop(method))
+            for method in scenario.methods], particle
 
 
 def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:
@@ -105,8 +115,12 @@ def run_scenario(
     register: Register | None = None,
     progress: bool = False,
     threads: int = 1,
+    point: bool = False,
 ) -> Results:
     """Run ``replications`` replications of each method; each replication's methods share all random draws.
+
+    Each replication draws the calibrated parameters from the shipped posterior (posterior predictive; see
+    :mod:`scenarios.posterior`); ``point`` holds them at the scenario's point values instead.
 
     ``threads`` > 1 runs replications side by side in threads of this process: the compiled weeks release the GIL,
     and every draw is keyed, so the numbers are the same as in one thread (tested). Sweeps leave it at 1: there
@@ -123,22 +137,27 @@ def run_scenario(
         overrides["methods"] = list(methods)
     if overrides:
         scenario = scenario.with_overrides(overrides, origin="run options")
+    if point:
+        scenario = pinned(scenario)
 
     reps = range(first_replication, first_replication + scenario.replications)
-    replication = partial(play_replication, scenario)
+    replication = partial(_play, scenario)
     pool = ThreadPoolExecutor(min(threads, len(reps))) if min(threads, len(reps)) > 1 else None
     try:
         played = pool.map(replication, reps) if pool is not None else map(replication, reps)
-        runs = [run for rep_runs in tqdm(played, total=len(reps), desc="simulating", unit="replication",
-                                         disable=not progress, leave=False) for run in rep_runs]
+        outcomes = list(tqdm(played, total=len(reps), desc="simulating", unit="replication", disable=not progress,
+                             leave=False))
     finally:
         if pool is not None:  # after Ctrl+C only the replications already playing finish
             pool.shutdown(cancel_futures=True)
+    runs = [run for rep_runs, _ in outcomes for run in rep_runs]
+    draws = pd.DataFrame([(rep, particle) for rep, (_, particle) in zip(reps, outcomes, strict=True)
+                          if particle is not None], columns=["replication", "particle"])
     yearly_df = pd.concat([yearly for yearly, _ in runs], ignore_index=True)
     register = register if register is not None else load_register()
     costs = yearly_costs(yearly_df, list(scenario.organisations), register)
     return Results(scenario, yearly_df, pd.concat([weekly for _, weekly in runs], ignore_index=True),
-                   per_replication(yearly_df, costs, scenario), costs)
+                   per_replication(yearly_df, costs, scenario), costs, draws)
 
 
 __all__ = ["FLOWS", "METHODS", "Results", "play_replication", "replication_models", "run_replication", "run_scenario"]

@@ -5,7 +5,11 @@ from scenarios.scenario import Scenario, load_scenario
 
 @pytest.fixture(scope="session")
 def example() -> Scenario:
-    return load_scenario()
+    """The example municipality at point values (``--point``): tests of the model's mechanisms do not draw from
+    the shipped posterior (tests/test_calibrate.py and tests/test_validate.py test the draws)."""
+    from scenarios.posterior import pinned
+
+    return pinned(load_scenario())
 
 
 @pytest.fixture(scope="session")

@@ -113,3 +113,87 @@ def test_point_estimate_and_outputs(tmp_path, capsys):
     for name in ("fit.png", "calibrated_scenario.yaml", "summary.json"):
         assert (out / name).is_file()
     assert load_scenario(out / "calibrated_scenario.yaml").name.endswith("(gekalibreerd: recovery)")
+
+
+def test_an_interrupted_single_worker_run_resumed_gives_the_same_posterior(tmp_path):
+    """Each generation starts from the stored history with numpy's generator seeded by the calibration seed and the
+    generation's number: stopping after the first generation and resuming takes exactly the uninterrupted steps."""
+    whole = tmp_path / "whole"
+    path = _config(tmp_path, generations=2)
+    straight = run_abc(load_calibration(path), whole, workers=1)
+    interrupted = tmp_path / "interrupted"
+    first = _config(tmp_path, generations=1)
+    run_abc(load_calibration(first), interrupted, workers=1)
+    path = _config(tmp_path, generations=2)
+    resumed = run_abc(load_calibration(path), interrupted, workers=1)
+    assert resumed.generations == straight.generations == 2
+    pd.testing.assert_frame_equal(resumed.particles, straight.particles)
+    pd.testing.assert_frame_equal(resumed.simulated, straight.simulated)
+    assert resumed.epsilon == straight.epsilon
+
+
+# --- the shipped posterior: runs draw from it (posterior predictive), --point holds point values -----------------
+
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    """A posterior of three particles shipped in a temporary folder, fitted on the model as it is (or ``other``)."""
+    import yaml
+
+    import scenarios.posterior as posterior
+
+    def ship(model: str | None = None):
+        folder = tmp_path / "posterior"
+        folder.mkdir(exist_ok=True)
+        pd.DataFrame({"regisseur_effects.empowerment_rate": [0.001, 0.004, 0.008], "weight": [1.0, 1.0, 2.0],
+                      "seed": [1, 2, 3]}).to_csv(folder / "default.csv", index=False)
+        (folder / "default.yaml").write_text(yaml.safe_dump({
+            "name": "default", "fitted": "2026-11-29", "model_hash": model or posterior.model_hash(),
+            "evidence": {"version": 1, "hash": "abc"},
+            "parameters": {"regisseur_effects.empowerment_rate": {"median": 0.004}}}))
+        monkeypatch.setattr(posterior, "FOLDER", folder)
+        posterior.load_posterior.cache_clear()
+        return posterior.load_posterior()
+
+    yield ship
+    posterior.load_posterior.cache_clear()
+
+
+SMALL = {"population.households": 600, "horizon_years": 3, "levers.fte": 3, "flows.warmup_years": 3}
+
+
+def test_replications_draw_particles_with_the_runs_seed(shipped):
+    from sim.run import run_scenario
+
+    shipped()
+    scenario = load_scenario().with_overrides({**SMALL, "replications": 4}, origin="test")
+    first, again = run_scenario(scenario), run_scenario(scenario)
+    pd.testing.assert_frame_equal(first.measures, again.measures)  # same seed, same particles, same numbers
+    assert list(first.draws["replication"]) == [0, 1, 2, 3]
+    assert first.draws["particle"].equals(again.draws["particle"])
+    point = run_scenario(scenario, point=True)
+    assert point.draws.empty
+    pinned_run = run_scenario(scenario.with_overrides({"regisseur_effects.empowerment_rate": 0.004}, origin="test"))
+    assert pinned_run.draws.empty  # a value the scenario sets itself is kept
+    drawn = first.draws.set_index("replication")["particle"]
+    same = drawn[drawn == 1].index  # replications that drew the point value (0.004) match the point run there
+    m, p = (r.measures.set_index(["replication", "method", "measure"])["value"] for r in (first, point))
+    for rep in same:
+        pd.testing.assert_series_equal(m.loc[rep], p.loc[rep])
+    if (drawn != 1).any():
+        rep = drawn[drawn != 1].index[0]
+        assert not m.loc[rep].equals(p.loc[rep])
+
+
+def test_the_status_line_names_the_posterior_and_says_when_the_model_changed(shipped):
+    from calibration.status import calibration_status
+    from scenarios.posterior import pinned
+
+    small = load_scenario()
+    shipped()
+    line = calibration_status(small).line("en")
+    assert line.startswith("Calibrated: 1 parameters drawn") and "evidence register v1 (abc)" in line
+    assert "WARNING" not in line
+    assert calibration_status(pinned(small)).line("en").startswith("Point values (--point)")
+    shipped(model="0123456789ab")
+    assert "fitted on another model version" in calibration_status(small).line("en")
+    assert "LET OP: het model is sindsdien veranderd" in calibration_status(small).line("nl")

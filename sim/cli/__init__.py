@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # One module per command, in the order ``mph --help`` lists them; each adds its subcommand with ``add_parser`` and
 # imports heavy libraries only inside its handler, so that ``mph --help`` stays fast.
-COMMANDS = ("run", "mkba", "compare", "sweep", "calibrate", "data", "effect", "des", "workshop")
+COMMANDS = ("run", "mkba", "compare", "sweep", "calibrate", "validate", "data", "effect", "des", "workshop")
 
 
 def command_modules() -> list[types.ModuleType]:

@@ -66,3 +66,10 @@ def check_report(path: Path | None) -> None:
     html, pdf = report_paths(path)
     check_writable(html, "--report", file=True)
     check_writable(pdf, "--report", file=True)
+
+
+def add_point_option(p: argparse.ArgumentParser) -> None:
+    """``--point``: the calibrated parameters at their point values instead of drawn from the shipped posterior."""
+    p.add_argument("--point", action="store_true",
+                   help="point values for the calibrated parameters (default: each replication draws them from the "
+                   "shipped posterior, so the intervals include parameter uncertainty)")

@@ -27,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="ABC: local Dask worker processes (default: one per core); 1 = single-core sampler")
     p.add_argument("--scheduler", help="ABC: address of a running Dask scheduler (tcp://HOST:PORT)")
     p.add_argument("--fresh", action="store_true", help="ABC: discard a stored calibration state and start again")
+    p.add_argument("--ship", action="store_true", help="ABC: write the posterior to scenarios/posterior/default.* "
+                   "(the calibrated default every run draws from; see calibration/default.yaml)")
     p.add_argument("--key-file", type=Path, help="pseudonymisation key, if the dossier has a BSN column "
                    "(or set $MPH_PSEUDONYM_KEY)")
     add_lang_option(p)
@@ -64,11 +66,14 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.config import load_calibration
     from calibration.dossiers.bsn import load_key
     from calibration.report import calibrated_scenario, fit_chart, fit_table, posterior_chart, posterior_table
+    from scenarios.errors import UserError
     from sim import __version__
     from sim.experiments.cluster import default_workers
     from sim.reports import labels as L
     from sim.reports.outputs import check_result_folder, result_set, write_json
 
+    if args.ship and args.mode != "abc":
+        raise UserError("--ship: only an ABC-SMC posterior ships (leave out --mode point)")
     out: Path = args.out or Path("results") / "calibration" / args.config.stem
     check_result_folder(out, "--out", "mph calibrate")
     calibration = load_calibration(args.config, load_key(args.key_file))
@@ -78,6 +83,17 @@ def handle(args: argparse.Namespace) -> int:
                                "targets": [t.model_dump() for t in calibration.targets]}
     about = {"command": "mph calibrate", "version": __version__, "config": str(args.config), "mode": args.mode,
              "seed": calibration.spec.seed}
+    screened = None
+    if calibration.spec.screen is not None:
+        from calibration.screen import morris_screen
+
+        settings = calibration.spec.screen
+        screened = morris_screen(calibration, settings.trajectories)
+        keep = list(screened.index[:settings.keep])
+        calibration = calibration.restricted(keep)
+        summary["screen"] = {"kept": keep, "importance": screened["importance"].to_dict()}
+        print("Morris-screening (mu*/sd over de doelen opgeteld):\n" + screened[["importance"]].to_string(
+            float_format=lambda v: f"{v:.3g}") + f"\nGefit: {', '.join(keep)}\n")
     if args.mode == "point":
         from calibration.point import point_estimate
 
@@ -103,11 +119,20 @@ def handle(args: argparse.Namespace) -> int:
                     "epsilon": result.epsilon}
         tables = {"posterior.csv": table, "posterior_samples.csv": result.particles}
         print(_table(table, ["parameter", "median", "p5", "p95"], args.lang))
+        if args.ship:
+            from calibration.ship import ship_posterior
+
+            shipped = ship_posterior(calibration, result, seconds=time.perf_counter() - started, workers=workers,
+                                     screened=screened)
+            summary["shipped"] = str(shipped)
+            print(f"\nPosterior meegeleverd: {shipped} (elke run trekt voortaan hieruit; --point voor puntwaarden)")
     scenario_file = out / "calibrated_scenario.yaml"
     how = "posterior medians, ABC-SMC" if args.mode == "abc" else "point estimate"
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
         for name, frame in tables.items():
             frame.to_csv(staging / name, index=False)
+        if screened is not None:
+            screened.to_csv(staging / "screen.csv")
         if args.mode == "abc":
             posterior_chart(calibration, result.particles, staging / "posterior.png")
         fit.to_csv(staging / "fit.csv", index=False)

@@ -7,7 +7,15 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, percent, positive_int
+from sim.cli.args import (
+    add_lang_option,
+    add_point_option,
+    add_report_option,
+    check_report,
+    non_negative_int,
+    percent,
+    positive_int,
+)
 from sim.cli.sweep import add_execution_options
 
 
@@ -34,10 +42,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_execution_options(p)
     add_lang_option(p)
     add_report_option(p)
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from calibration.status import calibration_status
+    from scenarios.posterior import pinned
     from scenarios.register import load_register
     from scenarios.scenario import load_scenario
     from sim import __version__
@@ -55,6 +66,8 @@ def handle(args: argparse.Namespace) -> int:
     check_report(args.report)
     check_writable(args.excel, "--excel", file=True)
     scenarios = [load_scenario(path) for path in args.scenarios]
+    if args.point:
+        scenarios = [pinned(s) for s in scenarios]
     register = load_register(args.register)
     rate_pct, _ = resolve_rate(register, args.discount_rate, args.discount_regime)
     announce_compiling()
@@ -80,5 +93,7 @@ def handle(args: argparse.Namespace) -> int:
     print(L.text("compare_line", lang, n=len(scenarios), seconds=L.number(elapsed, lang, 1)) + "; "
           + L.text("interval_note", lang) + "; " + band_note(reps, lang) + "\n")
     print(compare_table(comparison, lang))
+    for line in dict.fromkeys(calibration_status(s).line(lang) for s in comparison.scenarios):
+        print(line)
     print("\n" + L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

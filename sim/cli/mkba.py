@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scenarios.errors import UserError
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, add_report_option, check_report, percent
+from sim.cli.args import add_lang_option, add_point_option, add_report_option, check_report, percent
 
 if TYPE_CHECKING:
     from sim.mkba.simulated_cockpit import LineComparison
@@ -47,6 +47,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--price-year", type=int, metavar="YEAR",
                         help="express money in this year's prices (CPI; default: the inputs' price year, 2011)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the cockpit as JSON")
+    add_point_option(parser)
     parser.add_argument("--excel", type=Path, metavar="FILE", help="write an Excel workbook")
     parser.add_argument("--charts", type=Path, metavar="DIR", help="write waterfall and stakeholder charts (PNG)")
     add_lang_option(parser)
@@ -111,7 +112,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     announce_compiling()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
-                           methods=["verkokerd", "1g1p1r"], register=register, progress=True)
+                           methods=["verkokerd", "1g1p1r"], register=register, progress=True, point=args.point)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)
     cockpit = simulated_cockpit(results, register, args.price_year)
     status = calibration_status(results.scenario)
@@ -133,6 +134,7 @@ def run_simulated(args: argparse.Namespace) -> int:
             "cockpit_interval": {s: cockpit.year(first, s) for s in ("p5", "p95")},
             "cockpit_per_year": {str(y): cockpit.year(y) for y in cockpit.years},
             "cockpit_rules": rules(),
+            "balance_positive_probability": float((mkba.per_replication["balance"] > 0).mean()),
         })
     if args.excel:
         write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
@@ -147,6 +149,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.price_year in (None, load_inputs().price_year):  # in other prices the published figures do not compare
         print()
         print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))
+    print(_balance_distribution(mkba.per_replication["balance"]))
     return 0
 
 
@@ -167,6 +170,14 @@ def format_cockpit_comparison(rows: list[LineComparison], year: int) -> str:
         lines.append(f"{row.key:44s}{_nl(row.published):>9s}{cells:34s}{mark}")
     lines.append("Regels en redenen: docs/mkba.md ('The simulated cockpit') en --json cockpit_rules.")
     return "\n".join(lines)
+
+
+def _balance_distribution(balance: Any) -> str:
+    """The probability of a positive balance and its distribution over replications (each replication with its own
+    posterior draw, so parameter uncertainty is in it; with --point only chance)."""
+    p5, p25, p50, p75, p95 = (balance.quantile(q) / 1000 for q in (0.05, 0.25, 0.5, 0.75, 0.95))
+    return (f"Kans op een positief saldo: {(balance > 0).mean():.0%} van {len(balance)} replicaties; saldo NCW x "
+            f"€ 1.000: P5 {p5:,.0f}, P25 {p25:,.0f}, mediaan {p50:,.0f}, P75 {p75:,.0f}, P95 {p95:,.0f}")
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

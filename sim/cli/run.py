@@ -8,7 +8,14 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, add_report_option, check_report, non_negative_int, positive_int
+from sim.cli.args import (
+    add_lang_option,
+    add_point_option,
+    add_report_option,
+    check_report,
+    non_negative_int,
+    positive_int,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,10 +33,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     add_lang_option(p)
     add_report_option(p)
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from calibration.status import calibration_status
     from scenarios.scenario import load_scenario
     from sim import __version__
     from sim.measures import explain_waits, waits_table
@@ -49,13 +58,14 @@ def handle(args: argparse.Namespace) -> int:
     announce_compiling()
     started = time.perf_counter()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years, progress=True,
-                           threads=os.cpu_count() or 1)
+                           threads=os.cpu_count() or 1, point=args.point)
     elapsed = time.perf_counter() - started
     scenario = results.scenario
     summary = results.summary()
     out: Path = args.out
     about = {"command": "mph run", "version": __version__, "scenario": scenario.name, "seed": scenario.seed,
-             "replications": scenario.replications, "years": scenario.horizon_years, "lang": lang}
+             "replications": scenario.replications, "years": scenario.horizon_years, "lang": lang,
+             "calibration": calibration_status(scenario).line("en")}
     flows = results.flows()
     waits = waits_table(results.yearly, scenario)
     why_waits = explain_waits(waits, lang)
@@ -72,7 +82,9 @@ def handle(args: argparse.Namespace) -> int:
         # the explanation rides in a column of the total rows: one file says what the waits are and why
         waits.assign(explanation=[why_waits if org == "total" else "" for _, org in waits.index]).to_csv(
             staging / "waits.csv")
-        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv", "waits.csv"]
+        results.draws.to_csv(staging / "posterior_draws.csv", index=False)
+        names = ["summary.csv", "measures.csv", "yearly.csv", "costs.csv", "flows.csv", "waits.csv",
+                 "posterior_draws.csv"]
         if not args.no_charts:
             names += [p.name for p in charts.write_all(results, staging, lang)]
     written = [out / name for name in (*names, MANIFEST)]
@@ -89,7 +101,8 @@ def handle(args: argparse.Namespace) -> int:
     print(L.text("run_line", lang, name=scenario.name, households=L.number(scenario.population.households, lang),
                  fte=L.quantity(scenario.levers.fte, lang), years=scenario.horizon_years, reps=scenario.replications,
                  seed=scenario.seed, seconds=L.number(elapsed, lang, 1)))
-    print(L.text("run_note", lang) + "; " + band_note(scenario.replications, lang) + "\n")
+    print(L.text("run_note", lang) + "; " + band_note(scenario.replications, lang))
+    print(calibration_status(scenario).line(lang) + "\n")
     print(format_table(spread(results.measures), lang))
     print("\n" + L.text("flows_heading", lang) + "\n")
     shown = flows.rename(columns=lambda f: L.flow(f, lang)).map(lambda v: L.number(v, lang, 0))

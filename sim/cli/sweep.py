@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sim import announce_compiling
-from sim.cli.args import add_lang_option, add_report_option, check_report, percent
+from sim.cli.args import add_lang_option, add_point_option, add_report_option, check_report, percent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     add_lang_option(p)
     add_report_option(p)
+    add_point_option(p)
     p.set_defaults(handler=handle)
 
 
@@ -37,6 +38,10 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from calibration.status import calibration_status
+    from scenarios.posterior import pinned
     from scenarios.register import load_register
     from sim import __version__
     from sim.experiments.cluster import dask_client
@@ -55,6 +60,8 @@ def handle(args: argparse.Namespace) -> int:
     )
 
     sweep = load_sweep(args.sweep)
+    if args.point:
+        sweep = dataclasses.replace(sweep, scenario=pinned(sweep.scenario))
     register = load_register(args.register)
     rate_pct, regime = resolve_rate(register, args.discount_rate if args.discount_rate is not None
                                     else sweep.spec.discount_rate_pct, args.discount_regime)
@@ -80,6 +87,7 @@ def handle(args: argparse.Namespace) -> int:
                                                          lang=lang))
     written.append(out / MANIFEST)
     print(L.text("sweep_done", lang, seconds=L.number(elapsed, lang, 1), rows=L.number(len(table), lang, 0)))
+    print(calibration_status(sweep.scenario).line(lang))
     if spec.design == "grid" and sweep.levers:
         outcome = spec.outcomes[0]
         scale, unit = scale_of(outcome, outcome_per_point(table, outcome), lang)

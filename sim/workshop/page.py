@@ -149,6 +149,9 @@ def _metrics(outcome: Outcome, lang: str) -> None:
                       help=f"{labels.method(lang, 'verkokerd')} → {labels.method(lang, '1g1p1r')}")
     balance = outcome.mkba.summary().loc["balance", "mean"] / 1000.0
     columns[-1].metric(labels.text(lang, "metric_balance"), f"{views.number(balance, lang)} k€")
+    from calibration.status import calibration_status  # what the balance rests on, beside it
+
+    st.caption(calibration_status(outcome.results.scenario).line(lang))
 
 
 def _live(scenario: Scenario, settings: Settings, lang: str) -> None:
