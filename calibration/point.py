@@ -53,19 +53,21 @@ def point_estimate(calibration: Calibration, progress: bool = False) -> PointEst
         bar.update()
         return d
 
-    design = qmc.LatinHypercube(d=len(names), seed=calibration.spec.seed).random(settings.lhs)
-    scores = [objective(u) for u in design]
-    best = design[int(np.argmin(scores))]
-    if settings.polish > 0:
-        result = optimize.minimize(objective, best, method="Nelder-Mead",
-                                   options={"maxfev": settings.polish, "xatol": 1e-3, "fatol": 1e-3,
-                                            "initial_simplex": _simplex(best)})
-        if result.fun <= min(scores):
-            best = result.x
-    chosen = values(best)
-    simulated = simulate(chosen)
-    bar.update(max(bar.total - bar.n, 0))  # the polish may stop before its budget
-    bar.close()
+    try:  # the bar is closed however the search ends (Ctrl+C included), not later by the garbage collector
+        design = qmc.LatinHypercube(d=len(names), seed=calibration.spec.seed).random(settings.lhs)
+        scores = [objective(u) for u in design]
+        best = design[int(np.argmin(scores))]
+        if settings.polish > 0:
+            result = optimize.minimize(objective, best, method="Nelder-Mead",
+                                       options={"maxfev": settings.polish, "xatol": 1e-3, "fatol": 1e-3,
+                                                "initial_simplex": _simplex(best)})
+            if result.fun <= min(scores):
+                best = result.x
+        chosen = values(best)
+        simulated = simulate(chosen)
+        bar.update(max(bar.total - bar.n, 0))  # the polish may stop before its budget
+    finally:
+        bar.close()
     return PointEstimate(chosen, simulated, distance(simulated, observed), pd.DataFrame(rows))
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import signal
 import sys
 import types
 import typing
@@ -55,9 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mph: error: {redact(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        # one line and the conventional status of Ctrl+C (128 + SIGINT); outputs were written whole or not at all
-        print("mph: interrupted" if getattr(args, "lang", "nl") == "en" else "mph: onderbroken",
-              file=sys.stderr)
+        # one line and the conventional status of Ctrl+C (128 + SIGINT); outputs were written whole or not at all.
+        # A second Ctrl+C (or one still pending) while shutting down must not end in a traceback or a kill by SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(KeyboardInterrupt):
+            print("mph: interrupted" if getattr(args, "lang", "nl") == "en" else "mph: onderbroken", file=sys.stderr)
+        if argv is None:
+            # the mph command itself: end here, after the files were closed or removed by the unwinding above, so
+            # that nothing left running (compute threads, progress bars' finalisers) prints or changes the status
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(130)
         return 130
 
 

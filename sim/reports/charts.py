@@ -69,27 +69,35 @@ def _methods(frame: pd.DataFrame) -> list[str]:
 
 
 # -- the charts of mph run -----------------------------------------------------------------------------------------
-def escalation_bars(stats: pd.DataFrame, path: Path, replications: int, lang: str = L.DEFAULT_LANG) -> Path:
-    """Escalations per year by type, both methods, with the band over replications."""
+def _method_bars(stats: pd.DataFrame, names: list[str], ticks: list[str], scale: float, axis: str, title: str,
+                 replications: int, lang: str, path: Path, height: float) -> Path:
+    """Horizontal bars of ``names`` (labelled ``ticks``) for both methods with their band: the names stay level
+    and readable however long; the legend below says what the band rests on."""
     methods = _methods(stats)
-    fig, ax = plt.subplots(figsize=(10, 5.5))
-    # horizontal bars: the escalation names stay level and readable, however long
-    y = np.arange(len(ESCALATIONS))
-    height = 0.8 / max(len(methods), 1)
+    fig, ax = plt.subplots(figsize=(10, height))
+    y = np.arange(len(names))
+    bar = 0.8 / max(len(methods), 1)
     for i, method in enumerate(methods):
-        rows = stats.loc[method].reindex([f"{e}_per_year" for e in ESCALATIONS])
-        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=_errors(rows), capsize=3,
+        rows = stats.loc[method].reindex(names) / scale
+        ax.barh(y + (i - (len(methods) - 1) / 2) * bar, rows["mean"], bar, xerr=_errors(rows), capsize=3,
                 color=COLOURS[method], label=L.method(method, lang))
-    ax.set_yticks(y, [L.escalation(e, lang) for e in ESCALATIONS])
+    ax.set_yticks(y, ticks)
     ax.invert_yaxis()
-    ax.set_xlabel(L.text("escalations_axis", lang))
+    ax.set_xlabel(axis)
     ax.xaxis.set_major_formatter(L.axis_formatter(lang))
-    ax.set_title(L.text("escalations_title", lang))
+    ax.set_title(title)
     ax.legend(frameon=False, title=band_note(replications, lang), title_fontsize=8, fontsize=9, ncol=2,
               loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return save_png(fig, path)
+
+
+def escalation_bars(stats: pd.DataFrame, path: Path, replications: int, lang: str = L.DEFAULT_LANG) -> Path:
+    """Escalations per year by type, both methods, with the band over replications."""
+    return _method_bars(stats, [f"{e}_per_year" for e in ESCALATIONS], [L.escalation(e, lang) for e in ESCALATIONS],
+                        1.0, L.text("escalations_axis", lang), L.text("escalations_title", lang), replications, lang,
+                        path, 5.5)
 
 
 def escalations_over_time(yearly: pd.DataFrame, path: Path, lang: str = L.DEFAULT_LANG) -> Path:
@@ -155,24 +163,9 @@ def costs_per_payer(stats: pd.DataFrame, path: Path, replications: int, lang: st
     """Yearly costs per payer under both methods (register prices), in thousands of euros, with the band."""
     methods = _methods(stats)
     names = [m for m in stats.loc[methods[0]].index if m.startswith("cost_") and m != "cost_total_per_year"]
-    fig, ax = plt.subplots(figsize=(10, 5))
-    y = np.arange(len(names))
-    height = 0.8 / max(len(methods), 1)
-    for i, method in enumerate(methods):
-        rows = stats.loc[method].reindex(names) / 1000.0
-        ax.barh(y + (i - (len(methods) - 1) / 2) * height, rows["mean"], height, xerr=_errors(rows), capsize=3,
-                color=COLOURS[method], label=L.method(method, lang))
     payers = [n.removeprefix("cost_").removesuffix("_per_year") for n in names]
-    ax.set_yticks(y, [L.payer(p, lang) for p in payers])
-    ax.invert_yaxis()
-    ax.set_xlabel(L.text("costs_axis", lang))
-    ax.xaxis.set_major_formatter(L.axis_formatter(lang))
-    ax.set_title(L.text("costs_title", lang))
-    ax.legend(frameon=False, title=band_note(replications, lang), title_fontsize=8, fontsize=9, ncol=2,
-              loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return save_png(fig, path)
+    return _method_bars(stats, names, [L.payer(p, lang) for p in payers], 1000.0, L.text("costs_axis", lang),
+                        L.text("costs_title", lang), replications, lang, path, 5.0)
 
 
 def write_all(results: Results, out_dir: Path, lang: str = L.DEFAULT_LANG) -> list[Path]:
