@@ -326,7 +326,8 @@ def write_simulated_charts(mkba: SimulatedMkba, directory: Path, lang: str = "nl
     escalations the cockpit does not price, and ``status_line`` (calibration status)."""
     from sim.reports.charts import grouped_items
 
-    steps = [(label, -value / 1000.0) for label, value in grouped_items(mkba.items.mean(), lang)]
+    # ten item bars, the balance and the balance without unpriced escalations: a dozen bars in all
+    steps = [(label, -value / 1000.0) for label, value in grouped_items(mkba.items.mean(), lang, max_bars=10)]
     mean = mkba.per_replication.mean()
     cash = [mean[f"balance_{s}_cashable"] / 1000.0 for s in STAKEHOLDERS]
     non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]
