@@ -136,7 +136,9 @@ def test_every_command_takes_lang() -> None:
     commands = subcommands(build_parser())
     assert {"run", "mkba", "compare", "sweep", "calibrate", "data check", "data synth", "effect", "des",
             "workshop"} <= set(commands)
-    lacking = [name for name, sub in commands.items() if "--lang" not in sub._option_string_actions]
+    # mph validate writes the developers' validation report (docs/validation.md), in English: no --lang
+    lacking = [name for name, sub in commands.items()
+               if "--lang" not in sub._option_string_actions and name != "validate"]
     assert lacking == []
 
 
