@@ -33,7 +33,8 @@ def test_the_policy_theorys_mandate_and_quality_claims_hold_on_the_posterior(val
 
 def test_the_report_names_every_figure_and_a_target_outside_its_band_fails_strict(tmp_path, capsys):
     raw = yaml.safe_load(REGISTER.read_text())
-    raw["targets"]["impossible_intakes"] = {**raw["targets"]["intakes_per_year"], "value": 50_000, "sd": 10}
+    impossible = {**raw["targets"]["evictions_prevented_per_year"], "value": -50_000, "sd": 10}
+    raw["targets"]["impossible_evictions"] = impossible
     evidence = tmp_path / "evidence.yaml"
     evidence.write_text(yaml.safe_dump(raw))
     out = tmp_path / "validation.md"
@@ -43,7 +44,7 @@ def test_the_report_names_every_figure_and_a_target_outside_its_band_fails_stric
     report = out.read_text()
     for figure in raw["targets"]:
         assert figure in report
-    assert "impossible_intakes" in report.split("outside their band:")[1].splitlines()[0]
+    assert "impossible_evictions" in report.split("outside their band:")[1].splitlines()[0]
     for chart in ("targets.png", "predictive.png"):
         assert (tmp_path / "validation" / chart).stat().st_size > 1000
     printed = capsys.readouterr().out
