@@ -75,11 +75,16 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     return long_form(pd.DataFrame(out, index=totals.index))
 
 
-def _describe(values: pd.Series) -> pd.Series:
-    clean = values.dropna()
-    if clean.empty:
-        return pd.Series({"mean": np.nan, "p5": np.nan, "p95": np.nan})
-    return pd.Series({"mean": clean.mean(), "p5": clean.quantile(QUANTILES[0]), "p95": clean.quantile(QUANTILES[1])})
+def _describe(grouped: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
+    """Mean, p5 and p95 of each group, NaNs left out, in one vectorised pass (calibration summarises thousands of
+    runs, and a per-group apply cost more than the simulation itself)."""
+    means = grouped.mean()
+    if means.index.nlevels > 1:  # one block per method, measures in their order within it
+        outer = means.index.get_level_values(0)
+        means = means.iloc[np.argsort(pd.Index(outer.unique()).get_indexer(outer), kind="stable")]
+    quantiles = grouped.quantile(list(QUANTILES)).unstack().reindex(means.index)
+    quantiles.columns = ["p5", "p95"]
+    return pd.concat([means.rename("mean"), quantiles], axis=1)
 
 
 def summarise(measures: pd.DataFrame) -> pd.DataFrame:
@@ -88,12 +93,12 @@ def summarise(measures: pd.DataFrame) -> pd.DataFrame:
     Both methods of a replication share households and draws, so the difference is taken per replication
     before summarising: its interval is the uncertainty of the method effect, not of the municipality.
     """
-    by_method = measures.groupby(["method", "measure"], sort=False)["value"].apply(_describe).unstack()
+    by_method = _describe(measures.groupby(["method", "measure"], sort=False)["value"])
     methods = measures["method"].unique()
     if {"verkokerd", "1g1p1r"} <= set(methods):
         wide = measures.pivot_table(index=["replication", "measure"], columns="method", values="value")
         diff = (wide["1g1p1r"] - wide["verkokerd"]).rename("value").reset_index()
-        diff_summary = diff.groupby("measure", sort=False)["value"].apply(_describe).unstack()
+        diff_summary = _describe(diff.groupby("measure", sort=False)["value"])
         diff_summary.index = pd.MultiIndex.from_product([["difference"], diff_summary.index])
         by_method = pd.concat([by_method, diff_summary])
     return by_method.rename_axis(["method", "measure"])
