@@ -122,15 +122,15 @@ def test_cockpit_scenario_reproduces_the_published_lines_it_can(cockpit_run):
 
 
 def test_readme_shows_every_published_line_with_a_reason_where_it_is_not_reproduced():
-    """The README's table: every published line, 'yes' exactly for the lines tested above, and a reason for
+    """The README's table: every published line, 'ja' (within) exactly for the lines tested above, and a reason for
     every other."""
     readme = (ROOT / "README.md").read_text()
-    table = readme[readme.index("### The simulated cockpit beside the published one"):]
+    table = readme[readme.index("### De gesimuleerde cockpit naast de gepubliceerde"):]
     table = table[:table.index("\n## ")]
     for section in SECTIONS:
         for key in _keys(load_published()[section]):
             line = next((line for line in table.splitlines() if line.startswith(f"| {section} | `{key}` |")), None)
             assert line is not None, (section, key)
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            assert (cells[5] == "yes") == (key in REPRODUCED.get(section, ())), (section, key)
-            assert cells[5] == "yes" or cells[6], f"{section}.{key}: no reason given"
+            assert (cells[5] == "ja") == (key in REPRODUCED.get(section, ())), (section, key)
+            assert cells[5] == "ja" or cells[6], f"{section}.{key}: no reason given"
