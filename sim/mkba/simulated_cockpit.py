@@ -17,6 +17,7 @@ escalations" adds them (issue 14, item 9).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,10 +42,11 @@ UNPRICED: dict[str, str] = {
                                "assumption (confidence D)",
 }
 
-# Leaves the simulated cockpit adds to the published tree (under avoided_costs_direct / long_term), unpriced.
-EXTRA_LEAVES: dict[str, tuple[str, str]] = {  # key -> (parent, Dutch label)
-    "avoided_utility_cutoffs": ("avoided_costs_direct", "- kosten afsluiting energie en water (niet in cockpit)"),
-    "school_dropout_beyond_cockpit": ("long_term", "Schooluitval voorkomen boven de cockpit (niet in cockpit)"),
+# Leaves the simulated cockpit adds to the published tree, unpriced: key -> parent (labels: the catalogue's
+# report_cockpit_line, sim/reports/labels_cockpit.yaml).
+EXTRA_LEAVES: dict[str, str] = {
+    "avoided_utility_cutoffs": "avoided_costs_direct",
+    "school_dropout_beyond_cockpit": "long_term",
 }
 
 START_QUALIFICATION = ("direct", "alt_schooling_benefits", "labour_market", "later_costs")
@@ -227,7 +229,17 @@ def money(q: pd.DataFrame, results: Results, register: Register, price_year: int
 
 def _children(line: Line) -> list[str]:
     """A line's children's keys, with the simulated cockpit's extra leaves."""
-    return [c.key for c in line.children] + [k for k, (parent, _) in EXTRA_LEAVES.items() if parent == line.key]
+    return [c.key for c in line.children] + [k for k, parent in EXTRA_LEAVES.items() if parent == line.key]
+
+
+def layout(tree: Line, depth: int = 0) -> Iterator[tuple[str, int, bool, bool]]:
+    """The lines of ``tree`` in the cockpit's order, each parent's extra leaves after its own children:
+    (key, depth, printed by the published cockpit, an extra leaf the cockpit does not have)."""
+    yield tree.key, depth, tree.printed, False
+    for child in tree.children:
+        yield from layout(child, depth + 1)
+    for extra in _children(tree)[len(tree.children):]:
+        yield extra, depth + 1, False, True
 
 
 def _totals(tree: Line, leaves: pd.DataFrame, *, with_unpriced: bool) -> pd.DataFrame:
