@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # cannot be reached with the current model). Checked at the tolerance: 10% or 2 units.
 REPRODUCED = {
     "quantities": ("mph_in_approach", "mda_trajectories", "mph_found_extra", "financially_stabilised",
-                   "debt_free_after_3y", "children_start_qualification", "shelter_stays_prevented",
+                   "debt_free_after_3y", "people_in_work", "children_start_qualification", "shelter_stays_prevented",
                    "nuisance_youths_fewer", "life_years_gained_qaly"),
     "costs_keur_ncw": ("project", "project_staff", "project_other", "mda_approach"),
-    "benefits_keur_ncw": ("total", "short_term", "school_dropout_direct", "less_sick_leave",
+    "benefits_keur_ncw": ("school_dropout_direct", "less_sick_leave",
                           "avoided_alt_schooling_benefits", "avoided_collection_costs", "long_term",
                           "school_dropout_preventive", "less_long_term_disability", "school_dropout_later_costs",
                           "quality_of_life_fin_stability"),
