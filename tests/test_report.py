@@ -19,11 +19,11 @@ from scenarios.scenario import Scenario
 from sim.cli import main
 from sim.mkba.cockpit import resolve_rate
 from sim.mkba.simulated import simulated_mkba
+from sim.mkba.simulated_cockpit import simulated_cockpit
 from sim.reports.html import render_document
 from sim.reports.report import (
     budget_per_party,
-    cockpit_line,
-    cockpit_values,
+    cockpit_table,
     escalations_per_year,
     summary_sentences,
     write_simulated_report,
@@ -85,10 +85,12 @@ def test_report_has_cockpit_columns_parties_budget_probability_and_glossary(repo
                                                                           lang: str) -> None:
     page, _ = reports[lang]
     words = {
-        "nl": ["gepubliceerde cockpit (1 jaar)", "simulatie, NCW over 2 jaar", "Totale kosten", "MKBA saldo",
+        "nl": ["gepubliceerde cockpit (1 jaar)", "simulatie, jaar 1", "gemiddeld per jaar over 2 jaar",
+               "Totale kosten", "MKBA saldo",
                "Wie betaalt en wie profiteert", "Begroting per partij", "jaar 1", "jaar 2",
                "Kans op een positief saldo", "Woordenlijst", "1.365", "1.906", "541"],
-        "en": ["published cockpit (1 year)", "simulation, NPV over 2 years", "MKBA balance", "Total costs",
+        "en": ["published cockpit (1 year)", "simulation, year 1", "mean per year over 2 years",
+               "MKBA balance", "Total costs",
                "- costs of shelter",
                "Who pays and who benefits", "Budget per party", "year 1", "year 2",
                "Probability of a positive balance", "Glossary", "1,365",
@@ -147,13 +149,22 @@ def test_summary_sentences_come_from_the_numbers(results: Results) -> None:
     assert "escalations a year" in english[0]
 
 
-def test_every_simulated_item_sits_on_a_cockpit_line_and_the_balance_adds_up(results: Results) -> None:
-    register = load_register()
-    mkba = simulated_mkba(results, register, resolve_rate(register, None, None)[0])
-    assert [item for item in mkba.items.columns if cockpit_line(item) is None] == []
-    lines = cockpit_values(mkba.items.mean())
-    balance = lines["benefits.total"] - lines["costs.total"]
-    assert balance == pytest.approx(mkba.per_replication["balance"].mean(), rel=1e-9, abs=1e-6)
+def test_the_cockpit_table_is_the_simulated_cockpit_of_mph_mkba(results: Results,
+                                                                reports: dict[str, tuple[str, Path]]) -> None:
+    """One mapping of simulated counts onto cockpit lines: the report's table shows the simulated cockpit that
+    `mph mkba` prints and writes, line for line and total for total, and the page shows its totals."""
+    cockpit = simulated_cockpit(results, load_register())
+    year = cockpit.year(1)
+    table = {(section, key): first for section, key, _, _, _, first, _ in cockpit_table(cockpit)}
+    for section in ("costs", "benefits"):
+        for key, value in year[f"{section}_keur_ncw"].items():
+            assert table[(section, key)] == (None if value is None else pytest.approx(value, abs=1e-3)), key
+    balance = table[("result", "mkba_balance_keur")]
+    assert balance == pytest.approx(year["result"]["mkba_balance_keur"], abs=1e-3)
+    assert balance == pytest.approx(table[("benefits", "total")] - table[("costs", "total")])
+    for lang, (page, _) in reports.items():
+        for total in (table[("costs", "total")], table[("benefits", "total")], balance):
+            assert number(total, lang) in page
 
 
 def test_budget_is_cashable_money_per_party_and_year(results: Results) -> None:

@@ -17,6 +17,7 @@ escalations" adds them (issue 14, item 9).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,10 +42,11 @@ UNPRICED: dict[str, str] = {
                                "assumption (confidence D)",
 }
 
-# Leaves the simulated cockpit adds to the published tree (under avoided_costs_direct / long_term), unpriced.
-EXTRA_LEAVES: dict[str, tuple[str, str]] = {  # key -> (parent, Dutch label)
-    "avoided_utility_cutoffs": ("avoided_costs_direct", "- kosten afsluiting energie en water (niet in cockpit)"),
-    "school_dropout_beyond_cockpit": ("long_term", "Schooluitval voorkomen boven de cockpit (niet in cockpit)"),
+# Leaves the simulated cockpit adds to the published tree, unpriced: key -> parent (labels: the catalogue's
+# report_cockpit_line, sim/reports/labels_cockpit.yaml).
+EXTRA_LEAVES: dict[str, str] = {
+    "avoided_utility_cutoffs": "avoided_costs_direct",
+    "school_dropout_beyond_cockpit": "long_term",
 }
 
 START_QUALIFICATION = ("direct", "alt_schooling_benefits", "labour_market", "later_costs")
@@ -55,11 +57,15 @@ QUANTITY_RULES: dict[str, str] = {
     "mda_trajectories": "derived: households taken in x the scenario's MDA share (population.case_mix.mda); the "
                         "model does not count MDA intakes apart",
     "mph_found_extra": "d: households found (in view of the municipality) at the year's end (found_now)",
-    "financially_stabilised": "d: debt-relief trajectories that ended in financial stabilisation "
-                              "(trajectories_succeeded.debt_relief)",
+    "financially_stabilised": "d: the year's debt-relief clients who reach financial stabilisation: trajectories "
+                              "started (trajectories_started.debt_relief) x the share of completed ones that "
+                              "succeeded, per method and year (the cockpit's rule: clients x success rate, text 7; "
+                              "a 40-week trajectory started this year mostly ends next year)",
     "debt_free_after_3y": "derived: financially stabilised x register effect.debt_free_share_of_stabilised (the "
                           "cockpit's 22/63); the model does not follow debts for 3 years",
-    "people_in_work": "d: re-integration trajectories that succeeded (trajectories_succeeded.reintegration)",
+    "people_in_work": "d: the year's re-integration clients who succeed: trajectories started "
+                      "(trajectories_started.reintegration) x the share of completed ones that succeeded, per "
+                      "method and year (the cockpit's rule: trajectories x success rate, text 4)",
     "children_start_qualification": "-d: school dropouts (school_dropout)",
     "evictions_prevented": "-d: evictions (eviction)",
     "intensive_care_trajectories_avoided": "-d: intensive care episodes (intensive_care_episode)",
@@ -94,7 +100,9 @@ LINE_RULES: dict[str, str] = {
     "avoided_out_of_home_placement": "-d: placements x escalations.out_of_home_placement.mean_years x "
                                      "cost.out_of_home_placement_year (not in the cockpit's totals)",
     "avoided_police_justice": "-d: police incidents x cost.police_incident",
-    "avoided_collection_costs": "-d: collection cases x cost.collection_case",
+    "avoided_collection_costs": "financially_stabilised x cost.collection_case (the cockpit's rule: the rising "
+                                "collection costs of one case-year per stabilised household, as the price is "
+                                "derived; the simulated collection cases avoided are in the run's MKBA)",
     "avoided_health_care": "intensive_care_trajectories_avoided x cost.intensive_care_episode",
     "avoided_utility_cutoffs": "-d: utility cut-offs x cost.utility_cutoff (not in the cockpit's totals)",
     "school_dropout_direct": "the cockpit's part of children_start_qualification x "
@@ -127,6 +135,19 @@ def _by_method(results: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
     return wide.loc["1g1p1r"], wide.loc["verkokerd"].reindex(wide.loc["1g1p1r"].index)
 
 
+def _clients_succeeding(counts: pd.DataFrame, organisation: str) -> pd.Series:
+    """The year's clients of ``organisation`` who will succeed, whenever their trajectory ends: trajectories started
+    in the year x the share of the year's completed trajectories that succeeded (pooled over replications, so that a
+    replication with few completions does not swing it; 0 where none completed). The cockpit counts a year's
+    clients at their success rate (texts 4 and 7), as it counts a shelter stay's later years in its year."""
+    pooled = counts.groupby(level="year")[[f"trajectories_succeeded.{organisation}",
+                                           f"trajectories_completed.{organisation}"]].sum()
+    succeeded, completed = pooled.iloc[:, 0], pooled.iloc[:, 1]
+    share = (succeeded / completed.where(completed > 0)).fillna(0.0)
+    years = counts.index.get_level_values("year")
+    return counts[f"trajectories_started.{organisation}"] * share.reindex(years).to_numpy()
+
+
 def quantities(results: Results, register: Register) -> pd.DataFrame:
     """The cockpit's quantities (and the counts its lines price), one row per (replication, year)."""
     a, v = _by_method(results)
@@ -136,9 +157,9 @@ def quantities(results: Results, register: Register) -> pd.DataFrame:
     q["mph_in_approach"] = a["in_approach_new"]
     q["mda_trajectories"] = a["in_approach_new"] * scenario.population.case_mix.mda
     q["mph_found_extra"] = d["found_now"]
-    q["financially_stabilised"] = d["trajectories_succeeded.debt_relief"]
+    q["financially_stabilised"] = _clients_succeeding(a, "debt_relief") - _clients_succeeding(v, "debt_relief")
     q["debt_free_after_3y"] = q["financially_stabilised"] * register.value("effect.debt_free_share_of_stabilised")
-    q["people_in_work"] = d["trajectories_succeeded.reintegration"]
+    q["people_in_work"] = _clients_succeeding(a, "reintegration") - _clients_succeeding(v, "reintegration")
     q["children_start_qualification"] = -d["school_dropout"]
     q["evictions_prevented"] = -d["eviction"]
     q["intensive_care_trajectories_avoided"] = -d["intensive_care_episode"]
@@ -155,7 +176,6 @@ def quantities(results: Results, register: Register) -> pd.DataFrame:
     q["start_qualification_cockpit"] = q["children_start_qualification"] - q["start_qualification_beyond"]
     q["placements_prevented"] = -d["out_of_home_placement"]
     q["utility_cutoffs_avoided"] = -d["utility_cutoff"]
-    q["collection_cases_avoided"] = -d["collection_case"]
     q["hours_saved"] = -(d["intake_hours"] + d["coordination_hours"])
     q["regisseur_fte_years"] = a["regisseur_fte_weeks"] / WEEKS_PER_YEAR
     q["approach_years"] = a["approach_weeks"] / WEEKS_PER_YEAR
@@ -194,7 +214,7 @@ def money(q: pd.DataFrame, results: Results, register: Register, price_year: int
     m["avoided_out_of_home_placement"] = (q["placements_prevented"] * esc.out_of_home_placement.mean_years
                                           * price("cost.out_of_home_placement_year"))
     m["avoided_police_justice"] = q["police_incidents_avoided"] * price("cost.police_incident")
-    m["avoided_collection_costs"] = q["collection_cases_avoided"] * price("cost.collection_case")
+    m["avoided_collection_costs"] = q["financially_stabilised"] * price("cost.collection_case")
     m["avoided_health_care"] = q["intensive_care_trajectories_avoided"] * price("cost.intensive_care_episode")
     m["avoided_utility_cutoffs"] = q["utility_cutoffs_avoided"] * price("cost.utility_cutoff")
     m["less_long_term_disability"] = (q["financially_stabilised"]
@@ -209,7 +229,17 @@ def money(q: pd.DataFrame, results: Results, register: Register, price_year: int
 
 def _children(line: Line) -> list[str]:
     """A line's children's keys, with the simulated cockpit's extra leaves."""
-    return [c.key for c in line.children] + [k for k, (parent, _) in EXTRA_LEAVES.items() if parent == line.key]
+    return [c.key for c in line.children] + [k for k, parent in EXTRA_LEAVES.items() if parent == line.key]
+
+
+def layout(tree: Line, depth: int = 0) -> Iterator[tuple[str, int, bool, bool]]:
+    """The lines of ``tree`` in the cockpit's order, each parent's extra leaves after its own children:
+    (key, depth, printed by the published cockpit, an extra leaf the cockpit does not have)."""
+    yield tree.key, depth, tree.printed, False
+    for child in tree.children:
+        yield from layout(child, depth + 1)
+    for extra in _children(tree)[len(tree.children):]:
+        yield extra, depth + 1, False, True
 
 
 def _totals(tree: Line, leaves: pd.DataFrame, *, with_unpriced: bool) -> pd.DataFrame:

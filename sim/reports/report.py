@@ -22,9 +22,10 @@ from calibration.status import calibration_status
 from scenarios.domains import ESCALATIONS
 from scenarios.register import STAKEHOLDERS, Register
 from scenarios.scenario import Scenario
-from sim.mkba.cockpit import BENEFITS, COSTS, Line
+from sim.mkba.cockpit import BENEFITS, COSTS
 from sim.mkba.inputs import load_inputs
 from sim.mkba.simulated import SimulatedMkba
+from sim.mkba.simulated_cockpit import SimulatedCockpit, layout, simulated_cockpit
 from sim.reports import labels as L
 from sim.reports.bands import band_bounds, band_note
 from sim.reports.report_doc import (
@@ -43,34 +44,6 @@ from sim.run import Results
 
 BUDGET_YEARS = 5  # the first years a municipality budgets for (the LPBL tool showed two to five)
 FEW_REPLICATIONS = 10  # below this a share of replications is too coarse to lean on
-
-# Which cockpit line each simulated cost item belongs to (sim.costing's items). Items priced positive are costs,
-# negative are avoided costs (benefits). A cockpit line no item maps to is "not simulated".
-ITEM_LINES: dict[str, str] = {
-    "regisseur_fte_weeks": "project_staff",
-    "approach_weeks": "project_other",
-    "trajectory.": "more_care_and_help_trajectories",
-    "intake_hours.": "organisation_time_saved",
-    "coordination_hours.": "organisation_time_saved",
-    "school_dropout": "school_dropout_direct",
-    "eviction": "avoided_eviction",
-    "shelter_household_weeks": "avoided_shelter",
-    "placement_child_weeks": "avoided_out_of_home_placement",
-    "police_incident": "avoided_police_justice",
-    "collection_case": "avoided_collection_costs",
-    "intensive_care_episode": "avoided_health_care",
-    "utility_cutoff": "utility_cutoffs",  # not a cockpit line: shown as an extra row under avoided costs
-}
-EXTRA_ROWS = {"avoided_health_care": ("utility_cutoffs", "row_utility_cutoffs")}
-
-
-def cockpit_line(item: str) -> str | None:
-    """The cockpit line a simulated item belongs to (``trajectory.youth_care`` -> more care and help)."""
-    for prefix, line in ITEM_LINES.items():
-        if item == prefix or (prefix.endswith(".") and item.startswith(prefix)):
-            return line
-    return None
-
 
 def published_cockpit() -> Any:
     """The published cockpit of the e-book's example municipality (kEUR NCW per line key)."""
@@ -124,69 +97,50 @@ def glossary_section(document: Document) -> None:
                  Paragraph(text("a_glossary", document.lang), "note"))
 
 
-def cockpit_values(items_mean: pd.Series) -> dict[str, float]:
-    """Simulated NCW (EUR) per cockpit line key: costs positive on cost lines, avoided costs positive on benefit
-    lines; parents sum their children."""
-    leaves: dict[str, float] = {}
-    for item, value in items_mean.items():
-        line = cockpit_line(str(item))
-        if line is not None:
-            leaves[line] = leaves.get(line, 0.0) + float(value)
-    out: dict[str, float] = {}
+def cockpit_table(cockpit: SimulatedCockpit) -> list[tuple[str, str, int, bool, bool, float | None, float | None]]:
+    """The report's cockpit table from the simulated cockpit (:mod:`sim.mkba.simulated_cockpit`, the one mapping of
+    simulated counts onto cockpit lines, as ``mph mkba`` prints it): per line (section, key, depth, printed, extra
+    leaf, kEUR in the first year, kEUR per year over the horizon), mean over replications; None where the line is not
+    simulated. The last row is the balance."""
+    first = cockpit.years[0]
+    rows: list[tuple[str, str, int, bool, bool, float | None, float | None]] = []
 
-    def walk(line: Line, section: str, sign: float) -> float | None:
-        parts = [walk(child, section, sign) for child in line.children]
-        for child in line.children:
-            extra = EXTRA_ROWS.get(child.key)
-            if extra is not None and extra[0] in leaves:
-                out[f"{section}.{extra[0]}"] = sign * leaves[extra[0]]
-                parts.append(out[f"{section}.{extra[0]}"])
-        if line.key in leaves:
-            parts.append(sign * leaves[line.key])
-        found = [p for p in parts if p is not None]
-        if not found:
-            return None
-        out[f"{section}.{line.key}"] = sum(found)
-        return out[f"{section}.{line.key}"]
+    def value(frame: pd.DataFrame, key: str) -> tuple[float | None, float | None]:
+        by_year = frame[key].groupby(level="year").mean()
+        if by_year.isna().all():
+            return None, None
+        return float(by_year.loc[first]), float(by_year.mean())
 
-    walk(COSTS, "costs", 1.0)
-    walk(BENEFITS, "benefits", -1.0)
-    return out
+    for section, tree, frame in (("costs", COSTS, cockpit.costs), ("benefits", BENEFITS, cockpit.benefits)):
+        for key, depth, printed, extra in layout(tree):
+            rows.append((section, key, depth, printed, extra, *value(frame, key)))
+    rows.append(("result", "mkba_balance_keur", 0, True, False, *value(cockpit.result, "mkba_balance_keur")))
+    return rows
 
 
-def _cockpit_section(document: Document, items_mean: pd.Series, years: int, rate_pct: float) -> None:
+def _cockpit_section(document: Document, cockpit: SimulatedCockpit, years: int) -> None:
     lang = document.lang
     published = published_cockpit()
-    simulated = cockpit_values(items_mean)
-    header = (text("col_line", lang), text("col_published", lang), text("col_simulated", lang, years=years),
-              text("col_simulated_year", lang))
+    header = (text("col_line", lang), text("col_published", lang), text("col_cockpit_first_year", lang),
+              *([text("col_cockpit_mean_year", lang, years=years)] if years > 1 else []))
     rows, bold, indent = [], set(), []
-
-    def add(label: str, depth: int, published_keur: float | None, value: float | None, strong: bool) -> None:
-        if strong:
+    for section, key, depth, printed, extra, first, mean in cockpit_table(cockpit):
+        if not printed and not extra and not first:  # an implied line the simulation nets elsewhere or lacks
+            continue
+        if section == "result":
+            label, pub = text("row_balance", lang), published.result[key]
+        else:
+            label = cockpit_label(key, section, lang) + ("" if printed or extra else " *")
+            pub = None if extra else getattr(published, f"{section}_keur_ncw").get(key)
+        if depth == 0:
             bold.add(len(rows))
         indent.append(depth)
-        sim_cells = ([keur(value, lang), keur(value / years, lang)] if value is not None
-                     else [text("not_simulated", lang), ""])
-        rows.append((label, number(published_keur, lang) if published_keur is not None else "–", *sim_cells))
-
-    for section, tree, pub in (("costs", COSTS, published.costs_keur_ncw),
-                               ("benefits", BENEFITS, published.benefits_keur_ncw)):
-        for line, depth in tree.walk():
-            value = simulated.get(f"{section}.{line.key}")
-            if not line.printed and value is None:
-                continue
-            label = cockpit_label(line.key, section, lang)
-            add(label + ("" if line.printed else " *"), depth, pub.get(line.key), value, depth == 0)
-            if line.key in EXTRA_ROWS:
-                key, label = EXTRA_ROWS[line.key]
-                if f"{section}.{key}" in simulated:
-                    add(text(label, lang), depth, None, simulated[f"{section}.{key}"], False)
-    costs, benefits = simulated.get("costs.total", 0.0), simulated.get("benefits.total", 0.0)
-    add(text("row_balance", lang), 0, published.result["mkba_balance_keur"], benefits - costs, True)
+        cells = ([number(first, lang), *([number(mean, lang)] if years > 1 else [])] if first is not None
+                 else [text("not_simulated", lang), *([""] if years > 1 else [])])
+        rows.append((label, number(pub, lang) if pub is not None else "–", *cells))
     document.add(Heading(text("h_cockpit", lang)),
                  Table(header, tuple(rows), frozenset(bold), tuple(indent), wrapper="cockpit"),
-                 Paragraph(text("cockpit_note", lang, years=years, rate=percent(rate_pct / 100, lang, 2)), "note"))
+                 Paragraph(text("cockpit_table_note", lang), "note"))
 
 
 def _stakeholder_section(document: Document, mean: pd.Series, years: int) -> None:
@@ -289,7 +243,6 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
     base = float(esc["verkokerd"].sum())
     evictions = -float(esc.loc["eviction", "difference"])
     mean = mkba.per_replication.mean()
-    lines = cockpit_values(mkba.items.mean())
     reps = len(mkba.per_replication)
     word = "fewer" if avoided >= 0 else "more"
     sentences = [
@@ -297,9 +250,9 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
              pct=percent(abs(avoided) / base if base else float("nan"), lang),
              evictions=number(abs(evictions), lang, 1), eviction_direction=text("fewer" if evictions >= 0 else "more",
                                                                               lang)),
-        # the cockpit layout's totals, so that the summary and the table below tell the same numbers
-        text("s_costs", lang, years=scenario.horizon_years, costs=keur(lines.get("costs.total"), lang),
-             benefits=keur(lines.get("benefits.total"), lang)),
+        # the run's MKBA (NCW over the horizon), whose balance the next sentence gives
+        text("s_costs", lang, years=scenario.horizon_years, costs=keur(mean["costs"], lang),
+             benefits=keur(mean["benefits"], lang)),
         text("s_balance", lang, balance=with_interval(mkba.per_replication["balance"], lang),
              share=percent(share_positive(mkba.per_replication["balance"]), lang), reps=reps),
     ]
@@ -333,7 +286,7 @@ def simulated_report(results: Results, mkba: SimulatedMkba, register: Register, 
     document.add(Heading(text("h_summary", lang)),
                  *(Paragraph(s) for s in summary_sentences(results, mkba, register, lang)))
     status_section(document, scenario)
-    _cockpit_section(document, mkba.items.mean(), mkba.horizon_years, mkba.rate_pct)
+    _cockpit_section(document, simulated_cockpit(results, register, mkba.price_year), scenario.horizon_years)
     _stakeholder_section(document, mkba.per_replication.mean(), mkba.horizon_years)
     _budget_section(document, budget_per_party(results, register))
     _probability_section(document, mkba.per_replication["balance"], calibration_status(scenario).calibrated)
@@ -367,9 +320,8 @@ def _version() -> str:
 
 __all__ = [
     "BUDGET_YEARS",
-    "ITEM_LINES",
     "budget_per_party",
-    "cockpit_line",
+    "cockpit_table",
     "escalations_per_year",
     "share_positive",
     "simulated_report",
