@@ -100,6 +100,9 @@ class TeamCases(NamedTuple):
     # (2,): the team's free room (caseload weight) left after last week's intakes, and the room it frees a week
     # (smoothed): the rate at which the line moves, so a household's wait is the weight ahead of it over this rate.
     room: np.ndarray
+    # Priority referrals each regisseur claimed this quarter (mandate e and the ladder's breakthroughs), indexed by
+    # the regisseur's place; as long as the households so that it fits any team (a team has fewer places).
+    priority_spent: np.ndarray
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
@@ -109,7 +112,7 @@ class TeamCases(NamedTuple):
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
-                   np.zeros(households, dtype=bool), np.zeros(2))
+                   np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64))
 
 
 class TeamRules(NamedTuple):
@@ -129,6 +132,7 @@ class TeamRules(NamedTuple):
     break_waiting_lists: bool
     priority_wait_weeks: int
     priority_severity: float
+    priority_budget: int  # priority referrals a regisseur may claim a quarter (PRIORITY_PERIOD_WEEKS)
     ladder_rungs: int
     ladder_weeks_per_rung: int
     ladder_success: float
@@ -157,7 +161,8 @@ class TeamRules(NamedTuple):
             levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
             levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
-            effects.priority_wait_weeks, effects.priority_severity, effects.ladder_rungs,
+            effects.priority_wait_weeks, effects.priority_severity, effects.priority_budget_per_quarter,
+            effects.ladder_rungs,
             effects.ladder_weeks_per_rung,
             effects.ladder_success_per_rung if levers.mandate.administrative_backing
             else effects.ladder_success_without_backing,
@@ -260,12 +265,14 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     if rules.capacity_by_week.shape[1]:
         _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
-    _break_waiting_lists(hh, rules, care, seeds, week, totals)
+    _break_waiting_lists(hh, team, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
 
 
 # Weeks over which the room a team frees each week is smoothed: a quarter, as a team would look back on its intake.
 ROOM_SMOOTHING_WEEKS = 13
+# The period of a regisseur's priority budget (regisseur_effects.priority_budget_per_quarter): a quarter.
+PRIORITY_PERIOD_WEEKS = 13
 
 
 @njit(cache=True, error_model="numpy")
@@ -405,10 +412,18 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
 
 
 @njit(cache=True, error_model="numpy")
-def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
-                         totals: np.ndarray) -> None:
-    """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder."""
+def _break_waiting_lists(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray,
+                         week: int, totals: np.ndarray) -> None:
+    """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder.
+
+    Both draw on the regisseur's priority budget, agreed with the organisations at the start (seed 004 e: 'voor
+    een kleine groep mensen ... Bij aanvang van de aanpak zijn hierover goede afspraken gemaakt'): a few priority
+    referrals a quarter. Once it is spent, the plan's referrals wait their turn (and no rung is climbed) until the
+    next quarter; a household the regisseur released has no budget behind it."""
+    if week % PRIORITY_PERIOD_WEEKS == 0:
+        team.priority_spent[:] = 0
     for n in range(care.status.shape[0]):
+        r = team.regisseur[n]
         orgs = care.waiting_bits[n]
         while orgs:
             o = lowest_bit(orgs)
@@ -416,10 +431,11 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
             if not care.via_regisseur[n, o] or care.priority[n, o]:
                 continue
             over = week - care.since[n, o] - rules.priority_wait_weeks
-            if over < 0:
+            if over < 0 or r < 0 or team.priority_spent[r] >= rules.priority_budget:
                 continue
             if rules.break_waiting_lists and hh.severity[n].max() >= rules.priority_severity:
                 care.priority[n, o] = True
+                team.priority_spent[r] += 1
                 totals[Total.waiting_lists_broken] += 1
                 continue
             rung, weeks_into_rung = divmod(over, rules.ladder_weeks_per_rung)
@@ -427,6 +443,7 @@ def _break_waiting_lists(hh: Households, rules: TeamRules, care: CareCases, seed
                 totals[Total.ladder_escalations] += 1
                 if unit(seeds, Draw.LADDER, hh.ident[n], o, care.since[n, o], rung) < rules.ladder_success:
                     care.priority[n, o] = True
+                    team.priority_spent[r] += 1
                     totals[Total.ladder_breakthroughs] += 1
 
 

@@ -229,6 +229,7 @@ class RegisseurEffects(_Strict):
     network_shock_reduction: float = share()
     priority_wait_weeks: int = Field(ge=0, le=520)
     priority_severity: float = share()
+    priority_budget_per_quarter: int = Field(ge=0, le=10_000)
     ladder_rungs: int = Field(ge=0, le=10)
     ladder_weeks_per_rung: int = Field(ge=1, le=52)
     ladder_success_per_rung: float = share()

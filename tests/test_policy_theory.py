@@ -86,9 +86,19 @@ def test_each_mandate_component_moves_its_own_channel(town, component, channel, 
     assert decided_below(with_it, without) if lower_with_mandate else decided_below(without, with_it)
 
 
+def queued(town: Scenario) -> Scenario:
+    """The town with the organisations' places scaled to its size, so that plans' referrals wait as in the example
+    (with the example's places a town of 800 has hardly a waiting list, and the ladder is hardly climbed)."""
+    share = town.population.households / 3000
+    return town.with_overrides({f"organisations.{key}.capacity": round(org.capacity * share)
+                                for key, org in town.organisations.items()})
+
+
 def test_breaking_waiting_lists_and_backing_act_on_the_waits(town):
     """Mandate e breaks waiting lists for a few in crisis; without it the regisseur climbs the escalation ladder,
-    which works with backing (mandate f): more of its rungs break through."""
+    which works with backing (mandate f): more of its rungs break through. The priority budget set aside here: it
+    stops the climbing once spent, so the share of rungs that break through is the ladder's own."""
+    town = queued(town).with_overrides({"regisseur_effects.priority_budget_per_quarter": 1000})
     assert yearly_total(town, "waiting_lists_broken").sum() > 0
     ladder = no_mandate(town, "break_waiting_lists")
     assert yearly_total(ladder, "waiting_lists_broken").max() == 0
@@ -96,6 +106,18 @@ def test_breaking_waiting_lists_and_backing_act_on_the_waits(town):
     share = {name: yearly_total(s, "ladder_breakthroughs").sum() / yearly_total(s, "ladder_escalations").sum()
              for name, s in (("backed", ladder), ("unbacked", unbacked))}
     assert share["backed"] > 2 * share["unbacked"] > 0, share
+
+
+def test_waiting_lists_are_broken_for_a_few(town):
+    """Seed 004 mandate e: the regisseur breaks waiting lists 'voor een kleine groep mensen', as agreed with the
+    organisations at the start: a budget of priority referrals a quarter per regisseur. Without a budget nobody
+    jumps a queue; with the default, priority admissions are a small share of the plans' admissions."""
+    town = queued(town)
+    share = measure(town, "priority_admission_share")
+    assert 0.0 < share.max() < 0.15, share.tolist()
+    none = town.with_overrides({"regisseur_effects.priority_budget_per_quarter": 0})
+    assert yearly_total(none, "priority_admissions").max() == 0
+    assert yearly_total(none, "waiting_lists_broken").max() == 0
 
 
 def test_a_team_of_trainees_achieves_at_most_three_quarters_of_an_experienced_team(town):
