@@ -459,7 +459,10 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             if rules.aftercare_weeks > 0:
                 team.phase[n] = AFTERCARE
                 team.until[n] = week + rules.aftercare_weeks
-                if rules.informal_network and unit(seeds, Draw.NETWORK, hh.ident[n], week) < rules.network_share:
+                # built once, in a share of households (not a fresh chance at each closing: readmitted households
+                # would gather networks and their strength gain again, issue 14 relapse decomposition)
+                if (rules.informal_network and not team.network[n]
+                        and unit(seeds, Draw.NETWORK, hh.ident[n]) < rules.network_share):
                     team.network[n] = True
                     hh.strength[n] += rules.network_strength_gain * (1.0 - hh.strength[n])
             else:

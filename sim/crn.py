@@ -43,7 +43,7 @@ class Draw(IntEnum):
     OUTCOME = 10  # (household, organisation, trajectory number)
     SHELTER_STAY = 11  # (household, week)
     PLACEMENT_STAY = 12  # (household, week)
-    NETWORK = 13  # (household, week)
+    NETWORK = 13  # (household)
     LADDER = 14  # (household, organisation, week waiting began, rung)
     DROPOUT_CHILD = 15  # (household, week)
     THREATS = 16  # (week, household): whether any escalation threat's draw is under its bound (agents.household)
