@@ -242,12 +242,12 @@ def subject(question: Question, lang: str = L.DEFAULT_LANG, subordinate: bool = 
     ``subordinate`` in the word order of a subordinate clause ('... waarin het saldo positief is')."""
     tail = "_sub" if subordinate else ""
     if question.outcome == BALANCE and question.threshold == 0 and question.upwards:
-        return _word(f"subject_balance_positive{tail}", lang)
+        return word(f"subject_balance_positive{tail}", lang)
     from sim.reports.sweep import outcome_title
 
     threshold = (L.money(question.threshold, lang) if parse_outcome(question.outcome)[1].startswith("mkba_")
                  else value_words(question.threshold, lang))
-    return _word(("subject_above" if question.upwards else "subject_below") + tail, lang,
+    return word(("subject_above" if question.upwards else "subject_below") + tail, lang,
                  outcome=outcome_title(question.outcome, lang), threshold=threshold)
 
 
@@ -255,12 +255,12 @@ def condition(restriction: Restriction, lang: str = L.DEFAULT_LANG) -> str:
     """One restriction in words: 'fte regisseurs tussen 10 en 16 ligt', 'mandaat volledig of gedeeltelijk is'."""
     name = factor_name(restriction.factor, lang)
     if not restriction.numeric:
-        return _word("one_of", lang, name=name, levels=_listed([value_words(v, lang) for v in restriction.levels],
-                                                                 _word("or", lang)))
+        return word("one_of", lang, name=name, levels=_listed([value_words(v, lang) for v in restriction.levels],
+                                                                 word("or", lang)))
     low, high = (None if v is None else value_words(v, lang) for v in (restriction.low, restriction.high))
     if low is not None and high is not None:
-        return _word("between", lang, name=name, low=low, high=high)
-    return _word("at_least", lang, name=name, low=low) if low is not None else _word("at_most", lang, name=name,
+        return word("between", lang, name=name, low=low, high=high)
+    return word("at_least", lang, name=name, low=low) if low is not None else word("at_most", lang, name=name,
                                                                                        high=high)
 
 
@@ -270,17 +270,17 @@ def sentences(discovery: Discovery, lang: str = L.DEFAULT_LANG) -> list[str]:
     what = subject(discovery.question, lang)
     if not discovery.boxes:
         return [why_no_box(discovery, lang)]
-    found = [_word("overall", lang, runs=L.number(discovery.runs, lang, 0), subject=what,
+    found = [word("overall", lang, runs=L.number(discovery.runs, lang, 0), subject=what,
                    share=L.percent(discovery.share_of_interest, lang, 0))]
     for box in discovery.boxes:
-        conditions = _listed([condition(r, lang) for r in box.restrictions], _word("and", lang))
-        line = (_word("box", lang, Subject=what[:1].upper() + what[1:], density=L.percent(box.density, lang, 0),
+        conditions = _listed([condition(r, lang) for r in box.restrictions], word("and", lang))
+        line = (word("box", lang, Subject=what[:1].upper() + what[1:], density=L.percent(box.density, lang, 0),
                       conditions=conditions) + " "
-                + _word("box_numbers", lang, mass=L.percent(box.mass, lang, 0),
+                + word("box_numbers", lang, mass=L.percent(box.mass, lang, 0),
                         coverage=L.percent(box.coverage, lang, 0), number=box.number,
                         subject=subject(discovery.question, lang, subordinate=True)))
         if not box.dense_enough:
-            line += " " + _word("below_density", lang, density=L.percent(discovery.min_density, lang, 0))
+            line += " " + word("below_density", lang, density=L.percent(discovery.min_density, lang, 0))
         found.append(line)
     return found
 
@@ -297,9 +297,9 @@ def why_no_box(discovery: Discovery, lang: str = L.DEFAULT_LANG) -> str:
             values[key] = L.number(values[key], lang, 0)
     from sim.reports.sweep import outcome_title
 
-    detail = _word(discovery.reason, lang, subject=subject(discovery.question, lang),
+    detail = word(discovery.reason, lang, subject=subject(discovery.question, lang),
                    outcome=outcome_title(discovery.question.outcome, lang), **values)
-    return f"{_word('no_box', lang)}: {detail}"
+    return f"{word('no_box', lang)}: {detail}"
 
 
 def box_table(discovery: Discovery, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
@@ -327,7 +327,8 @@ def _or_nan(value: float | None) -> float:
     return float("nan") if value is None else value
 
 
-def _word(key: str, lang: str, **values: Any) -> str:
+def word(key: str, lang: str = L.DEFAULT_LANG, **values: Any) -> str:
+    """A phrase of the catalogue's ``discovery`` section (labels_discovery.yaml), its placeholders filled in."""
     phrase = L.label("discovery", key, lang)
     return phrase.format(**values) if values else phrase
 
@@ -339,4 +340,4 @@ def _listed(parts: list[str], last: str) -> str:
 
 __all__ = ["MAX_BOXES", "MIN_DENSITY", "MIN_RUNS", "Box", "Discovery", "Question", "Restriction", "box_table",
            "choose_box", "condition", "discover", "factor_name", "runs_table", "sentences", "subject",
-           "value_words", "why_no_box"]
+           "value_words", "why_no_box", "word"]
