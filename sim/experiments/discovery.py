@@ -231,9 +231,9 @@ def value_words(value: Any, lang: str = L.DEFAULT_LANG) -> str:
         return L.label("discovery", "yes" if value else "no", lang)
     if isinstance(value, int | float | np.integer | np.floating):
         value = float(value)
-        if value.is_integer():
-            return L.number(value, lang, 0)
-        return L.number(value, lang, 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
+        most = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        fewest = next(d for d in range(most + 1) if round(value, d) == round(value, most))  # 0,5 not 0,50
+        return L.number(value, lang, fewest)
     return str(value)
 
 
@@ -258,6 +258,8 @@ def condition(restriction: Restriction, lang: str = L.DEFAULT_LANG) -> str:
         return word("one_of", lang, name=name, levels=_listed([value_words(v, lang) for v in restriction.levels],
                                                                  word("or", lang)))
     low, high = (None if v is None else value_words(v, lang) for v in (restriction.low, restriction.high))
+    if low is not None and low == high:  # one value of a grid
+        return word("one_of", lang, name=name, levels=low)
     if low is not None and high is not None:
         return word("between", lang, name=name, low=low, high=high)
     return word("at_least", lang, name=name, low=low) if low is not None else word("at_most", lang, name=name,

@@ -49,9 +49,12 @@ def _ends(r: Restriction, lang: str) -> tuple[float, float, str]:
     low = r.swept_low if r.low is None else r.low
     high = r.swept_high if r.high is None else r.high
     width = (r.swept_high - r.swept_low) or 1.0
-    words = word("chart_range", lang, low=value_words(low, lang), high=value_words(high, lang),
-                  swept_low=value_words(r.swept_low, lang), swept_high=value_words(r.swept_high, lang))
-    return (low - r.swept_low) / width, (high - r.swept_low) / width, words
+    start, end = (low - r.swept_low) / width, (high - r.swept_low) / width
+    swept = {"swept_low": value_words(r.swept_low, lang), "swept_high": value_words(r.swept_high, lang)}
+    if value_words(low, lang) == value_words(high, lang):  # one value of a grid: a narrow bar, visible
+        return max(start - 0.01, 0.0), min(end + 0.01, 1.0), word("chart_value", lang, value=value_words(low, lang),
+                                                                   **swept)
+    return start, end, word("chart_range", lang, low=value_words(low, lang), high=value_words(high, lang), **swept)
 
 
 def chart(discovery: Discovery, path: Path, lang: str = L.DEFAULT_LANG) -> Path:
