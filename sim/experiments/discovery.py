@@ -258,8 +258,9 @@ def condition(restriction: Restriction, lang: str = L.DEFAULT_LANG) -> str:
         return word("one_of", lang, name=name, levels=_listed([value_words(v, lang) for v in restriction.levels],
                                                                  word("or", lang)))
     low, high = (None if v is None else value_words(v, lang) for v in (restriction.low, restriction.high))
-    if low is not None and low == high:  # one value of a grid
-        return word("one_of", lang, name=name, levels=low)
+    lowest = low if low is not None else value_words(restriction.swept_low, lang)
+    if lowest == (high if high is not None else value_words(restriction.swept_high, lang)):  # one value of a grid
+        return word("one_of", lang, name=name, levels=lowest)
     if low is not None and high is not None:
         return word("between", lang, name=name, low=low, high=high)
     return word("at_least", lang, name=name, low=low) if low is not None else word("at_most", lang, name=name,
@@ -276,8 +277,11 @@ def sentences(discovery: Discovery, lang: str = L.DEFAULT_LANG) -> list[str]:
                    share=L.percent(discovery.share_of_interest, lang, 0))]
     for box in discovery.boxes:
         conditions = _listed([condition(r, lang) for r in box.restrictions], word("and", lang))
-        line = (word("box", lang, Subject=what[:1].upper() + what[1:], density=L.percent(box.density, lang, 0),
-                      conditions=conditions) + " "
+        # a later box is found among the runs outside the earlier ones: its density counts those runs only
+        outside = word("outside", lang, boxes=box.number - 1) + " " if box.number > 1 else ""
+        start = what if outside else what[:1].upper() + what[1:]
+        line = (outside + word("box", lang, Subject=start, density=L.percent(box.density, lang, 0),
+                               conditions=conditions) + " "
                 + word("box_numbers", lang, mass=L.percent(box.mass, lang, 0),
                         coverage=L.percent(box.coverage, lang, 0), number=box.number,
                         subject=subject(discovery.question, lang, subordinate=True)))

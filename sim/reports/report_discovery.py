@@ -88,7 +88,8 @@ def chart(discovery: Discovery, path: Path, lang: str = L.DEFAULT_LANG) -> Path:
         ax.set_xticks([0, 0.5, 1.0])
         ax.xaxis.set_major_formatter(lambda v, _pos: L.percent(v, lang, 0))
         ax.set_title(word("chart_box", lang, number=box.number, density=L.percent(box.density, lang, 0),
-                           coverage=L.percent(box.coverage, lang, 0), mass=L.percent(box.mass, lang, 0)),
+                           coverage=L.percent(box.coverage, lang, 0), mass=L.percent(box.mass, lang, 0))
+                     + (" " + word("chart_outside", lang, boxes=box.number - 1) if box.number > 1 else ""),
                      fontsize=9, loc="left")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
