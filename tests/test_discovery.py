@@ -4,6 +4,8 @@ one line."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -157,7 +159,10 @@ def test_mph_sweep_discover_writes_box_table_chart_report_and_sentence(tiny_swee
     assert set(table["code"]) <= {"levers.fte", "mandate"} and len(table) >= 1
     assert (out / "discovery.png").stat().st_size > 0
     page = report.read_text(encoding="utf-8")
-    assert "Onder welke voorwaarden geldt: MKBA-saldo" in page and "Gevonden met PRIM" in page
+    section = page[page.index("<h2>Onder welke voorwaarden"):page.index("Gevonden met PRIM")]
+    assert "<table>" in section and "<figure>" in section and "(box 1)" in section
+    words = re.sub(r'src="data:[^"]*"', "", section)
+    assert not re.findall(r"\b[a-z]+(?:_[a-z]+)+\b|\blevers\.|\bmkba_", words)  # labels, not machine keys
 
 
 def test_mph_sweep_discover_without_a_box_says_why_in_one_line(tiny_sweep, capsys) -> None:
