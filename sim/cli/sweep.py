@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim import announce_compiling
 from sim.cli.args import add_lang_option, add_point_option, add_report_option, check_report, percent
+
+if TYPE_CHECKING:
+    from sim.experiments.discovery import Question
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rate.add_argument("--discount-rate", type=percent, metavar="PCT", help="discount rate in percent per year")
     rate.add_argument("--discount-regime", metavar="NAME", help="discount regime from the register (default: newest)")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    add_discovery_options(p)
     add_lang_option(p)
     add_report_option(p)
     add_point_option(p)
@@ -35,6 +40,40 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="local Dask worker processes (default: one per core)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on this Dask scheduler instead of a local cluster (also $DASK_SCHEDULER_ADDRESS)")
+
+
+# Scenario discovery (PRIM) runs by itself from this many design points on: a smaller grid is read off its heatmap.
+AUTO_DISCOVERY_POINTS = 10
+
+
+def add_discovery_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--discover", action=argparse.BooleanOptionalAction, default=None,
+                   help="scenario discovery with PRIM: under which conditions is the balance positive? writes "
+                   f"discovery.csv and discovery.png (default: on from {AUTO_DISCOVERY_POINTS} design points)")
+    p.add_argument("--discover-outcome", metavar="OUTCOME",
+                   help="the outcome PRIM explains (default mkba_balance; a measure, or method:measure)")
+    p.add_argument("--discover-threshold", type=float, metavar="X",
+                   help="runs of interest: the outcome above X (below X where less is better, e.g. evictions); "
+                   "default 0, in euros for MKBA outcomes")
+
+
+def discovery_question(args: argparse.Namespace, points: int) -> Question | None:
+    """The question PRIM answers for this sweep, or None where discovery is off; an unknown outcome is refused
+    before the sweep runs."""
+    from scenarios.errors import UserError
+    from sim.experiments.discovery import BALANCE, Question
+    from sim.experiments.sweep import OUTCOME_METHODS, known_measures, parse_outcome
+
+    asked = args.discover_outcome is not None or args.discover_threshold is not None
+    if args.discover is False or (args.discover is None and not asked and points < AUTO_DISCOVERY_POINTS):
+        return None
+    outcome = args.discover_outcome or BALANCE
+    method, measure = parse_outcome(outcome)
+    if method not in OUTCOME_METHODS or measure not in known_measures():
+        raise UserError(f"--discover-outcome {outcome!r}: unknown outcome; allowed: a measure (e.g. mkba_balance, "
+                        f"eviction_per_year), optionally as method:measure with method one of "
+                        f"{', '.join(OUTCOME_METHODS)}")
+    return Question(outcome, 0.0 if args.discover_threshold is None else args.discover_threshold)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -68,6 +107,7 @@ def handle(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / f"sweep-{args.sweep.stem}"
     check_result_folder(out, "--out", "mph sweep")
     check_report(args.report)
+    question = discovery_question(args, len(sweep.points))
     spec = sweep.spec
     factors = ", ".join(factor_label(f.name, args.lang) for f in sweep.factors) or "-"
     print(L.text("sweep_start", args.lang, name=spec.name, design=spec.design, points=len(sweep.points),
@@ -82,9 +122,17 @@ def handle(args: argparse.Namespace) -> int:
              "discount_rate_pct": rate_pct}
     lang = args.lang
     # the whole set appears at once, or the previous one stays; the finished batches (out/.runs) move along
+    found = None
     with result_set(out, about) as staging:
-        written = moved_into(out, staging, write_outputs(sweep, table, staging, charts=not args.no_charts,
-                                                         lang=lang))
+        files = write_outputs(sweep, table, staging, charts=not args.no_charts, lang=lang)
+        if question is not None:
+            from sim.experiments.discovery import discover, runs_table
+            from sim.reports.report_discovery import write_discovery
+
+            factors = [f.name for f in sweep.factors]
+            found = discover(runs_table(table, factors, question.outcome), factors, question)
+            files += write_discovery(found, staging, charts=not args.no_charts, lang=lang)
+        written = moved_into(out, staging, files)
     written.append(out / MANIFEST)
     print(L.text("sweep_done", lang, seconds=L.number(elapsed, lang, 1), rows=L.number(len(table), lang, 0)))
     print(calibration_status(sweep.scenario).line(lang))
@@ -106,9 +154,17 @@ def handle(args: argparse.Namespace) -> int:
 
     for sentence in sweep_sentences(sweep, table, args.lang):
         print(f"  {sentence}")
+    if found is not None:
+        from sim.experiments.discovery import sentences
+        from sim.reports.report_discovery import title
+
+        print(title(found, lang))
+        for sentence in sentences(found, lang):
+            print(f"  {sentence}")
     if args.report:
         from sim.reports.report_doc import write_document
 
-        written += write_document(sweep_report(sweep, table, rate_pct, written, args.lang), args.report)
+        written += write_document(sweep_report(sweep, table, rate_pct, written, args.lang, discovery=found),
+                                  args.report)
     print(L.text("written", lang) + ": " + ", ".join(str(p) for p in written))
     return 0

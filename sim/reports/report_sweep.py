@@ -129,9 +129,11 @@ def _below_half(sweep: Any, points: pd.DataFrame, below: pd.DataFrame, axes: tup
 
 
 def sweep_report(sweep: Any, table: pd.DataFrame, rate_pct: float, charts: Sequence[Path] = (),
-                 lang: str = "nl") -> Document:
+                 lang: str = "nl", discovery: Any = None) -> Document:
     """The report of ``mph sweep``: the summary, the calibration status, the best point's MKBA next to the published
-    cockpit and per party, the probability of a positive balance per point, the sweep's charts and the glossary."""
+    cockpit and per party, the probability of a positive balance per point, with a scenario discovery (PRIM,
+    :mod:`sim.experiments.discovery`) the conditions under which the balance is positive, the sweep's charts and
+    the glossary."""
     points = point_outcomes(sweep, table)
     reps = sweep.spec.replications
     document = Document(text("title_sweep", lang),
@@ -155,6 +157,11 @@ def sweep_report(sweep: Any, table: pd.DataFrame, rate_pct: float, charts: Seque
         if reps < FEW_REPLICATIONS:
             document.add(Paragraph(text("few_reps", lang, reps=reps), "note"))
     pictures = [p for p in charts if Path(p).suffix == ".png" and Path(p).exists()]
+    if discovery is not None:
+        from sim.reports.report_discovery import PNG, discovery_section
+
+        discovery_section(document, discovery, next((p for p in pictures if Path(p).name == PNG), None))
+        pictures = [p for p in pictures if Path(p).name != PNG]
     if pictures:
         document.add(Heading(text("h_charts", lang)))
         document.add(*(Figure(Path(p).read_bytes(), Path(p).stem.replace("_", " ")) for p in pictures))
