@@ -66,11 +66,17 @@ YEAR_STATE = ("households_reached_cum", "households_stabilised_cum", "households
               "stock", "found_now", "in_approach_now")
 
 
-def generate_cohort(scenario: Scenario, streams: RandomStreams) -> Cohort:
+class RowsExhausted(RuntimeError):
+    """Newcomers found no empty row: the stock grew beyond the cohort's spare rows (sim.run plays the replication
+    again with more)."""
+
+
+def generate_cohort(scenario: Scenario, streams: RandomStreams,
+                    spare_rows: float = population.SPARE_ROWS) -> Cohort:
     """A replication's households and newcomers, for the warm-up and the horizon."""
     weeks = (scenario.flows.warmup_years + scenario.horizon_years) * WEEKS_PER_YEAR
     return population.generate(scenario.population, scenario.flows, len(scenario.organisations), weeks,
-                               streams.population)
+                               streams.population, spare_rows)
 
 
 class MPHModel(mesa.Model):
@@ -175,8 +181,8 @@ class MPHModel(mesa.Model):
             dyn.stabilised_max_below, dyn.relapse_mean_above, self.params.levers.fte if staffed else 0.0, staffed,
             self.streams.seeds, self.week + 1, last_week, self.tally.totals, self.tally.per_org, self.involvement))
         if self.flows.overflow[0]:
-            raise RuntimeError(f"{self.flows.overflow[0]} newcomers found no empty row: raise "
-                               "sim.population.SPARE_ROWS")
+            raise RowsExhausted(f"{self.flows.overflow[0]} newcomers found no empty row: raise "
+                                "sim.population.SPARE_ROWS")
         self.week = self.steps = last_week
         if last_week % WEEKS_PER_YEAR == 0 and last_week // WEEKS_PER_YEAR <= self.params.horizon_years:
             self._end_of_year()

@@ -76,9 +76,10 @@ class Cohort(NamedTuple):
 
 
 def generate(population: Population, flows: Flows, organisations: int, weeks: int,
-             rng: np.random.Generator) -> Cohort:
+             rng: np.random.Generator, spare_rows: float = SPARE_ROWS) -> Cohort:
     """The initial stock and, for ``weeks`` weeks, the newcomers: a Poisson number a week, ``flows.inflow_share``
-    of the stock's size a year, changing by ``flows.inflow_trend`` a year."""
+    of the stock's size a year, changing by ``flows.inflow_trend`` a year. ``spare_rows``: rows per household of
+    the stock (:data:`SPARE_ROWS`; more only changes how many rows stay empty, not who is drawn)."""
     departure = 1.0 - (1.0 - flows.departure_rate) ** (1 / 52)  # weekly
     stock = _households(population, population.households, organisations, rng, 0, np.zeros(0), departure)
     years = np.arange(weeks) // 52
@@ -89,7 +90,7 @@ def generate(population: Population, flows: Flows, organisations: int, weeks: in
                             departure)
     # Room for the stock and its growth: rows freed by leavers are reused (see Households.ident).
     growth = max(1.0, (1.0 + flows.inflow_trend) ** (weeks / 52))
-    size = int(np.ceil(population.households * SPARE_ROWS * growth)) + 16
+    size = int(np.ceil(population.households * spare_rows * growth)) + 16
     return Cohort(_with_empty_rows(stock, size), newcomers, arrivals)
 
 

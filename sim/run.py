@@ -21,9 +21,12 @@ from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
 from sim.crn import RandomStreams
 from sim.measures import per_replication, summarise
-from sim.model import METHODS, MPHModel, generate_cohort
+from sim.model import METHODS, MPHModel, RowsExhausted, generate_cohort
+from sim.population import SPARE_ROWS
 from sim.tidy import long_table
 
+# Rows per household of the stock a replication may grow to before it stops with an error (see _play).
+MAX_SPARE_ROWS = 8.0
 # The yearly flow table (issue 14): who came in and who left (by reason), and at the year's end the stock, the found
 # and those in the approach.
 FLOWS = ("entered", "left_recovered", "left_departed", "left_children_grown", "stock", "found_now", "in_approach_now")
@@ -75,10 +78,11 @@ def run_replication(scenario: Scenario, method: str, replication: int,
     return yearly, weekly
 
 
-def replication_models(scenario: Scenario, replication: int) -> dict[str, MPHModel]:
+def replication_models(scenario: Scenario, replication: int,
+                       spare_rows: float = SPARE_ROWS) -> dict[str, MPHModel]:
     """The replication's model of each of the scenario's methods at week 0: one generation of households and one
     warm-up (the old method's, before anyone else runs on) serve them all."""
-    cohort = generate_cohort(scenario, RandomStreams(scenario.seed, replication))
+    cohort = generate_cohort(scenario, RandomStreams(scenario.seed, replication), spare_rows)
     warm = MPHModel(scenario, "verkokerd", replication, cohort)
     return {method: warm if method == "verkokerd" else MPHModel(scenario, method, replication, cohort, after=warm)
             for method in scenario.methods}
@@ -92,9 +96,19 @@ def play_replication(scenario: Scenario, replication: int) -> list[tuple[pd.Data
 
 def _play(scenario: Scenario, replication: int) -> tuple[list[tuple[pd.DataFrame, pd.DataFrame]], int | None]:
     scenario, particle = with_particle(scenario, replication)
-    models = replication_models(scenario, replication)
-    return [run_replication(scenario, method, replication, models.pop(method))
-            for method in scenario.methods], particle
+    spare_rows = SPARE_ROWS
+    while True:
+        try:
+            models = replication_models(scenario, replication, spare_rows)
+            return [run_replication(scenario, method, replication, models.pop(method))
+                    for method in scenario.methods], particle
+        except RowsExhausted:
+            # A posterior draw can let the stock grow past the spare rows (particle 162 of the example's seed did,
+            # replication 6). The same households again with more empty rows: a run that fitted is unchanged, and
+            # one that did not is played the same way every time.
+            if spare_rows >= MAX_SPARE_ROWS:
+                raise
+            spare_rows *= 1.5
 
 
 def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:

@@ -83,3 +83,14 @@ def test_cross_field_check_is_short_and_names_the_values(tmp_path):
         load_scenario(write(tmp_path, f"extends: defaults\n{mix}\n"))
     message = str(err.value)
     assert "case_mix" in message and "1.2" in message and len(message) < 200
+
+
+def test_a_file_edited_between_two_loads_is_read_again(tmp_path):
+    """Parsed files are remembered (a calibration reads the same files in every evaluation), by their text: an edit
+    is seen at once, whatever the file's date, and what one load changes does not reach the next."""
+    path = tmp_path / "town.yaml"
+    path.write_text("extends: defaults\nlevers: {fte: 7}\n", encoding="utf-8")
+    assert load_scenario(path).levers.fte == 7
+    assert load_scenario(path).levers.fte == 7  # the remembered tree kept its 'extends' (a load pops it)
+    path.write_text("extends: defaults\nlevers: {fte: 9}\n", encoding="utf-8")
+    assert load_scenario(path).levers.fte == 9
