@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from sim.mkba.breakeven import break_even
     from sim.mkba.cockpit import compute_cockpit
     from sim.mkba.inputs import load_inputs
-    from sim.reports.mkba import format_table, to_dict, write_charts, write_excel
+    from sim.reports.mkba import format_table, to_dict, write_charts
+    from sim.reports.mkba_workbook import write_cockpit_workbook
     from sim.reports.outputs import write_json
 
     _check_outputs(args)
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, data)
     if args.excel:
-        write_excel(result, data, cockpit, args.excel)
+        write_cockpit_workbook(result, cockpit, break_evens, data["register_entries_used"], args.excel, args.lang)
     if args.charts:
         write_charts(result, args.charts)
     if args.report:
@@ -102,7 +103,8 @@ def run_simulated(args: argparse.Namespace) -> int:
     from sim.mkba.simulated import simulated_mkba
     from sim.mkba.simulated_cockpit import compare_with_published, rules, simulated_cockpit
     from sim.mkba.unpriced import UNPRICED_ITEMS
-    from sim.reports.mkba import format_simulated, write_simulated_charts, write_simulated_excel
+    from sim.reports.mkba import format_simulated, write_simulated_charts
+    from sim.reports.mkba_workbook import write_simulated_workbook
     from sim.reports.outputs import write_json
     from sim.run import run_scenario
 
@@ -137,7 +139,8 @@ def run_simulated(args: argparse.Namespace) -> int:
             "balance_positive_probability": float((mkba.per_replication["balance"] > 0).mean()),
         })
     if args.excel:
-        write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
+        write_simulated_workbook(mkba, settings, register, args.excel, results.scenario.name,
+                                 status.line(args.lang), args.lang)
     if args.charts:
         write_simulated_charts(mkba, args.charts, args.lang, status.line(args.lang))
     if args.report:
