@@ -180,7 +180,7 @@ def write_cockpit_workbook(result: CockpitResult, cockpit: CockpitInputs, break_
     with workbook(path) as book:
         add_sheet(book, L.text("out_sheet_cockpit", lang), frame, formats=numbers,
                   title=L.text("out_cockpit_title", lang), notes=top, row_kinds=kinds,
-                  indent=depths, bold_rows=bold)
+                  indent=depths, bold_rows=bold, indent_column=1)
         add_sheet(book, L.text("out_sheet_stakeholders", lang), stakeholders,
                   formats={c: "keur" for c in stakeholders.columns[1:-1]},
                   title=L.text("out_stakeholders_title", lang), bold_rows=[len(stakeholders) - 1])

@@ -88,11 +88,12 @@ def _width(frame: pd.DataFrame, column: str, fmt: str) -> int:
 def add_sheet(book: Any, name: str, frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
               title: str | None = None, notes: Sequence[str] = (), landscape: bool | None = None,
               row_kinds: Sequence[str | None] | None = None, indent: Sequence[int] | None = None,
-              bold_rows: Sequence[int] = ()) -> Any:
+              bold_rows: Sequence[int] = (), indent_column: int = 0) -> Any:
     """A sheet holding ``frame`` (its columns in the order given: labels first), ``title`` and ``notes`` above the
     header row; ``formats`` maps a column to a kind of :data:`FORMATS` (numbers default to ``auto``);
     ``row_kinds`` gives a row's numbers their own kind (a share among counts shows as a percentage); ``indent``
-    the depth of each row's label (the cockpit's tree) and ``bold_rows`` the rows in bold (totals)."""
+    the depth of each row's label in column ``indent_column`` (the cockpit's tree) and ``bold_rows`` the rows in
+    bold (totals)."""
     formats = dict(formats or {})
     sheet = book.add_worksheet(name[:31])
     bold = book.add_format({"bold": True, "font_size": 13})
@@ -128,7 +129,7 @@ def add_sheet(book: Any, name: str, frame: pd.DataFrame, formats: Mapping[str, s
                 continue
             column_kind = column_kinds[frame.columns[col]]
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
-            style = (kind if kind and numeric else column_kind, depth if col == 0 else 0, strong)
+            style = (kind if kind and numeric else column_kind, depth if col == indent_column else 0, strong)
             if style == (column_kind, 0, False):
                 fmt = cell_formats[frame.columns[col]]
             else:
