@@ -123,7 +123,7 @@ def test_cli_shows_the_balance_without_unpriced_and_the_calibration_status(tmp_p
     out, book = tmp_path / "mkba.json", tmp_path / "mkba.xlsx"
     assert main(["mkba", str(path), "--reps", "2", "--json", str(out), "--excel", str(book)]) == 0
     printed = capsys.readouterr().out
-    assert "MKBA saldo zonder ongeprijsde escalaties" in printed and "uithuisplaatsing" in printed
+    assert "MKBA-saldo zonder wat de cockpit niet prijst" in printed and "uithuisplaatsing" in printed
     assert re.search(r"^(Gekalibreerd|Niet gekalibreerd|Puntwaarden)", printed, re.M)  # what the balance rests on
     data = json.loads(out.read_text())
     assert {"mean", "p5", "p95"} <= set(data["results_eur_ncw"]["balance_without_unpriced"])

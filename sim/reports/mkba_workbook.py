@@ -17,12 +17,12 @@ from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import BENEFITS, COSTS, PRINTED_QUANTITIES, CockpitResult, compare, sum_gaps
 from sim.mkba.inputs import CockpitInputs
 from sim.mkba.simulated import SimulatedMkba
-from sim.mkba.unpriced import UNPRICED_ITEMS
+from sim.mkba.unpriced import UNPRICED_ITEMS, UNPRICED_LABELS_NL
 from sim.reports import labels as L
+from sim.reports.mkba import STAKEHOLDER_COLUMNS
 from sim.reports.report_text import cockpit_label
 from sim.reports.workbook import add_sheet, settings_rows, workbook
 
-STAKEHOLDER_COLUMNS = ("costs_cashable", "costs_non_cashable", "benefits_cashable", "benefits_non_cashable")
 # how each result line of the cockpit shows: a percentage as a share, the ratio and payback with two decimals
 RESULT_KINDS = {"mkba_balance_keur": "keur", "financial_return_pct": "percent", "social_return_pct": "percent",
                 "benefit_cost_ratio": "ratio", "payback_years": "ratio"}
@@ -32,8 +32,27 @@ def _yes_no(value: bool | None, lang: str) -> str | None:
     return None if value is None else L.label("report", "word_yes" if value else "word_no", lang)
 
 
-def _regime(name: str, lang: str) -> str:
+def regime_words(name: str, lang: str = L.DEFAULT_LANG) -> str:
+    """A discount regime: 'regime 2020', or 'opgegeven' for a rate given with --discount-rate."""
     return L.text("out_regime_user", lang) if name == "user" else L.text("out_regime", lang, name=name)
+
+
+def cockpit_row_label(section: str, key: str, lang: str = L.DEFAULT_LANG) -> str:
+    """A line of the cockpit by its section (quantities, costs_keur_ncw, benefits_keur_ncw, result) and key."""
+    if section == "quantities":
+        return L.label("out_quantity", key, lang)
+    if section == "result":
+        return L.label("out_result", key, lang)
+    return cockpit_label(key, section.removesuffix("_keur_ncw"), lang)
+
+
+def break_even_label(b: BreakEven, lang: str = L.DEFAULT_LANG) -> str:
+    return L.label("out_break_even", b.key, lang) if L.has("out_break_even", b.key) else b.label
+
+
+def unpriced_words(lang: str = L.DEFAULT_LANG) -> str:
+    """What the balance 'without unpriced' leaves out, in the language asked."""
+    return "; ".join((UNPRICED_LABELS_NL if lang == "nl" else UNPRICED_ITEMS).values())
 
 
 def cockpit_sheet(result: CockpitResult, lang: str = L.DEFAULT_LANG) -> tuple[pd.DataFrame, list[str], list[int],
@@ -61,16 +80,17 @@ def cockpit_sheet(result: CockpitResult, lang: str = L.DEFAULT_LANG) -> tuple[pd
 
     part = L.text("out_part_quantities", lang)
     for key, _, _ in PRINTED_QUANTITIES:
-        add(part, "quantities", key, L.label("out_quantity", key, lang), result.quantities[key], "number")
+        add(part, "quantities", key, cockpit_row_label("quantities", key, lang), result.quantities[key], "number")
     for section, tree, values, part_key in (("costs_keur_ncw", COSTS, result.costs, "out_part_costs"),
                                            ("benefits_keur_ncw", BENEFITS, result.benefits, "out_part_benefits")):
         for line, depth in tree.walk():
-            label = cockpit_label(line.key, section.removesuffix("_keur_ncw"), lang) + ("" if line.printed else " *")
+            label = cockpit_row_label(section, line.key, lang) + ("" if line.printed else " *")
             add(L.text(part_key, lang), section, line.key, label, values[line.key] / 1000.0, "keur", depth)
     part = L.text("out_part_result", lang)
     for key, value in result.result_lines().items():
         scale = 100.0 if RESULT_KINDS.get(key) == "percent" else 1.0  # 19,6 percent shows as 19,6%
-        add(part, "result", key, L.label("out_result", key, lang), value, RESULT_KINDS.get(key, "auto"), 0, scale)
+        add(part, "result", key, cockpit_row_label("result", key, lang), value, RESULT_KINDS.get(key, "auto"), 0,
+            scale)
     headers = {"part": L.text("out_col_part", lang), "line": L.text("out_col_line", lang),
                "reproduced": L.text("out_col_reproduced", lang), "published": L.text("out_col_published", lang),
                "difference": L.text("out_col_difference", lang), "within": L.text("out_col_within", lang),
@@ -95,8 +115,7 @@ def stakeholder_sheet(result: CockpitResult, lang: str = L.DEFAULT_LANG) -> pd.D
 def break_even_sheet(break_evens: list[BreakEven], lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
     """Per input searched: its value now, the value at which the balance is zero (or why there is none)."""
     return pd.DataFrame({
-        L.text("out_col_input", lang): [L.label("out_break_even", b.key, lang) if L.has("out_break_even", b.key)
-                                        else b.label for b in break_evens],
+        L.text("out_col_input", lang): [break_even_label(b, lang) for b in break_evens],
         L.text("out_col_now", lang): [b.current for b in break_evens],
         L.text("out_col_break_even", lang): [b.value if b.value is not None else L.text("out_no_break_even", lang)
                                              for b in break_evens],
@@ -170,7 +189,7 @@ def write_cockpit_workbook(result: CockpitResult, cockpit: CockpitInputs, break_
     s = result.settings
     frame, kinds, depths, bold = cockpit_sheet(result, lang)
     top = [L.text("out_cockpit_settings", lang, price_year=s.price_year, years=s.horizon_years,
-                  rate=L.percent(s.discount_rate_pct / 100, lang, 2), regime=_regime(s.discount_regime, lang),
+                  rate=L.percent(s.discount_rate_pct / 100, lang, 2), regime=regime_words(s.discount_regime, lang),
                   source=cockpit.source), L.text("out_cockpit_marks", lang)]
     if result.published is not None and not result.comparable:
         top.append(L.text("out_cockpit_not_comparable", lang))
@@ -217,7 +236,7 @@ def write_simulated_workbook(mkba: SimulatedMkba, settings: Mapping[str, Any], r
                             L.text("band_low", lang): summary["p5"].to_numpy(),
                             L.text("band_high", lang): summary["p95"].to_numpy(),
                             L.column("code", lang): keys})
-    unpriced = "; ".join(L.item(k, lang) for k in UNPRICED_ITEMS)
+    unpriced = unpriced_words(lang)
     notes = [line for line in (status_line, L.text("interval_note", lang) + "; " + band_note(reps, lang),
                                L.text("out_unpriced_note", lang, items=unpriced)) if line]
     items = mkba.items.mean()
@@ -250,5 +269,17 @@ def write_simulated_workbook(mkba: SimulatedMkba, settings: Mapping[str, Any], r
     return path
 
 
-__all__ = ["break_even_sheet", "cockpit_notes", "cockpit_sheet", "inputs_sheet", "sources_sheet", "stakeholder_sheet",
-           "write_cockpit_workbook", "write_simulated_workbook"]
+__all__ = [
+    "break_even_label",
+    "break_even_sheet",
+    "cockpit_notes",
+    "cockpit_row_label",
+    "cockpit_sheet",
+    "inputs_sheet",
+    "regime_words",
+    "sources_sheet",
+    "stakeholder_sheet",
+    "unpriced_words",
+    "write_cockpit_workbook",
+    "write_simulated_workbook",
+]
