@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.excel:
         write_cockpit_workbook(result, cockpit, break_evens, data["register_entries_used"], args.excel, args.lang)
     if args.charts:
-        write_charts(result, args.charts)
+        write_charts(result, args.charts, args.lang)
     if args.report:
         from sim.reports.report_cockpit import cockpit_report
         from sim.reports.report_doc import write_document

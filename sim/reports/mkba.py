@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS
+from scenarios.register import STAKEHOLDERS
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
     BENEFITS,
@@ -178,23 +178,37 @@ def format_table(result: CockpitResult, cockpit: CockpitInputs, break_evens: lis
 # --- files -----------------------------------------------------------------------------------------
 
 
-def write_charts(result: CockpitResult, directory: Path) -> list[Path]:
+def write_charts(result: CockpitResult, directory: Path, lang: str = "nl") -> list[Path]:
     """waterfall.png (costs and benefits to the balance) and stakeholders.png (net per stakeholder)."""
-    steps = [(line.label, -result.costs[line.key] / 1000.0) for line in COSTS.children]
-    steps += [(line.label, result.benefits[line.key] / 1000.0)
+    from sim.reports.report_text import cockpit_label
+
+    steps = [(cockpit_label(line.key, "costs", lang), -result.costs[line.key] / 1000.0) for line in COSTS.children]
+    steps += [(cockpit_label(line.key, "benefits", lang), result.benefits[line.key] / 1000.0)
               for group in BENEFITS.children for line in group.children]
     rows = result.tables.stakeholders
     cash = [(r.benefits_cashable - r.costs_cashable) / 1000.0 for r in rows]
     non_cash = [(r.benefits_non_cashable - r.costs_non_cashable) / 1000.0 for r in rows]
     return [
-        waterfall_chart(steps, "Kosten en baten één gezin, één plan, één regisseur (waterval)",
-                        directory / "waterfall.png"),
-        stakeholder_chart([r.stakeholder for r in rows], cash, non_cash, directory / "stakeholders.png"),
+        waterfall_chart(steps, _words("out_c_cockpit_waterfall", lang), directory / "waterfall.png", lang=lang),
+        stakeholder_chart([r.stakeholder for r in rows], cash, non_cash, directory / "stakeholders.png", lang),
     ]
 
 
+def _words(key: str, lang: str) -> str:
+    from sim.reports import labels as L
+
+    return L.text(key, lang)
+
+
+def _axis(lang: str) -> Any:
+    from sim.reports import labels as L
+
+    return L.axis_formatter(lang)
+
+
 def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path,
-                    extra_balances: tuple[tuple[str, float], ...] = (), footnote: str | None = None) -> Path:
+                    extra_balances: tuple[tuple[str, float], ...] = (), footnote: str | None = None,
+                    lang: str = "nl") -> Path:
     """Bars from zero: costs down (red), benefits up (green), then the balance (and ``extra_balances``, such as
     the balance without what the cockpit does not price); ``footnote`` under the chart."""
     import matplotlib
@@ -211,19 +225,22 @@ def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path,
     for i, (_, balance) in enumerate(extra_balances, start=len(steps) + 1):
         ax.bar(i, balance, color="#7f8c8d")
     ax.set_xticks(range(len(steps) + 1 + len(extra_balances)),
-                  [label for label, _ in steps] + ["MKBA saldo"] + [label for label, _ in extra_balances],
+                  [label for label, _ in steps] + [_words("out_c_balance", lang)]
+                  + [label for label, _ in extra_balances],
                   rotation=60, ha="right", fontsize=8)
     if footnote:
         fig.text(0.01, 0.01, footnote, fontsize=7, wrap=True)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("NCW x € 1.000")
+    ax.set_ylabel(_words("out_c_keur", lang))
+    ax.yaxis.set_major_formatter(_axis(lang))
     ax.set_title(title)
     fig.tight_layout()
     save_png(fig, path)
     return path
 
 
-def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list[float], path: Path) -> Path:
+def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list[float], path: Path,
+                      lang: str = "nl") -> Path:
     """Who pays, who benefits: net NCW per stakeholder, cashable and non-cashable side by side."""
     import matplotlib
 
@@ -232,12 +249,15 @@ def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list
 
     fig, ax = plt.subplots(figsize=(10, 5))
     x = range(len(stakeholders))
-    ax.bar([i - 0.2 for i in x], cash, width=0.4, label="kasbaar", color="#2980b9")
-    ax.bar([i + 0.2 for i in x], non_cash, width=0.4, label="niet-kasbaar", color="#95a5a6")
-    ax.set_xticks(list(x), [STAKEHOLDER_LABELS[s] for s in stakeholders], rotation=30, ha="right")
+    from sim.reports import labels as L
+
+    ax.bar([i - 0.2 for i in x], cash, width=0.4, label=_words("out_c_cashable", lang), color="#2980b9")
+    ax.bar([i + 0.2 for i in x], non_cash, width=0.4, label=_words("out_c_non_cashable", lang), color="#95a5a6")
+    ax.set_xticks(list(x), [L.payer(s, lang) for s in stakeholders], rotation=30, ha="right")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("saldo NCW x € 1.000")
-    ax.set_title("Wie betaalt, wie profiteert")
+    ax.set_ylabel(_words("out_c_balance_keur", lang))
+    ax.yaxis.set_major_formatter(L.axis_formatter(lang))
+    ax.set_title(_words("out_c_who_pays", lang))
     ax.legend()
     fig.tight_layout()
     save_png(fig, path)
@@ -257,11 +277,10 @@ def write_simulated_charts(mkba: SimulatedMkba, directory: Path, lang: str = "nl
     cash = [mean[f"balance_{s}_cashable"] / 1000.0 for s in STAKEHOLDERS]
     non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]
     return [
-        waterfall_chart(steps, "MKBA van de simulatie: extra kosten en vermeden kosten (gemiddelde)",
-                        directory / "waterfall.png",
-                        (("saldo zonder ongeprijsde escalaties", mean["balance_without_unpriced"] / 1000.0),),
-                        status_line),
-        stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png"),
+        waterfall_chart(steps, _words("out_c_simulated_waterfall", lang), directory / "waterfall.png",
+                        ((_words("out_c_without_unpriced", lang), mean["balance_without_unpriced"] / 1000.0),),
+                        status_line, lang),
+        stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png", lang),
     ]
 
 
