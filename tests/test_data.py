@@ -77,7 +77,7 @@ def test_counts_under_five_households_are_suppressed(tmp_path, capsys):
     assert main(["data", "check", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     # the 10 rows are known: 7 beside '<5' would give the 3 away, so it is not shown either (secondary suppression)
-    assert "control: <5" in out and "1g1p1r: x" in out and "bij x huishoudens" in out  # Dutch by default
+    assert "controlegroep: <5" in out and "1g1p1r: x" in out and "bij x huishoudens" in out  # Dutch by default
     assert not any(n in out for n in (": 3", ": 7", "bij 10"))
 
 

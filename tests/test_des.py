@@ -131,5 +131,6 @@ def test_cli_writes_the_check(small: Scenario, tmp_path, capsys) -> None:
     table = pd.read_csv(tmp_path / "waiting_time_check.csv")
     assert len(table) == len(small.organisations)
     assert not math.isnan(table["des_wait"].sum())
+    assert not table["verdict"].str.contains("agree").any()  # the CSV's verdict in Dutch too, as on screen
     out = capsys.readouterr().out
     assert "Verslavingszorg" in out and "addiction_care" not in out  # organisations by name, in Dutch

@@ -2,6 +2,7 @@
 Dutch labels first and machine codes last, number formats rather than text, a frozen header row, A4 print setup
 one page wide with the header repeated, and values rather than JSON in cells."""
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -112,3 +113,71 @@ def test_compare_workbook_and_table(small: Scenario, tmp_path: Path) -> None:
     assert settings["fte regisseurs"][:2] == (3, 6)
     text = compare_table(comparison, "en")
     assert "MKBA balance" in text and "mkba_" not in text
+
+
+# --- mph mkba --excel: the cockpit and the MKBA of a run, in the same layout ------------------------------------------
+MACHINE_KEYS = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\bmkba_|\btrajectory\.")  # as tests/test_report.py's, less levers.
+
+
+def labels_of(sheet) -> list[str]:
+    """The words of a sheet below its header, the code column (last) left out."""
+    return [v for row in sheet.iter_rows(min_row=header_row(sheet) + 1, values_only=True) for v in row[:-1]
+            if isinstance(v, str)]
+
+
+@pytest.mark.parametrize(("lang", "sheets", "headers", "total_costs"), [
+    ("nl", ["Cockpit", "Wie betaalt", "Break-even", "Invoer", "Bronnen", "Toelichting"],
+     ["onderdeel", "regel", "nagerekend", "gepubliceerd", "verschil", "binnen tolerantie", "code"], "Totale kosten"),
+    ("en", ["Cockpit", "Who pays", "Break-even", "Inputs", "Sources", "Notes"],
+     ["part", "line", "reproduced", "published", "difference", "within tolerance", "code"], "Total costs")])
+def test_cockpit_workbook_is_laid_out_for_policy_makers(tmp_path: Path, lang, sheets, headers, total_costs) -> None:
+    path = tmp_path / "cockpit.xlsx"
+    assert main(["mkba", "--cockpit", "--excel", str(path), "--lang", lang]) == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == sheets
+    check_layout(book)  # frozen header, A4 one page wide with the header on every page, no JSON, formatted numbers
+    cockpit = book["Cockpit"]
+    row = header_row(cockpit)
+    assert [c.value for c in cockpit[row]] == headers  # labels first, the machine key last
+    rows = {r[-1].value: r for r in cockpit.iter_rows(min_row=row + 1)}
+    costs = rows["costs_keur_ncw.total"]
+    assert costs[1].value == total_costs and costs[2].value == pytest.approx(1365, abs=2) and costs[3].value == 1365
+    assert costs[2].number_format == "#,##0" and costs[1].font.b  # x EUR 1,000 without decimals; a total in bold
+    assert rows["costs_keur_ncw.project_staff"][1].alignment.indent == 2  # the cockpit's tree, indented
+    social = rows["result.social_return_pct"]
+    assert social[3].value == pytest.approx(0.40) and "%" in social[3].number_format  # 40% shows as 40,0%
+    assert social[5].value in ("ja", "yes")
+    for name in sheets[:4]:  # the register's and the inputs file's own texts aside, no machine key is shown
+        assert [w for w in labels_of(book[name]) if MACHINE_KEYS.search(w)] == [], name
+    parties = book[sheets[1]]
+    municipality = next(r for r in parties.iter_rows(min_row=header_row(parties) + 1, values_only=True)
+                        if r[-1] == "municipality")
+    assert municipality[0] in ("Gemeente", "Municipality") and municipality[-2] == pytest.approx(-450, abs=2)
+    sources = book[sheets[4]]
+    payers = [r[3] for r in sources.iter_rows(min_row=header_row(sources) + 1, values_only=True)]
+    assert ("Gemeente 50%, Zorgverzekeraar 50%" if lang == "nl" else "Municipality 50%, Care insurer 50%") in payers
+
+
+def test_simulated_mkba_workbook_is_laid_out_for_policy_makers(results: Results, tmp_path: Path) -> None:
+    from scenarios.register import load_register
+    from sim.mkba.simulated import simulated_mkba
+    from sim.reports.mkba_workbook import write_simulated_workbook
+
+    register = load_register()
+    mkba = simulated_mkba(results, register, 2.25)
+    settings = results.scenario.settings() | {"discount_rate_pct": 2.25}
+    book = openpyxl.load_workbook(write_simulated_workbook(mkba, settings, register, tmp_path / "mkba.xlsx",
+                                                           results.scenario.name, "Puntwaarden (--point)"))
+    assert book.sheetnames == ["MKBA", "Posten", "Wie betaalt", "Instellingen", "Bronnen"]
+    check_layout(book)
+    sheet = book["MKBA"]
+    row = header_row(sheet)
+    assert [c.value for c in sheet[row]][:3] == ["uitkomst", "eenheid", "gemiddelde"]
+    assert sheet.cell(2, 1).value == "Puntwaarden (--point)"  # what the balance rests on, above the table
+    balance = next(r for r in sheet.iter_rows(min_row=row + 1) if r[-1].value == "balance")
+    assert balance[0].value == "MKBA-saldo" and "€" in balance[2].number_format
+    assert balance[2].value == pytest.approx(mkba.summary().loc["balance", "mean"])
+    items = book["Posten"]
+    assert "trajecten Bureau Jeugdzorg" in labels_of(items)
+    for name in ("MKBA", "Posten", "Wie betaalt"):
+        assert [w for w in labels_of(book[name]) if MACHINE_KEYS.search(w)] == [], name

@@ -213,15 +213,10 @@ def test_cli_writes_json_excel_and_charts(tmp_path, capsys):
     assert data["quantities"]["diff"]["evictions_prevented"] == 16
     assert set(data["stakeholders_keur_ncw"]) >= {"municipality", "neighbours"}
 
-    book = openpyxl.load_workbook(out / "c.xlsx", data_only=True)
-    assert book.sheetnames == ["cockpit", "inputs", "stakeholders", "sources"]
-    cockpit = {(row[0], row[1]): row for row in book["cockpit"].iter_rows(values_only=True) if row[0]}
-    assert cockpit[("costs_keur_ncw", "total")][3] == pytest.approx(1365, abs=2)
-    assert cockpit[("costs_keur_ncw", "total")][4] == 1365
-    assert book["inputs"].max_row > 30
-    assert book["stakeholders"]["C2"].value == pytest.approx(data["stakeholders_keur_ncw"]["municipality"]
-                                                             ["costs_cashable"])
-    assert book["sources"].max_row > 20 and book["sources"]["E2"].value
+    book = openpyxl.load_workbook(out / "c.xlsx", data_only=True)  # its layout: tests/test_excel.py
+    cockpit = {row[-1]: row for row in book["Cockpit"].iter_rows(values_only=True) if row[-1]}
+    assert cockpit["costs_keur_ncw.total"][2] == pytest.approx(1365, abs=2)
+    assert cockpit["costs_keur_ncw.total"][3] == 1365
     assert {p.name for p in (out / "charts").iterdir()} == {"waterfall.png", "stakeholders.png"}
 
 

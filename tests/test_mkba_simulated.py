@@ -74,9 +74,9 @@ def test_cli_writes_excel_and_charts(tmp_path, small):
     book, charts = tmp_path / "mkba.xlsx", tmp_path / "charts"
     assert main(["mkba", str(path), "--reps", "2", "--excel", str(book), "--charts", str(charts)]) == 0
     sheets = openpyxl.load_workbook(book)
-    assert sheets.sheetnames == ["mkba", "items", "stakeholders", "sources"]
-    balance = next(r for r in sheets["mkba"].iter_rows(values_only=True) if r[0] == "balance")
-    assert all(isinstance(v, float) for v in balance[1:])
+    assert sheets.sheetnames == ["MKBA", "Posten", "Wie betaalt", "Instellingen", "Bronnen"]  # tests/test_excel.py
+    balance = next(r for r in sheets["MKBA"].iter_rows(values_only=True) if r[-1] == "balance")
+    assert all(isinstance(v, float) for v in balance[2:5])
     for name in ("waterfall.png", "stakeholders.png"):
         assert Image.open(charts / name).size[0] > 500
 
@@ -123,12 +123,13 @@ def test_cli_shows_the_balance_without_unpriced_and_the_calibration_status(tmp_p
     out, book = tmp_path / "mkba.json", tmp_path / "mkba.xlsx"
     assert main(["mkba", str(path), "--reps", "2", "--json", str(out), "--excel", str(book)]) == 0
     printed = capsys.readouterr().out
-    assert "MKBA saldo zonder ongeprijsde escalaties" in printed and "uithuisplaatsing" in printed
+    assert "MKBA-saldo zonder wat de cockpit niet prijst" in printed and "uithuisplaatsing" in printed
     assert re.search(r"^(Gekalibreerd|Niet gekalibreerd|Puntwaarden)", printed, re.M)  # what the balance rests on
     data = json.loads(out.read_text())
     assert {"mean", "p5", "p95"} <= set(data["results_eur_ncw"]["balance_without_unpriced"])
     assert set(data["without_unpriced_leaves_out"]) == {"placement_child_weeks", "school_dropout", "utility_cutoff"}
     assert data["calibration_status"].startswith(("Calibrated", "Not calibrated", "Point values"))
-    cells = [r[0] for r in openpyxl.load_workbook(book)["mkba"].iter_rows(values_only=True)]
-    assert "balance_without_unpriced" in cells
+    rows = list(openpyxl.load_workbook(book)["MKBA"].iter_rows(values_only=True))
+    assert "balance_without_unpriced" in [r[-1] for r in rows]
+    cells = [r[0] for r in rows]
     assert any(isinstance(c, str) and c.startswith(("Gekalibreerd", "Niet gekalibreerd", "Puntwaarden")) for c in cells)

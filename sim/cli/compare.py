@@ -80,13 +80,14 @@ def handle(args: argparse.Namespace) -> int:
     about = {"command": "mph compare", "version": __version__, "scenarios": comparison.names, "seed": first.seed,
              "replications": first.replications, "uncertain": args.uncertain}
     with result_set(args.out, about) as staging:  # the whole set appears at once, or the previous one stays
-        written = moved_into(args.out, staging, write_report(comparison, staging, args.html))
+        written = moved_into(args.out, staging, write_report(comparison, staging, args.html, lang))
     written.append(args.out / MANIFEST)
     if args.report:
-        from sim.reports.report_compare import compare_report
+        from sim.experiments.compare import comparison_document
         from sim.reports.report_doc import write_document
 
-        written += write_document(compare_report(comparison, args.lang), args.report)
+        # the same report as OUT/vergelijking.html, with its A4 PDF
+        written += write_document(comparison_document(comparison, lang), args.report)
     if args.excel:
         written.append(write_compare_workbook(comparison, args.excel, lang))
     reps = int(comparison.measures["replication"].nunique())

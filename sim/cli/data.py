@@ -73,12 +73,13 @@ def handle_check(args: argparse.Namespace) -> int:
     h, e = result.dossier.households, result.dossier.events
     print(L.text("data_valid", lang))
     cells = suppress_cells({str(g): int(c) for g, c in h["group"].value_counts().items()})
-    for group, count in cells.items():
-        print(f"  {group}: {count}")
+    for group, count in cells.items():  # a group by its name, a count through the one formatter (or hidden)
+        name = L.label("out_group", group, lang) if L.has("out_group", group) else group
+        print(f"  {name}: {L.number(count, lang, 0) if isinstance(count, int) else count}")
     # households with events come near the total: beside a suppressed group they would reveal it
     with_events = HIDDEN if SUPPRESSED in cells.values() else shown(e["household_id"].nunique())
     hidden = L.text("data_hidden", lang, hidden=HIDDEN) if HIDDEN in (*cells.values(), with_events) else ""
-    print(L.text("data_events", lang, events=len(e), households=with_events) + hidden)
+    print(L.text("data_events", lang, events=L.number(len(e), lang, 0), households=with_events) + hidden)
     if args.out:
         written = write_dossier(result.dossier, args.out, args.format)
         print(L.text("data_written", lang) + ": " + ", ".join(str(p) for p in written))
@@ -130,7 +131,7 @@ def handle_synth(args: argparse.Namespace) -> int:
     counts = synthetic.dossier.households["group"].value_counts().to_dict()
     effect = synthetic.truth["effect"]["escalations_per_year"]
     print(L.text("data_synth", args.lang, name=scenario.name, treated=counts.get("1g1p1r", 0),
-                 control=counts.get("control", 0), events=len(synthetic.dossier.events),
+                 control=counts.get("control", 0), events=L.number(len(synthetic.dossier.events), args.lang, 0),
                  effect=("+" if effect > 0 else "") + L.number(effect, args.lang, 3)))
     print(L.text("written", args.lang) + ": " + ", ".join(str(p) for p in [*written, args.out / "truth.json"]))
     return 0

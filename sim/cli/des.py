@@ -99,7 +99,10 @@ def handle(args: argparse.Namespace) -> int:
              "method": args.method, "replications": replications, "main_replications": scenario.replications}
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
         written = [staging / "waiting_time_check.csv"]
-        table.to_csv(written[0], index=False)
+        # the keys stay (organisation); the label and the verdict in the language asked, as on screen
+        table.assign(label=[L.organisation(k, args.lang, label) for k, label in
+                            zip(table["organisation"], table["label"], strict=True)],
+                     verdict=[verdict(row, args.lang) for row in table.itertuples()]).to_csv(written[0], index=False)
         if args.animate:
             written += des.animate(scenario, staging / f"des_{args.animate}.gif", args.animate, args.weeks,
                                    results=results, method=args.method)

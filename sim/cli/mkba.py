@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from sim.mkba.breakeven import break_even
     from sim.mkba.cockpit import compute_cockpit
     from sim.mkba.inputs import load_inputs
-    from sim.reports.mkba import format_table, to_dict, write_charts, write_excel
+    from sim.reports.mkba import format_table, to_dict, write_charts
+    from sim.reports.mkba_workbook import write_cockpit_workbook
     from sim.reports.outputs import write_json
 
     _check_outputs(args)
@@ -79,15 +80,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, data)
     if args.excel:
-        write_excel(result, data, cockpit, args.excel)
+        write_cockpit_workbook(result, cockpit, break_evens, data["register_entries_used"], args.excel, args.lang)
     if args.charts:
-        write_charts(result, args.charts)
+        write_charts(result, args.charts, args.lang)
     if args.report:
         from sim.reports.report_cockpit import cockpit_report
         from sim.reports.report_doc import write_document
 
         write_document(cockpit_report(result, cockpit.source, args.lang), args.report)
-    print(format_table(result, cockpit, break_evens))
+    print(format_table(result, cockpit, break_evens, args.lang))
     return 0
 
 
@@ -102,7 +103,8 @@ def run_simulated(args: argparse.Namespace) -> int:
     from sim.mkba.simulated import simulated_mkba
     from sim.mkba.simulated_cockpit import compare_with_published, rules, simulated_cockpit
     from sim.mkba.unpriced import UNPRICED_ITEMS
-    from sim.reports.mkba import format_simulated, write_simulated_charts, write_simulated_excel
+    from sim.reports.mkba import format_simulated, write_simulated_charts
+    from sim.reports.mkba_workbook import write_simulated_workbook
     from sim.reports.outputs import write_json
     from sim.run import run_scenario
 
@@ -137,7 +139,8 @@ def run_simulated(args: argparse.Namespace) -> int:
             "balance_positive_probability": float((mkba.per_replication["balance"] > 0).mean()),
         })
     if args.excel:
-        write_simulated_excel(mkba, settings, register, args.excel, status.line("nl"))
+        write_simulated_workbook(mkba, settings, register, args.excel, results.scenario.name,
+                                 status.line(args.lang), args.lang)
     if args.charts:
         write_simulated_charts(mkba, args.charts, args.lang, status.line(args.lang))
     if args.report:
@@ -145,39 +148,54 @@ def run_simulated(args: argparse.Namespace) -> int:
 
         write_simulated_report(args.report, results, register, lang=args.lang, command="mkba", rate_pct=rate_pct,
                                regime=regime, mkba=mkba)
-    print(format_simulated(mkba, results.scenario.name, regime, status.line(args.lang)))
+    print(format_simulated(mkba, results.scenario.name, regime, status.line(args.lang), args.lang))
     if args.price_year in (None, load_inputs().price_year):  # in other prices the published figures do not compare
         print()
-        print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0]))
-    print(_balance_distribution(mkba.per_replication["balance"]))
+        print(format_cockpit_comparison(compare_with_published(cockpit), cockpit.years[0], args.lang))
+    print(_balance_distribution(mkba.per_replication["balance"], args.lang))
     return 0
 
 
-def format_cockpit_comparison(rows: list[LineComparison], year: int) -> str:
-    """The simulated cockpit of ``year`` beside the published one (the issue's tolerance: 10% or 2 units)."""
+def format_cockpit_comparison(rows: list[LineComparison], year: int, lang: str = "nl") -> str:
+    """The simulated cockpit of ``year`` beside the published one (the issue's tolerance: 10% or 2 units), its lines
+    in the catalogue's words."""
+    from sim.reports import labels as L
     from sim.reports.mkba import _nl
+    from sim.reports.mkba_workbook import cockpit_row_label
 
-    lines = [f"Gesimuleerde cockpit, jaar {year}, naast de gepubliceerde (aantallen; geld x € 1.000, dat jaar, "
-             "zonder de door de cockpit niet geprijsde escalaties in de totalen)",
-             f"{'regel':44s}{'gepubl.':>9s}{'gesimuleerd':>12s}  [5% – 95%]          binnen 10%/2",
-             ]
+    lines = [L.text("out_t_simulated_cockpit", lang, year=year),
+             f"{L.text('out_t_col_line', lang):54s}{L.text('out_t_col_published', lang):>9s}"
+             f"{L.text('out_t_col_simulated', lang):>12s}  [{L.text('band_low', lang)} – {L.text('band_high', lang)}]"
+             f"   {L.text('out_t_col_within', lang)}"]
     for row in rows:
         if row.mean is None:
-            cells = f"{'niet gesimuleerd':>16s}{'':18s}"
+            cells = f"{L.text('out_t_not_simulated', lang):>16s}{'':20s}"
         else:
-            cells = f"{_nl(row.mean, 1):>12s}  [{_nl(row.p5, 1)} – {_nl(row.p95, 1)}]"
-        mark = "ja" if row.within else "nee"
-        lines.append(f"{row.key:44s}{_nl(row.published):>9s}{cells:34s}{mark}")
-    lines.append("Regels en redenen: docs/mkba.md ('The simulated cockpit') en --json cockpit_rules.")
+            cells = f"{_nl(row.mean, 1, lang):>12s}  [{_nl(row.p5, 1, lang)} – {_nl(row.p95, 1, lang)}]"
+        mark = L.label("report", "word_yes" if row.within else "word_no", lang)
+        label = cockpit_row_label(row.section, row.key, lang)
+        lines.append(f"{label[:53]:54s}{_nl(row.published, 0, lang):>9s}{cells:36s}{mark}")
+    lines.append(L.text("out_t_rules", lang))
     return "\n".join(lines)
 
 
-def _balance_distribution(balance: Any) -> str:
+def _balance_distribution(balance: Any, lang: str = "nl") -> str:
     """The probability of a positive balance and its distribution over replications (each replication with its own
-    posterior draw, so parameter uncertainty is in it; with --point only chance)."""
-    p5, p25, p50, p75, p95 = (balance.quantile(q) / 1000 for q in (0.05, 0.25, 0.5, 0.75, 0.95))
-    return (f"Kans op een positief saldo: {(balance > 0).mean():.0%} van {len(balance)} replicaties; saldo NCW x "
-            f"€ 1.000: P5 {p5:,.0f}, P25 {p25:,.0f}, mediaan {p50:,.0f}, P75 {p75:,.0f}, P95 {p95:,.0f}")
+    posterior draw, so parameter uncertainty is in it; with --point only chance); quantiles only from ten
+    replications on, else the lowest and highest value."""
+    from sim.reports import labels as L
+    from sim.reports.bands import MIN_REPS_FOR_QUANTILES
+
+    def keur(q: float) -> str:
+        return L.number(balance.quantile(q) / 1000, lang, 0)
+
+    if len(balance) >= MIN_REPS_FOR_QUANTILES:
+        spread = L.text("out_t_quantiles", lang, p5=keur(0.05), p25=keur(0.25), p50=keur(0.5), p75=keur(0.75),
+                        p95=keur(0.95))
+    else:
+        spread = L.text("out_t_range", lang, lo=keur(0.0), p50=keur(0.5), hi=keur(1.0))
+    return L.text("out_t_probability", lang, share=L.percent(float((balance > 0).mean()), lang, 0), n=len(balance),
+                  spread=spread)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

@@ -140,7 +140,8 @@ def handle(args: argparse.Namespace) -> int:
         outcome = spec.outcomes[0]
         scale, unit = scale_of(outcome, outcome_per_point(table, outcome), lang)
         for _, row in crossings(sweep, table, outcome, lang).iterrows():
-            level = f"{factor_label(row['lever'], lang)} = {level_label(row['level'], lang)}" if row["lever"] else ""
+            level = (f"{factor_label(row['lever'], lang)} = {level_label(row['level'], lang)}" if row["lever"]
+                     else L.text("out_whole_grid", lang))  # one lever: no level to name, never an empty "()"
             if row["value"] == row["value"]:
                 print("  " + L.text("sweep_turns", lang, outcome=outcome_title(outcome, lang), level=level,
                                     lever=factor_label(row["turns_positive_at"], lang),

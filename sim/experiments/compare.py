@@ -16,24 +16,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scenarios.domains import ESCALATIONS, METHOD_LABELS
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register, load_register
+from scenarios.domains import ESCALATIONS
+from scenarios.register import STAKEHOLDERS, Register, load_register
 from scenarios.scenario import Scenario
 from sim.experiments import design
 from sim.experiments.batches import Context, Point, execute, make_batches
 from sim.experiments.sweep import point_seed
-from sim.measures import LABELS
-from sim.reports.report_text import text
-from sim.reports.summary import format_number
+from sim.measures import MEASURE_KEYS
+from sim.reports import labels as L
+from sim.reports.bands import MIN_REPS_FOR_QUANTILES, band_bounds, band_note
 
 QUANTILES = {"p5": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
-MKBA_ROWS = {
-    "mkba_costs": "Totale kosten (extra uitgaven)",
-    "mkba_benefits": "Totale baten (vermeden kosten)",
-    "mkba_balance": "MKBA saldo",
-    "mkba_benefit_cost_ratio": "Baten-kostenverhouding",
-    **{f"mkba_balance_{s}": f"saldo {STAKEHOLDER_LABELS[s].lower()}" for s in STAKEHOLDERS},
-}
+# The MKBA results a comparison shows per scenario (method 'difference'), in the cockpit's order.
+MKBA_KEYS = ("mkba_costs", "mkba_benefits", "mkba_balance", "mkba_benefit_cost_ratio",
+             *(f"mkba_balance_{s}" for s in STAKEHOLDERS))
+CHARTS = ("escalaties_waaier.png", "saldo_per_belanghebbende.png")
 
 
 @dataclass(frozen=True)
@@ -108,58 +105,83 @@ def compare(scenarios: Sequence[Scenario], *, replications: int | None = None, y
     return Comparison(names, list(scenarios), frames["measures"], frames["yearly"], rate_pct, uncertain)
 
 
-def _cell(row: pd.Series, scale: float = 1.0) -> str:
-
-    mean, p5, p95 = (format_number(row[key] / scale) for key in ("mean", "p5", "p95"))
-    return f"{mean} [{p5} – {p95}]"
+# --- the tables and charts a person reads -------------------------------------------------------------------------
 
 
-def side_by_side(comparison: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Two tables for people: the MKBA (kEUR NCW) per scenario, and per measure 1g1p1r and its difference with
-    the old method per scenario; each cell 'mean [5% – 95%]'."""
-    summary = comparison.summary()
-    mkba = pd.DataFrame({name: [_cell(summary.loc[(name, "difference", key)],
-                                      1.0 if key == "mkba_benefit_cost_ratio" else 1000.0) for key in MKBA_ROWS]
-                         for name in comparison.names}, index=list(MKBA_ROWS.values()))
-    mkba.index.name = "MKBA, NCW x € 1.000 (1g1p1r min verkokerd)"
-    columns = {}
-    for name in comparison.names:
-        for method, label in (("1g1p1r", "1g1p1r"), ("difference", "verschil")):
-            columns[(name, label)] = [_cell(summary.loc[(name, method, m)]) for m in LABELS]
-    measures = pd.DataFrame(columns, index=[f"{label} ({unit})" for label, unit in LABELS.values()])
-    measures.index.name = "maat"
-    return mkba, measures
+def _groups(comparison: Comparison) -> dict[tuple[str, str, str], pd.Series]:
+    """(scenario, method, measure) -> the values over replications."""
+    return {key: values for key, values in comparison.measures.groupby(["scenario", "method", "measure"],
+                                                                        sort=False)["value"]}
 
 
-def fan_chart(comparison: Comparison) -> Any:
-    """Escalations per year over time, per type: for each scenario under 1g1p1r the median with its P25-P75 and
-    P5-P95 bands; the old method of the first scenario as a grey reference."""
+def _interval(values: pd.Series, lang: str, scale: float = 1.0) -> str:
+    """'mean [band]' over replications, the band of :mod:`sim.reports.bands` (5%-95% from ten replications on,
+    else the lowest to the highest value), in the language's number format."""
+    lo, hi = band_bounds(values)
+    mean, lo, hi = (L.number(v / scale, lang) for v in (values.mean(), lo, hi))
+    return f"{mean} [{lo} – {hi}]"
+
+
+def side_by_side(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two tables for people, labelled from the catalogue: the MKBA (x EUR 1,000 NCW) per scenario, and per measure
+    1g1p1r and its difference with the old method per scenario; each cell 'mean [band]'."""
+    groups = _groups(comparison)
+    names = comparison.names
+
+    def cell(name: str, method: str, key: str, scale: float = 1.0) -> str:
+        values = groups.get((name, method, key))
+        return "–" if values is None else _interval(values, lang, scale)
+
+    keys = [k for k in MKBA_KEYS if any((n, "difference", k) in groups for n in names)]
+    mkba = pd.DataFrame({name: [cell(name, "difference", k, 1.0 if k.endswith("ratio") else 1000.0) for k in keys]
+                         for name in names}, index=[L.outcome(k, lang) for k in keys])
+    mkba.index.name = L.text("compare_mkba_heading", lang)
+    measures = [m for m in MEASURE_KEYS if any((n, "1g1p1r", m) in groups for n in names)]
+    columns = {(name, L.method(method, lang, short=True)): [cell(name, method, m) for m in measures]
+               for name in names for method in ("1g1p1r", "difference")}
+    table = pd.DataFrame(columns, index=[L.measure_with_unit(m, lang) for m in measures])
+    table.index.name = L.column("measure", lang)
+    return mkba, table
+
+
+def fan_chart(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> Any:
+    """Escalations per year over time, per type: for each scenario under 1g1p1r the median with its band (5%-95%
+    and 25%-75% from ten replications on, else the lowest to the highest value, as the title says); the old method
+    of the first scenario as a grey dashed reference."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from sim.reports.charts import ESCALATION_LABELS
-
     colours = plt.get_cmap("tab10").colors
+    reps = int(comparison.yearly["replication"].nunique())
     fig, axes = plt.subplots(2, 4, figsize=(15, 7), sharex=True)
     yearly = comparison.yearly
     for ax, escalation in zip(axes.ravel(), ESCALATIONS, strict=True):
         data = yearly[yearly["measure"] == escalation]
         reference = data[(data["scenario"] == comparison.names[0]) & (data["method"] == "verkokerd")]
-        ax.plot(*_median(reference), color="grey", linestyle="--", label=f"{METHOD_LABELS['verkokerd']}")
+        ax.plot(*_median(reference), color="grey", linestyle="--", label=L.method("verkokerd", lang))
         for i, name in enumerate(comparison.names):
-            rows = data[(data["scenario"] == name) & (data["method"] == "1g1p1r")]
-            q = rows.groupby("year")["value"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+            by_year = data[(data["scenario"] == name) & (data["method"] == "1g1p1r")].groupby("year")["value"]
             colour = colours[i % len(colours)]
-            ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.12, linewidth=0)
-            ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.3, linewidth=0)
-            ax.plot(q.index, q[0.5], color=colour, label=name)
-        ax.set_title(ESCALATION_LABELS[escalation], fontsize=10)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if reps >= MIN_REPS_FOR_QUANTILES:
+                q = by_year.quantile([0.05, 0.25, 0.75, 0.95]).unstack()
+                ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.12, linewidth=0)
+                ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.3, linewidth=0)
+            elif reps > 1:
+                ax.fill_between(by_year.min().index, by_year.min(), by_year.max(), color=colour, alpha=0.2,
+                                linewidth=0)
+            median = by_year.median()
+            ax.plot(median.index, median, color=colour, label=name)
+        ax.set_title(L.escalation(escalation, lang), fontsize=10)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        ax.yaxis.set_major_formatter(L.axis_formatter(lang))
         ax.grid(alpha=0.3)
     for ax in axes[1]:
-        ax.set_xlabel("jaar")
+        ax.set_xlabel(L.text("year", lang))
+    for ax in axes[:, 0]:
+        ax.set_ylabel(L.text("per_year", lang))
     axes[0, 0].legend(frameon=False, fontsize=7)
-    fig.suptitle("Escalaties per jaar onder 1g1p1r: mediaan, 25-75% en 5-95% over replicaties")
+    bands = (L.text("out_fan_bands", lang, n=reps) if reps >= MIN_REPS_FOR_QUANTILES else band_note(reps, lang))
+    fig.suptitle(f"{L.text('out_fan_title', lang)}; {bands}")
     fig.tight_layout()
     return fig
 
@@ -169,88 +191,147 @@ def _median(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return median.index.to_numpy(), median.to_numpy()
 
 
-def stakeholder_bars(comparison: Comparison) -> Any:
-    """MKBA balance per stakeholder and scenario (kEUR NCW, mean with 5-95%)."""
+def stakeholder_bars(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> Any:
+    """MKBA balance in total and per stakeholder, per scenario (NCW, mean with its band), in thousands or millions
+    of euros as the amounts need."""
     import matplotlib.pyplot as plt
 
-    summary = comparison.summary()
+    groups = _groups(comparison)
+    keys = ["mkba_balance", *(f"mkba_balance_{s}" for s in STAKEHOLDERS)]
+    stats = {(name, key): (values.mean(), *band_bounds(values)) for (name, method, key), values in groups.items()
+             if method == "difference" and key in keys}
+    scale, unit = L.money_scale([v for triple in stats.values() for v in triple])
     fig, ax = plt.subplots(figsize=(11, 5.5))
     n = len(comparison.names)
-    y = np.arange(len(STAKEHOLDERS) + 1)
-    keys = ["mkba_balance", *(f"mkba_balance_{s}" for s in STAKEHOLDERS)]
+    y = np.arange(len(keys))
     height = 0.8 / n
     for i, name in enumerate(comparison.names):
-        rows = pd.DataFrame([summary.loc[(name, "difference", k)] for k in keys]) / 1000.0
-        err = np.vstack([rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]])
-        ax.barh(y + (i - (n - 1) / 2) * height, rows["mean"], height, xerr=err, capsize=2, label=name)
-    ax.set_yticks(y, ["MKBA saldo (totaal)", *(STAKEHOLDER_LABELS[s] for s in STAKEHOLDERS)])
+        rows = np.array([stats.get((name, k), (np.nan,) * 3) for k in keys], dtype=float)
+        mean, lo, hi = rows.T
+        err = np.vstack([(mean - lo).clip(min=0), (hi - mean).clip(min=0)]) / scale
+        ax.barh(y + (i - (n - 1) / 2) * height, mean / scale, height, xerr=err, capsize=2, label=name)
+    ax.set_yticks(y, [L.text("out_balance_total", lang), *(L.payer(s, lang) for s in STAKEHOLDERS)])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("saldo NCW x € 1.000 (gemiddelde, 5-95%)")
-    ax.set_title("Wie betaalt, wie profiteert: saldo per belanghebbende")
+    ax.xaxis.set_major_formatter(L.axis_formatter(lang))  # the bars are already divided by scale
+    reps = int(comparison.measures["replication"].nunique())
+    ax.set_xlabel(L.text("out_balance_axis", lang, unit=L.unit(unit, lang), band=band_note(reps, lang)))
+    ax.set_title(L.text("out_stakeholder_title", lang))
     ax.legend(frameon=False, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 
 
-def charts(comparison: Comparison) -> dict[str, tuple[Any, str]]:
+def charts(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> dict[str, tuple[Any, str]]:
     """File name -> (figure, caption)."""
     return {
-        "escalaties_waaier.png": (fan_chart(comparison), "Escalaties per jaar in de tijd per scenario (waaier: "
-                                  "mediaan, 25-75% en 5-95%); grijs gestreept: de oude werkwijze"),
-        "saldo_per_belanghebbende.png": (stakeholder_bars(comparison), "MKBA-saldo per belanghebbende per "
-                                         "scenario, NCW x € 1.000, gemiddelde met 5-95%"),
+        CHARTS[0]: (fan_chart(comparison, lang), L.text("out_fan_caption", lang)),
+        CHARTS[1]: (stakeholder_bars(comparison, lang), L.text("out_stakeholder_caption", lang)),
     }
 
 
-def describe(comparison: Comparison) -> list[str]:
+def describe(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> list[str]:
     """What was run, in words."""
     first = comparison.scenarios[0]
-    reps = comparison.measures["replication"].nunique()
-    lines = [f"{len(comparison.names)} scenario's, elk {reps} replicaties van beide werkwijzen op dezelfde "
-             f"huishoudens (seed {first.seed}, gemeenschappelijke toevalsgetallen), {first.horizon_years} jaar; "
-             f"MKBA tegen {comparison.rate_pct:g}% discontovoet."]
-    if comparison.uncertain:
-        lines.append("Elke replicatie trekt ook de onzekere parameters van de scenario's (Latin hypercube): de "
-                     "intervallen omvatten toeval en parameteronzekerheid.")
-    else:
-        lines.append("Onzekere parameters staan op hun puntwaarde: de intervallen tonen alleen toeval "
-                     "(gebruik --uncertain om ook de parameteronzekerheid mee te nemen).")
-    lines.append(text("balance_meaning", "nl") + " Illustratieve scenario's bevatten geen gegevens van een echte "
-                 "gemeente.")
+    reps = int(comparison.measures["replication"].nunique())
+    lines = [L.text("out_compare_run", lang, n=len(comparison.names), reps=reps, seed=first.seed,
+                    years=first.horizon_years, rate=L.percent(comparison.rate_pct / 100, lang, 2)),
+             L.text("out_compare_uncertain" if comparison.uncertain else "out_compare_point", lang),
+             L.text("out_compare_illustrative", lang)]
     return lines
 
 
-def write_report(comparison: Comparison, out: Path, html_path: Path | None = None) -> list[Path]:
-    """CSV tables, PNG charts and the self-contained HTML report (default ``out/vergelijking.html``)."""
-    from sim.reports.html import HtmlReport
+def _setting_value(value: Any, lang: str) -> str:
+    """A scenario setting in words: yes/no, methods by their names, numbers in the language's format."""
+    if isinstance(value, bool):
+        return L.label("report", "word_yes" if value else "word_no", lang)
+    if isinstance(value, int | float):
+        return L.quantity(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(L.method(str(v), lang) if L.has("method", str(v)) else str(v) for v in value)
+    return str(value)
+
+
+def settings_table(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> tuple[tuple[str, ...],
+                                                                                  tuple[tuple[str, ...], ...]]:
+    """The scenarios' settings side by side (header, rows), labelled from the catalogue."""
+    from sim.reports.workbook import settings_rows
+
+    per_scenario = [dict(settings_rows(s.settings())) for s in comparison.scenarios]
+    paths = [p for p in per_scenario[0] if p not in ("scenario", "replications", "seed")]
+    rows = tuple((L.setting(p, lang), *(_setting_value(values.get(p), lang) for values in per_scenario))
+                 for p in paths)
+    return (L.column("setting", lang), *comparison.names), rows
+
+
+def _table(frame: pd.DataFrame) -> Any:
+    """A labelled DataFrame (from :func:`side_by_side`) as a report table; two-level columns read 'a: b'."""
+    from sim.reports.report_doc import Table
+
+    header = [": ".join(c) if isinstance(c, tuple) else str(c) for c in frame.columns]
+    return Table((str(frame.index.name), *header),
+                 tuple((str(label), *map(str, row)) for label, row in zip(frame.index, frame.to_numpy(),
+                                                                          strict=True)))
+
+
+def comparison_document(comparison: Comparison, lang: str = L.DEFAULT_LANG,
+                        charts_to: Path | None = None) -> Any:
+    """The one report of ``mph compare`` (``OUT/vergelijking.html`` and ``--report``): the sections of every report
+    (:func:`sim.reports.report_compare.compare_report`), then the MKBA per scenario with its band, the charts, every
+    measure per scenario, what was run and the scenarios' settings. ``charts_to``: also write the charts as PNG
+    files into that folder."""
+    from sim.reports.outputs import atomic_write
+    from sim.reports.report_compare import compare_report
+    from sim.reports.report_doc import Bullets, Figure, Heading, Paragraph, Table, figure_png
+
+    reps = int(comparison.measures["replication"].nunique())
+    mkba, measures = side_by_side(comparison, lang)
+    details: list[Any] = [Heading(L.label("report", "h_scenarios", lang)), _table(mkba),
+                          Paragraph(f"{L.text('interval_note', lang)}; {band_note(reps, lang)}", "note")]
+    for name, (figure, caption) in charts(comparison, lang).items():
+        png = figure_png(figure, dpi=110)
+        if charts_to is not None:
+            atomic_write(Path(charts_to) / name, lambda tmp, data=png: Path(tmp).write_bytes(data))
+        details.append(Figure(png, caption))
+    header, rows = settings_table(comparison, lang)
+    details += [Heading(L.text("out_measures_heading", lang)), _table(measures),
+                Paragraph(f"{L.text('run_note', lang)}; {band_note(reps, lang)}", "note"),
+                Heading(L.label("report", "h_about", lang)), Bullets(tuple(describe(comparison, lang))),
+                Heading(L.text("out_settings_heading", lang)), Table(header, rows)]
+    return compare_report(comparison, lang, details=details)
+
+
+def labelled_summary(comparison: Comparison, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
+    """``compare_summary.csv``: one row per scenario, method and measure, the labels first and the machine keys
+    last (as ``mph run``'s summary.csv)."""
+    frame = comparison.summary().reset_index()
+    labels = pd.DataFrame({
+        "method_label": [L.method(m, lang) for m in frame["method"]],
+        "measure_label": [L.outcome(m, lang) for m in frame["measure"]],
+        "unit": [L.outcome_unit(m, lang) for m in frame["measure"]]})
+    return pd.concat([frame[["scenario"]], labels, frame.drop(columns=["scenario", "method", "measure"]),
+                      frame[["method", "measure"]]], axis=1)
+
+
+def write_report(comparison: Comparison, out: Path, html_path: Path | None = None,
+                 lang: str = L.DEFAULT_LANG) -> list[Path]:
+    """CSV tables, PNG charts and the self-contained HTML report (default ``out/vergelijking.html``): the same
+    report as ``--report`` writes, without its PDF."""
+    from sim.reports.html import render_document
     from sim.reports.outputs import atomic_write
 
     out = Path(out)
-    mkba, measures = side_by_side(comparison)
     written = [out / "compare_summary.csv", out / "compare_measures.csv"]
-    atomic_write(written[0], lambda tmp: comparison.summary().to_csv(tmp))
+    atomic_write(written[0], lambda tmp: labelled_summary(comparison, lang).to_csv(tmp, index=False))
     atomic_write(written[1], lambda tmp: comparison.measures.to_csv(tmp, index=False))
-    report = HtmlReport("Scenario's vergeleken: " + " | ".join(comparison.names))
-    for line in describe(comparison):
-        report.paragraph(line, note=True)
-    report.heading("MKBA per scenario")
-    report.table(mkba)
-    for name, (figure, caption) in charts(comparison).items():
-        atomic_write(out / name, lambda tmp, f=figure: f.savefig(tmp, format="png", dpi=110, bbox_inches="tight"))
-        written.append(out / name)
-        report.heading(caption.split(" (")[0].split(",")[0])
-        report.figure(figure, caption)
-    report.heading("Per maat: 1g1p1r en het verschil met de oude werkwijze")
-    report.table(measures)
-    report.heading("Scenario's")
-    settings = pd.DataFrame({name: {k: str(v) for k, v in s.settings().items() if k not in ("replications", "seed")}
-                             for name, s in zip(comparison.names, comparison.scenarios, strict=True)})
-    report.table(settings)
-    written.append(report.write(html_path or out / "vergelijking.html"))
+    page = render_document(comparison_document(comparison, lang, charts_to=out))
+    written += [out / name for name in CHARTS]
+    html_path = Path(html_path or out / "vergelijking.html")
+    atomic_write(html_path, lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+    written.append(html_path)
     return written
 
 
-__all__ = ["Comparison", "charts", "compare", "describe", "fan_chart", "side_by_side", "stakeholder_bars",
-           "unique_names", "write_report"]
+__all__ = ["Comparison", "charts", "compare", "comparison_document", "describe", "fan_chart", "labelled_summary",
+           "settings_table", "side_by_side", "stakeholder_bars", "unique_names", "write_report"]

@@ -325,8 +325,9 @@ def compare(result: CockpitResult) -> list[Comparison]:
     return rows
 
 
-def published_sum_gaps(published: Published) -> list[str]:
-    """Published subtotals that differ from the sum of their printed parts."""
+def sum_gaps(published: Published) -> list[tuple[str, str, float, list[float]]]:
+    """Published subtotals that differ from the sum of their printed parts: (section, line key, the subtotal, the
+    printed parts)."""
     gaps = []
     for section, tree, figures in (("costs_keur_ncw", COSTS, published.costs_keur_ncw),
                                    ("benefits_keur_ncw", BENEFITS, published.benefits_keur_ncw)):
@@ -334,11 +335,15 @@ def published_sum_gaps(published: Published) -> list[str]:
             parts = [c.key for c in line.children if c.printed and c.key in figures]
             if not parts or line.key not in figures:
                 continue
-            added = sum(figures[p] for p in parts)
-            if abs(added - figures[line.key]) > 1e-9:
-                gaps.append(f"published {section}.{line.key} = {figures[line.key]:g} but its printed parts "
-                            f"({' + '.join(f'{figures[p]:g}' for p in parts)}) add up to {added:g}")
+            if abs(sum(figures[p] for p in parts) - figures[line.key]) > 1e-9:
+                gaps.append((section, line.key, figures[line.key], [figures[p] for p in parts]))
     return gaps
+
+
+def published_sum_gaps(published: Published) -> list[str]:
+    """Published subtotals that differ from the sum of their printed parts, in words (the JSON's notes)."""
+    return [f"published {section}.{key} = {total:g} but its printed parts ({' + '.join(f'{p:g}' for p in parts)}) "
+            f"add up to {sum(parts):g}" for section, key, total, parts in sum_gaps(published)]
 
 
 def unpriced_inputs(cockpit: CockpitInputs) -> list[str]:

@@ -7,14 +7,12 @@ as openpyxl see no value in a formula cell until Excel recalculates).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scenarios.register import STAKEHOLDER_LABELS, STAKEHOLDERS, Register
+from scenarios.register import STAKEHOLDERS
 from sim.mkba.breakeven import BreakEven
 from sim.mkba.cockpit import (
     BENEFITS,
@@ -28,9 +26,7 @@ from sim.mkba.cockpit import (
 )
 from sim.mkba.inputs import CockpitInputs
 from sim.mkba.simulated import SimulatedMkba
-from sim.mkba.unpriced import UNPRICED_LABELS_NL
 from sim.reports.charts import save_png
-from sim.reports.outputs import atomic_target
 
 STAKEHOLDER_COLUMNS = ("costs_cashable", "costs_non_cashable", "benefits_cashable", "benefits_non_cashable")
 STAKEHOLDER_HEADERS = ("kosten kasbaar", "kosten niet-kasbaar", "baten kasbaar", "baten niet-kasbaar", "saldo")
@@ -97,179 +93,122 @@ def to_dict(result: CockpitResult, cockpit: CockpitInputs, break_evens: list[Bre
 # --- terminal --------------------------------------------------------------------------------------
 
 
-def _nl(value: float | None, decimals: int = 0) -> str:
-    """Dutch number format as in the cockpit: 1.365, 2,5."""
-    if value is None:
-        return "-"
-    text = f"{round(value, decimals) + 0.0:,.{decimals}f}"  # + 0.0 turns -0 into 0
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+def _nl(value: float | None, decimals: int = 0, lang: str = "nl") -> str:
+    """A number as the cockpit prints it, through the one formatter: 1.365 and 2,5 (Dutch), 1,365 and 2.5 (English)."""
+    from sim.reports.report_text import number
+
+    return "-" if value is None else number(value, lang, decimals)
 
 
 def _row(label: str, reproduced: str, published: str = "", diff: str = "", width: int = 58) -> str:
     return f"{label:<{width}}{reproduced:>14}{published:>14}{diff:>10}"
 
 
-def format_table(result: CockpitResult, cockpit: CockpitInputs, break_evens: list[BreakEven]) -> str:
-    """The cockpit as text, in the published layout with a published and a difference column."""
+def format_table(result: CockpitResult, cockpit: CockpitInputs, break_evens: list[BreakEven],
+                 lang: str = "nl") -> str:
+    """The cockpit as text, in the published layout with a published and a difference column, in the catalogue's
+    words (the published Dutch labels, or their English translation)."""
+    from sim.reports import labels as L
+    from sim.reports.mkba_workbook import break_even_label, cockpit_notes, cockpit_row_label, regime_words
+
     s = result.settings
     by_key = {(c.section, c.key): c for c in compare(result)}
 
     def cells(section: str, key: str, reproduced: float, decimals: int = 0) -> list[str]:
         c = by_key.get((section, key))
         if c is None:
-            return [_nl(reproduced, decimals)]
+            return [_nl(reproduced, decimals, lang)]
         mark = "" if c.within else " !"
-        return [_nl(reproduced, decimals), _nl(c.published, decimals), _nl(c.difference, decimals) + mark]
+        return [_nl(reproduced, decimals, lang), _nl(c.published, decimals, lang),
+                _nl(c.difference, decimals, lang) + mark]
 
-    regime = "opgegeven" if s.discount_regime == "user" else f"regime {s.discount_regime}"
+    columns = [L.text(f"out_col_{c}", lang) for c in ("reproduced", "published", "difference")]
     out = [
-        "MKBA één gezin, één plan, één regisseur: cockpit",
-        f"NCW x € 1.000, prijspeil {s.price_year}, horizon {s.horizon_years} jaar, discontovoet "
-        f"{_nl(s.discount_rate_pct, 2)}% ({regime})",
+        L.text("out_t_cockpit_title", lang),
+        L.text("out_t_cockpit_settings", lang, price_year=s.price_year, years=s.horizon_years,
+               rate=L.percent(s.discount_rate_pct / 100, lang, 2), regime=regime_words(s.discount_regime, lang)),
         "",
-        _row("Hoeveelheid (per jaar)", "gereproduceerd", "gepubliceerd", "verschil"),
+        _row(L.text("out_part_quantities", lang), *columns),
     ]
-    for key, label, _ in PRINTED_QUANTITIES:
-        out.append(_row(f"  {label}", *cells("quantities", key, result.quantities[key])))
-    out += ["", _row("Kosten en baten (NCW)", "gereproduceerd", "gepubliceerd", "verschil")]
+    for key, _, _ in PRINTED_QUANTITIES:
+        out.append(_row(f"  {cockpit_row_label('quantities', key, lang)}", *cells("quantities", key,
+                                                                                  result.quantities[key])))
+    out += ["", _row(L.text("out_t_money", lang), *columns)]
     for section, tree, values in (("costs_keur_ncw", COSTS, result.costs),
                                   ("benefits_keur_ncw", BENEFITS, result.benefits)):
         for line, depth in tree.walk():
-            label = "  " * depth + line.label + ("" if line.printed else " *")
+            label = "  " * depth + cockpit_row_label(section, line.key, lang) + ("" if line.printed else " *")
             out.append(_row(label, *cells(section, line.key, values[line.key] / 1000.0)))
         out.append("")
     lines = result.result_lines()
-    out.append(_row("MKBA saldo", *cells("result", "mkba_balance_keur", lines["mkba_balance_keur"] or 0.0)))
-    out.append(_row("Financieel rendement (%)", *cells("result", "financial_return_pct",
-                                                       lines["financial_return_pct"] or 0.0, 1)))
-    out.append(_row("Maatschappelijk rendement (%)", *cells("result", "social_return_pct",
-                                                            lines["social_return_pct"] or 0.0, 1)))
-    out.append(_row("Baten-kostenverhouding", _nl(lines["benefit_cost_ratio"], 2)))
+    out.append(_row(L.label("report", "row_balance", lang),
+                    *cells("result", "mkba_balance_keur", lines["mkba_balance_keur"] or 0.0)))
+    for key in ("financial_return_pct", "social_return_pct"):
+        out.append(_row(f"{L.label('out_result', key, lang)} (%)", *cells("result", key, lines[key] or 0.0, 1)))
+    out.append(_row(L.label("out_result", "benefit_cost_ratio", lang), _nl(lines["benefit_cost_ratio"], 2, lang)))
     payback = lines["payback_years"]
-    out.append(_row("Terugverdientijd (jaar)", _nl(payback, 2) if payback is not None else "niet binnen horizon"))
-    out += ["", "* niet gedrukt in de gepubliceerde cockpit; volgt uit de gepubliceerde totalen",
-            "! verschil groter dan 2% of 2 (de tolerantie)"]
+    out.append(_row(L.label("out_result", "payback_years", lang),
+                    _nl(payback, 2, lang) if payback is not None else L.text("out_t_no_payback", lang)))
+    out += ["", L.text("out_t_star", lang), L.text("out_t_bang", lang)]
     if result.published is not None and not result.comparable:
-        out.append("(gepubliceerde cijfers alleen naast elkaar bij horizon 1 jaar en het prijspeil van de invoer)")
+        out.append(f"({L.text('out_cockpit_not_comparable', lang)})")
     out.append("")
-    out += ["Wie betaalt, wie profiteert (NCW x € 1.000)",
-            f"  {'':<24}" + "".join(f"{h:>20}" for h in STAKEHOLDER_HEADERS)]
+    out += [L.text("out_stakeholders_title", lang),
+            f"  {'':<24}" + "".join(f"{L.text(f'out_col_{c}', lang):>24}" for c in (*STAKEHOLDER_COLUMNS, "balance"))]
     for row in result.tables.stakeholders:
         values = [getattr(row, c) for c in STAKEHOLDER_COLUMNS] + [row.balance]
-        out.append(f"  {STAKEHOLDER_LABELS[row.stakeholder]:<24}" + "".join(f"{_nl(v / 1000):>20}" for v in values))
+        out.append(f"  {L.payer(row.stakeholder, lang):<24}" + "".join(f"{_nl(v / 1000, 0, lang):>24}" for v in values))
     totals = [sum(getattr(r, c) for r in result.tables.stakeholders) for c in STAKEHOLDER_COLUMNS]
-    out.append(f"  {'Totaal':<24}" + "".join(f"{_nl(v / 1000):>20}" for v in [*totals, result.balance]))
-    out += ["", "Break-even (saldo = 0):"] + [f"  {b.describe()}" for b in break_evens]
-    found = notes(result, cockpit)
-    if found:
-        out += ["", "Opmerkingen over de gepubliceerde cijfers en de invoer:"] + [f"  - {n}" for n in found]
+    out.append(f"  {L.text('out_total', lang):<24}" + "".join(f"{_nl(v / 1000, 0, lang):>24}"
+                                                              for v in [*totals, result.balance]))
+    out += ["", L.text("out_t_break_even", lang)]
+    for b in break_evens:
+        out.append("  " + (L.text("out_t_break_even_at", lang, input=break_even_label(b, lang),
+                                  value=_nl(b.value, 2, lang), now=L.quantity(b.current, lang))
+                           if b.value is not None else
+                           L.text("out_t_break_even_none", lang, input=break_even_label(b, lang),
+                                  low=L.quantity(b.low, lang), high=L.quantity(b.high, lang),
+                                  now=L.quantity(b.current, lang))))
+    found = cockpit_notes(result, cockpit, lang)
+    if len(found):
+        out += ["", L.text("out_notes_title", lang) + ":"] + [f"  - {n}" for n in found.iloc[:, 0]]
     return "\n".join(out)
 
 
 # --- files -----------------------------------------------------------------------------------------
 
 
-def _flatten(prefix: str, node: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(node, dict):
-        for key, sub in node.items():
-            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), sub)
-    else:
-        yield prefix, node
-
-
-def write_excel(result: CockpitResult, data: dict[str, Any], cockpit: CockpitInputs, path: Path) -> None:
-    """Workbook with sheets cockpit, inputs, stakeholders and sources; every cell a value."""
-    import xlsxwriter
-
-    labels = {(section, line.key): line.label for section, tree in (("costs_keur_ncw", COSTS),
-                                                                     ("benefits_keur_ncw", BENEFITS))
-              for line, _ in tree.walk()}
-    labels.update({("quantities", key): label for key, label, _ in PRINTED_QUANTITIES})
-    published = {(c.section, c.key): c for c in compare(result)}
-    with atomic_target(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp))
-        bold = book.add_format({"bold": True})
-        number = book.add_format({"num_format": "#,##0.0"})
-
-        sheet = book.add_worksheet("cockpit")
-        s = data["settings"]
-        sheet.write_row(0, 0, ["MKBA één gezin, één plan, één regisseur (NCW x EUR 1.000)"], bold)
-        sheet.write_row(1, 0, [f"prijspeil {s['price_year']}, horizon {s['horizon_years']} jaar, "
-                               f"discontovoet {s['discount_rate_pct']}% ({s['discount_regime']})"])
-        header = ["section", "key", "label", "reproduced", "published", "difference", "within tolerance"]
-        sheet.write_row(3, 0, header, bold)
-        row = 4
-        sections = [("quantities", dict(_flatten("", data["quantities"]))),
-                    ("costs_keur_ncw", data["costs_keur_ncw"]), ("benefits_keur_ncw", data["benefits_keur_ncw"]),
-                    ("result", data["result"])]
-        for section, values in sections:
-            for key, value in values.items():
-                short = key.removeprefix("diff.")
-                c = published.get((section, short))
-                sheet.write_row(row, 0, [section, key, labels.get((section, short), key)])
-                sheet.write(row, 3, value if value is not None else "-", number)
-                if c is not None:
-                    sheet.write_row(row, 4, [c.published, c.difference], number)
-                    sheet.write(row, 6, "yes" if c.within else "NO")
-                row += 1
-        row += 1
-        for note in data["notes"]:
-            sheet.write(row, 0, note)
-            row += 1
-        sheet.set_column(0, 1, 30)
-        sheet.set_column(2, 2, 55)
-        sheet.set_column(3, 6, 14)
-
-        sheet = book.add_worksheet("inputs")
-        sheet.write_row(0, 0, ["input", "value"], bold)
-        inputs = cockpit.model_dump(exclude={"published"})
-        for row, (key, value) in enumerate(list(_flatten("", inputs)) + list(_flatten("settings", s)), start=1):
-            sheet.write(row, 0, key)
-            sheet.write(row, 1, "-" if value is None else value)
-        sheet.set_column(0, 0, 55)
-
-        sheet = book.add_worksheet("stakeholders")
-        sheet.write_row(0, 0, ["stakeholder", "label", *STAKEHOLDER_COLUMNS, "balance"], bold)
-        for row, who in enumerate(STAKEHOLDERS, start=1):
-            values = data["stakeholders_keur_ncw"][who]
-            sheet.write_row(row, 0, [who, STAKEHOLDER_LABELS[who]])
-            sheet.write_row(row, 2, [values[c] for c in (*STAKEHOLDER_COLUMNS, "balance")], number)
-        total_row = len(STAKEHOLDERS) + 1
-        sheet.write(total_row, 0, "total", bold)
-        for col, c in enumerate((*STAKEHOLDER_COLUMNS, "balance"), start=2):
-            sheet.write(total_row, col, sum(data["stakeholders_keur_ncw"][w][c] for w in STAKEHOLDERS), number)
-        sheet.set_column(0, 6, 22)
-
-        sheet = book.add_worksheet("sources")
-        fields = ["value", "unit", "price_year", "source", "derivation", "confidence", "payer", "cashable", "file"]
-        sheet.write_row(0, 0, ["key", *fields], bold)
-        for row, (key, entry) in enumerate(data["register_entries_used"].items(), start=1):
-            sheet.write(row, 0, key)
-            for col, f in enumerate(fields, start=1):
-                value = entry.get(f, "")
-                sheet.write(row, col, json.dumps(value) if isinstance(value, dict) else value)
-        sheet.set_column(0, 0, 45)
-        sheet.set_column(4, 5, 80)
-        book.close()
-
-
-def write_charts(result: CockpitResult, directory: Path) -> list[Path]:
+def write_charts(result: CockpitResult, directory: Path, lang: str = "nl") -> list[Path]:
     """waterfall.png (costs and benefits to the balance) and stakeholders.png (net per stakeholder)."""
-    steps = [(line.label, -result.costs[line.key] / 1000.0) for line in COSTS.children]
-    steps += [(line.label, result.benefits[line.key] / 1000.0)
+    from sim.reports.report_text import cockpit_label
+
+    steps = [(cockpit_label(line.key, "costs", lang), -result.costs[line.key] / 1000.0) for line in COSTS.children]
+    steps += [(cockpit_label(line.key, "benefits", lang), result.benefits[line.key] / 1000.0)
               for group in BENEFITS.children for line in group.children]
     rows = result.tables.stakeholders
     cash = [(r.benefits_cashable - r.costs_cashable) / 1000.0 for r in rows]
     non_cash = [(r.benefits_non_cashable - r.costs_non_cashable) / 1000.0 for r in rows]
     return [
-        waterfall_chart(steps, "Kosten en baten één gezin, één plan, één regisseur (waterval)",
-                        directory / "waterfall.png"),
-        stakeholder_chart([r.stakeholder for r in rows], cash, non_cash, directory / "stakeholders.png"),
+        waterfall_chart(steps, _words("out_c_cockpit_waterfall", lang), directory / "waterfall.png", lang=lang),
+        stakeholder_chart([r.stakeholder for r in rows], cash, non_cash, directory / "stakeholders.png", lang),
     ]
 
 
+def _words(key: str, lang: str) -> str:
+    from sim.reports import labels as L
+
+    return L.text(key, lang)
+
+
+def _axis(lang: str) -> Any:
+    from sim.reports import labels as L
+
+    return L.axis_formatter(lang)
+
+
 def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path,
-                    extra_balances: tuple[tuple[str, float], ...] = (), footnote: str | None = None) -> Path:
+                    extra_balances: tuple[tuple[str, float], ...] = (), footnote: str | None = None,
+                    lang: str = "nl") -> Path:
     """Bars from zero: costs down (red), benefits up (green), then the balance (and ``extra_balances``, such as
     the balance without what the cockpit does not price); ``footnote`` under the chart."""
     import matplotlib
@@ -286,19 +225,22 @@ def waterfall_chart(steps: list[tuple[str, float]], title: str, path: Path,
     for i, (_, balance) in enumerate(extra_balances, start=len(steps) + 1):
         ax.bar(i, balance, color="#7f8c8d")
     ax.set_xticks(range(len(steps) + 1 + len(extra_balances)),
-                  [label for label, _ in steps] + ["MKBA saldo"] + [label for label, _ in extra_balances],
+                  [label for label, _ in steps] + [_words("out_c_balance", lang)]
+                  + [label for label, _ in extra_balances],
                   rotation=60, ha="right", fontsize=8)
     if footnote:
         fig.text(0.01, 0.01, footnote, fontsize=7, wrap=True)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("NCW x € 1.000")
+    ax.set_ylabel(_words("out_c_keur", lang))
+    ax.yaxis.set_major_formatter(_axis(lang))
     ax.set_title(title)
     fig.tight_layout()
     save_png(fig, path)
     return path
 
 
-def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list[float], path: Path) -> Path:
+def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list[float], path: Path,
+                      lang: str = "nl") -> Path:
     """Who pays, who benefits: net NCW per stakeholder, cashable and non-cashable side by side."""
     import matplotlib
 
@@ -307,12 +249,15 @@ def stakeholder_chart(stakeholders: list[str], cash: list[float], non_cash: list
 
     fig, ax = plt.subplots(figsize=(10, 5))
     x = range(len(stakeholders))
-    ax.bar([i - 0.2 for i in x], cash, width=0.4, label="kasbaar", color="#2980b9")
-    ax.bar([i + 0.2 for i in x], non_cash, width=0.4, label="niet-kasbaar", color="#95a5a6")
-    ax.set_xticks(list(x), [STAKEHOLDER_LABELS[s] for s in stakeholders], rotation=30, ha="right")
+    from sim.reports import labels as L
+
+    ax.bar([i - 0.2 for i in x], cash, width=0.4, label=_words("out_c_cashable", lang), color="#2980b9")
+    ax.bar([i + 0.2 for i in x], non_cash, width=0.4, label=_words("out_c_non_cashable", lang), color="#95a5a6")
+    ax.set_xticks(list(x), [L.payer(s, lang) for s in stakeholders], rotation=30, ha="right")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("saldo NCW x € 1.000")
-    ax.set_title("Wie betaalt, wie profiteert")
+    ax.set_ylabel(_words("out_c_balance_keur", lang))
+    ax.yaxis.set_major_formatter(L.axis_formatter(lang))
+    ax.set_title(_words("out_c_who_pays", lang))
     ax.legend()
     fig.tight_layout()
     save_png(fig, path)
@@ -332,107 +277,46 @@ def write_simulated_charts(mkba: SimulatedMkba, directory: Path, lang: str = "nl
     cash = [mean[f"balance_{s}_cashable"] / 1000.0 for s in STAKEHOLDERS]
     non_cash = [mean[f"balance_{s}_non_cashable"] / 1000.0 for s in STAKEHOLDERS]
     return [
-        waterfall_chart(steps, "MKBA van de simulatie: extra kosten en vermeden kosten (gemiddelde)",
-                        directory / "waterfall.png",
-                        (("saldo zonder ongeprijsde escalaties", mean["balance_without_unpriced"] / 1000.0),),
-                        status_line),
-        stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png"),
+        waterfall_chart(steps, _words("out_c_simulated_waterfall", lang), directory / "waterfall.png",
+                        ((_words("out_c_without_unpriced", lang), mean["balance_without_unpriced"] / 1000.0),),
+                        status_line, lang),
+        stakeholder_chart(list(STAKEHOLDERS), cash, non_cash, directory / "stakeholders.png", lang),
     ]
 
 
-def write_simulated_excel(mkba: SimulatedMkba, settings: dict[str, Any], register: Register, path: Path,
-                          status_line: str | None = None) -> None:
-    """Workbook with sheets mkba (mean, 5%, 95%; ``status_line`` under the title), items, stakeholders, sources;
-    every cell a value."""
-    import xlsxwriter
+def format_simulated(mkba: SimulatedMkba, name: str, regime: str, status_line: str | None = None,
+                     lang: str = "nl") -> str:
+    """The MKBA of a run in the cockpit's terms: NCW x 1,000 euro, mean and band over replications (5%-95% from ten
+    replications on, else the lowest to the highest value), in the catalogue's words."""
+    from sim.reports import labels as L
+    from sim.reports.bands import band_bounds, band_note
+    from sim.reports.mkba_workbook import unpriced_words
 
-    summary = mkba.summary()
-    with atomic_target(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp))
-        bold = book.add_format({"bold": True})
-        number = book.add_format({"num_format": "#,##0.00"})
-        sheet = book.add_worksheet("mkba")
-        sheet.write(0, 0, "MKBA van een simulatie, 1g1p1r min oude werkwijze (NCW, EUR)", bold)
-        sheet.write(1, 0, status_line or "")
-        sheet.write_row(2, 0, ["measure", "mean", "p5", "p95"], bold)
-        for row, (key, values) in enumerate(summary.iterrows(), start=3):
-            sheet.write(row, 0, key)
-            sheet.write_row(row, 1, [None if pd.isna(v) else float(v) for v in values], number)
-        first = 3 + len(summary) + 1
-        sheet.write(first, 0, "zonder ongeprijsd = zonder " + "; ".join(UNPRICED_LABELS_NL.values()))
-        first += 2
-        for row, (key, value) in enumerate(settings.items(), start=first):
-            sheet.write_row(row, 0, [key, json.dumps(value) if isinstance(value, dict | list) else value])
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(1, 3, 16)
-
-        sheet = book.add_worksheet("items")
-        sheet.write_row(0, 0, ["item", "NCW mean (EUR; + cost, - benefit)"], bold)
-        for row, (item, value) in enumerate(mkba.items.mean().items(), start=1):
-            sheet.write(row, 0, item)
-            sheet.write(row, 1, float(value), number)
-        sheet.set_column(0, 1, 36)
-
-        sheet = book.add_worksheet("stakeholders")
-        sheet.write_row(0, 0, ["stakeholder", "label", "saldo", "saldo kasbaar", "saldo niet-kasbaar"], bold)
-        for row, who in enumerate(STAKEHOLDERS, start=1):
-            values = [summary.loc[f"balance_{who}{suffix}", "mean"] for suffix in ("", "_cashable", "_non_cashable")]
-            sheet.write_row(row, 0, [who, STAKEHOLDER_LABELS[who]])
-            sheet.write_row(row, 2, [float(v) for v in values], number)
-        sheet.set_column(0, 4, 22)
-
-        sheet = book.add_worksheet("sources")
-        fields = ["value", "unit", "price_year", "source", "derivation", "confidence", "payer", "cashable"]
-        sheet.write_row(0, 0, ["key", *fields], bold)
-        for row, key in enumerate(sorted(k for k in register if k.startswith("cost.")), start=1):
-            entry = register[key].model_dump()
-            sheet.write(row, 0, key)
-            for col, f in enumerate(fields, start=1):
-                value = entry.get(f)
-                cell = json.dumps(value) if isinstance(value, dict) else ("" if value is None else value)
-                sheet.write(row, col, cell)
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(4, 5, 80)
-        book.close()
-
-
-def format_simulated(mkba: SimulatedMkba, name: str, regime: str, status_line: str | None = None) -> str:
-    """The MKBA of a run in the cockpit's terms: NCW x 1,000 euro, mean and 5-95% over replications."""
-    summary = mkba.summary()
-    labels = {
-        "costs": "Totale kosten (extra uitgaven)",
-        "benefits": "Totale baten (vermeden kosten)",
-        "balance": "MKBA saldo",
-        "benefit_cost_ratio": "Baten-kostenverhouding",
-        "social_return_pct": "Rendement (%) *",
-        "payback_years": "Terugverdientijd (jaar)",
-        "break_even_fte_cost": "Break-even: kosten per fte-jaar regisseur (euro)",
-        "unpriced_in_cockpit": "Waarvan niet geprijsd in de cockpit **",
-        "balance_without_unpriced": "MKBA saldo zonder ongeprijsde escalaties **",
-        "benefit_cost_ratio_without_unpriced": "Baten-kostenverhouding zonder ongeprijsde **",
-        **{f"balance_{s}": f"  saldo {STAKEHOLDER_LABELS[s].lower()}" for s in STAKEHOLDERS},
-    }
+    data = mkba.per_replication
+    marks = {"social_return_pct": " *", "unpriced_in_cockpit": " **", "balance_without_unpriced": " **",
+             "benefit_cost_ratio_without_unpriced": " **"}
+    keys = ["costs", "benefits", "balance", "benefit_cost_ratio", "social_return_pct", "payback_years",
+            "break_even_fte_cost", "unpriced_in_cockpit", "balance_without_unpriced",
+            "benefit_cost_ratio_without_unpriced", *(f"balance_{s}" for s in STAKEHOLDERS)]
     lines = [
-        f"MKBA van een simulatie: {name}, 1g1p1r tegenover de oude werkwijze",
-        f"NCW x € 1.000 over {mkba.horizon_years} jaar, discontovoet {_nl(mkba.rate_pct, 2)}% ({regime}), prijspeil "
-        f"{mkba.price_year or 'van het register'}; "
-        "gemiddelde [5% – 95%] over replicaties",
+        L.text("out_t_sim_title", lang, name=name),
+        L.text("out_t_sim_settings", lang, years=mkba.horizon_years, rate=L.percent(mkba.rate_pct / 100, lang, 2),
+               regime=regime, price_year=mkba.price_year or L.text("out_t_register_prices", lang),
+               band=band_note(len(data), lang)),
         "",
     ]
-    for key, label in labels.items():
-        row = summary.loc[key]
-        scale = 1.0 if key in ("benefit_cost_ratio", "social_return_pct", "payback_years", "break_even_fte_cost",
-                               "benefit_cost_ratio_without_unpriced") else 1000.0
+    for key in keys:
+        scale = 1000.0 if L.catalogue()["mkba"].get(key, {}).get("unit", "eur_ncw") == "eur_ncw" else 1.0
         decimals = 2 if key in ("benefit_cost_ratio", "payback_years", "benefit_cost_ratio_without_unpriced") else 0
-        cells = ["–" if pd.isna(row[c]) else _nl(row[c] / scale, decimals) for c in ("mean", "p5", "p95")]
-        lines.append(f"{label:50s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
+        values = data[key] / scale
+        cells = ["–" if pd.isna(v) else _nl(v, decimals, lang) for v in (values.mean(), *band_bounds(values))]
+        unit = "(%)" if key == "social_return_pct" else ""
+        label = ("  " if key.startswith("balance_") and key.removeprefix("balance_") in STAKEHOLDERS else "") + \
+            " ".join(w for w in (L.mkba(key, lang), unit) if w) + marks.get(key, "")
+        lines.append(f"{label:64s}{cells[0]:>10s}  [{cells[1]} – {cells[2]}]")
         if key == "benefit_cost_ratio_without_unpriced":
-            lines.append("Saldo per belanghebbende (baten min kosten; kasbaar en niet-kasbaar in --json):")
-    lines += ["", "* Alleen wat de simulatie telt is geprijsd (escalaties, trajecten, uren, regisseurs); immateriële",
-              "baten (kwaliteit van leven, overlast) ontbreken, dus financieel = maatschappelijk rendement. Het saldo",
-              "laat zien wat de niet-gekalibreerde aannames opleveren: geen prognose, geen onder- of bovengrens; de",
-              "gepubliceerde cockpit blijft de referentie. Terugverdientijd '–': niet terugverdiend binnen de horizon.",
-              "** Zonder wat de cockpit niet prijst: " + "; ".join(UNPRICED_LABELS_NL.values()) + "."]
+            lines.append(L.text("out_t_per_party", lang))
+    lines += ["", L.text("out_t_sim_note", lang), L.text("out_t_sim_unpriced", lang, items=unpriced_words(lang))]
     if status_line:
         lines += ["", status_line]
     return "\n".join(lines)

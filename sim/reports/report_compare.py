@@ -3,6 +3,7 @@ scenario."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from sim.reports.report import (
     subtitle,
     with_interval,
 )
-from sim.reports.report_doc import Document, Heading, Paragraph, Table
+from sim.reports.report_doc import Block, Document, Heading, Paragraph, Table
 from sim.reports.report_text import cockpit_label, keur, number, party, percent, text
 
 
@@ -53,8 +54,9 @@ def compare_sentences(comparison: Any, lang: str = "nl") -> list[str]:
     return sentences
 
 
-def compare_report(comparison: Any, lang: str = "nl") -> Document:
-    """The report of ``mph compare``: the sections of every report, one column per scenario."""
+def compare_report(comparison: Any, lang: str = "nl", details: Sequence[Block] = ()) -> Document:
+    """The report of ``mph compare``: the sections of every report, one column per scenario; ``details`` (the
+    comparison's own tables and charts) go before the glossary."""
     first = comparison.scenarios[0]
     reps = comparison.measures["replication"].nunique()
     document = Document(text("title_compare", lang), subtitle(first, lang, " | ".join(comparison.names), reps), lang)
@@ -100,6 +102,7 @@ def compare_report(comparison: Any, lang: str = "nl") -> Document:
                            "status"))
     if reps < FEW_REPLICATIONS:
         document.add(Paragraph(text("few_reps", lang, reps=reps), "note"))
+    document.add(*details)
     glossary_section(document)
     return document
 

@@ -58,10 +58,11 @@ def format_table(stats: pd.DataFrame, lang: str = L.DEFAULT_LANG) -> str:
         rows.append((L.measure_with_unit(measure, lang), cells))
     width = max(len(cell) for _, cells in rows for cell in cells) + 2
     width = max([width, *(len(L.method(m, lang, short=True)) + 2 for m in methods)])
-    header = f"{L.column('measure', lang):50s}" + "".join(f"{L.method(m, lang, short=True):>{width}s}"
-                                                          for m in methods)
+    first = max(len(label) for label, _ in rows)  # the whole label with its unit, never cut off
+    header = f"{L.column('measure', lang):{first}s}" + "".join(f"{L.method(m, lang, short=True):>{width}s}"
+                                                               for m in methods)
     lines = [header, "-" * len(header)]
-    lines += [f"{label:50.50s}" + "".join(f"{cell:>{width}s}" for cell in cells) for label, cells in rows]
+    lines += [f"{label:{first}s}" + "".join(f"{cell:>{width}s}" for cell in cells) for label, cells in rows]
     return "\n".join(lines)
 
 

@@ -87,10 +87,13 @@ def _width(frame: pd.DataFrame, column: str, fmt: str) -> int:
 
 def add_sheet(book: Any, name: str, frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
               title: str | None = None, notes: Sequence[str] = (), landscape: bool | None = None,
-              row_kinds: Sequence[str | None] | None = None) -> Any:
+              row_kinds: Sequence[str | None] | None = None, indent: Sequence[int] | None = None,
+              bold_rows: Sequence[int] = (), indent_column: int = 0) -> Any:
     """A sheet holding ``frame`` (its columns in the order given: labels first), ``title`` and ``notes`` above the
     header row; ``formats`` maps a column to a kind of :data:`FORMATS` (numbers default to ``auto``);
-    ``row_kinds`` gives a row's numbers their own kind (a share among counts shows as a percentage)."""
+    ``row_kinds`` gives a row's numbers their own kind (a share among counts shows as a percentage); ``indent``
+    the depth of each row's label in column ``indent_column`` (the cockpit's tree) and ``bold_rows`` the rows in
+    bold (totals)."""
     formats = dict(formats or {})
     sheet = book.add_worksheet(name[:31])
     bold = book.add_format({"bold": True, "font_size": 13})
@@ -107,23 +110,33 @@ def add_sheet(book: Any, name: str, frame: pd.DataFrame, formats: Mapping[str, s
     if title or notes:
         row += 1
     header_row = row
-    cell_formats = {}
+    cell_formats, column_kinds = {}, {}
     for col, column in enumerate(frame.columns):
         kind = formats.get(column) or ("auto" if pd.api.types.is_numeric_dtype(frame[column])
                                        and not pd.api.types.is_bool_dtype(frame[column]) else "text")
+        column_kinds[column] = kind
         cell_formats[column] = book.add_format({"num_format": FORMATS[kind]})
         sheet.write(header_row, col, str(column), header)
         sheet.set_column(col, col, _width(frame, column, kind), cell_formats[column])
-    by_kind: dict[str, Any] = {}
+    by_kind: dict[tuple[str, int, bool], Any] = {}
     for i, values in enumerate(frame.itertuples(index=False)):
         kind = row_kinds[i] if row_kinds is not None else None
+        depth = indent[i] if indent is not None else 0
+        strong = i in bold_rows
         for col, value in enumerate(values):
             value = cell_value(value)
             if value is None:
                 continue
-            fmt = cell_formats[frame.columns[col]]
-            if kind and isinstance(value, int | float) and not isinstance(value, bool):
-                fmt = by_kind.setdefault(kind, book.add_format({"num_format": FORMATS[kind]}))
+            column_kind = column_kinds[frame.columns[col]]
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            style = (kind if kind and numeric else column_kind, depth if col == indent_column else 0, strong)
+            if style == (column_kind, 0, False):
+                fmt = cell_formats[frame.columns[col]]
+            else:
+                fmt = by_kind.get(style)
+                if fmt is None:
+                    fmt = by_kind[style] = book.add_format({"num_format": FORMATS[style[0]], "indent": style[1],
+                                                            "bold": strong})
             sheet.write(header_row + 1 + i, col, value, fmt)
     sheet.freeze_panes(header_row + 1, 1)
     if len(frame.columns):
