@@ -81,6 +81,27 @@ def test_counts_under_five_households_are_suppressed(tmp_path, capsys):
     assert not any(n in out for n in (": 3", ": 7", "bij 10"))
 
 
+def test_households_without_events_are_not_given_away_by_subtraction(tmp_path, capsys):
+    """Issue 17: beside the group totals (12 + 10), "events over 20 households" told that 2 households had no event
+    at all. A count within 1-4 of the total or of a group is hidden too."""
+    rows = [f"t{i},1g1p1r,2013-01-07,2014-01-06,3,1\n" for i in range(12)]
+    rows += [f"c{i},control,2013-01-07,2014-01-06,3,1\n" for i in range(10)]
+    (tmp_path / "households.csv").write_text(HEADER + "".join(rows))
+    with_events = [f"t{i}" for i in range(11)] + [f"c{i}" for i in range(9)]
+    (tmp_path / "events.csv").write_text("household_id,date,event,domain,care_type,outcome\n" + "".join(
+        f"{hid},2013-03-01,police_incident,,,\n" for hid in with_events))
+    assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1g1p1r: 12" in out and "control: 10" in out
+    assert "events: 20 over x households" in out and "over 20" not in out
+    for missing, shown in ((0, "over 22 households"), (5, "over 17 households")):
+        events = [*with_events, "t11", "c9"] if missing == 0 else with_events[:17]
+        (tmp_path / "events.csv").write_text("household_id,date,event,domain,care_type,outcome\n" + "".join(
+            f"{hid},2013-03-01,police_incident,,,\n" for hid in events))
+        assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 0
+        assert shown in capsys.readouterr().out  # nothing small to give away: shown
+
+
 def test_secondary_suppression():
     assert suppress_cells({"a": 7, "b": 3}) == {"a": "x", "b": "<5"}
     assert suppress_cells({"a": 7, "b": 3, "c": 2}) == {"a": 7, "b": "<5", "c": "<5"}  # two hidden: neither known
