@@ -75,6 +75,8 @@ def _print_effect(effect: Effect, lang: str) -> None:
 
 def _print_design_check(check: pd.DataFrame, trusted: dict[str, list[str]], lang: str) -> None:
     """The design check's table with the catalogue's words and the language's numbers."""
+    import pandas as pd
+
     from calibration.check_design import MIN_COVERAGE
     from calibration.effect import label, outcome_label
     from sim.reports import labels as L
