@@ -28,6 +28,11 @@ matching on a pre-period that drifts back by itself (regression to the mean) add
 
 Intervals: a BCa bootstrap over households within each group (scipy, seeded), with the weights held fixed; the
 event study's from cluster-robust standard errors (statsmodels).
+
+Disclosure control (docs/effect.md, "Small numbers"): the matching strata are pooled until each holds at least 5
+households of each group (:func:`pooled_strata`), so the plain-mean comparisons count the same households and no
+difference between two estimates isolates a few; counts that would differ by 1-4 are shown as "x". Words come from
+``sim/reports/labels_effect.yaml``, numbers from :mod:`sim.reports.labels`.
 """
 
 from __future__ import annotations
