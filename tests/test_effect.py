@@ -3,6 +3,7 @@ known truth (the selection traps of issue 16) and on the model's synthetic dossi
 
 import itertools
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -211,6 +212,29 @@ def test_effect_command(tmp_path, capsys):
                 assert count in ("<5", "x") or count == 0 or count >= 5  # x: hidden beside a small cell
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_command_speaks_the_language_and_shows_no_machine_key(tmp_path, capsys, lang):
+    """Issue 18: `mph effect` in Dutch by default and in English with --lang en, its words from the one catalogue
+    (sim/reports/labels_effect.yaml) and its numbers from the one formatter: no comparison, outcome or covariate
+    key on the screen, and 0,25 in Dutch where English has 0.25."""
+    from sim.reports import labels as L
+
+    write_dossier(small_synthetic().dossier, tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "30",
+                 *(["--lang", lang] if lang == "en" else [])]) == 0
+    out = "\n".join(line for line in capsys.readouterr().out.splitlines() if str(tmp_path) not in line)
+    keys = [key for kind in ("effect_estimator", "effect_outcome", "effect_covariate") for key in L.catalogue()[kind]
+            if "_" in key]  # 'problems' and 'recommended' are also English words
+    assert [key for key in keys if key in out] == []
+    assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", out) == []  # nothing that reads like a machine key
+    words = {"nl": ("verschil-in-verschillen, gematcht op problemen bij start", "huishoudens", "let op"),
+             "en": ("difference-in-differences, matched on baseline problems", "households", "warning")}[lang]
+    assert all(w in out for w in words)
+    decimal, other = (",", ".") if lang == "nl" else (".", ",")
+    assert re.search(rf"[+-]\d+{re.escape(decimal)}\d{{3}}\b", out)  # estimates as +0,123 / +0.123
+    assert not re.search(rf"[+-]\d+{re.escape(other)}\d{{3}}\b", out)
+
+
 # -- the traps, with a known truth -------------------------------------------------------------------------------
 SMALL = {"households": 2500, "max_controls": 600}
 
@@ -328,10 +352,13 @@ def test_check_design_command_and_bad_input(tmp_path, capsys):
     assert (check.loc[check["effect"] == "zero", "truth"] == 0).all()
     assert (check.loc[check["effect"] == "model", "truth"] < 0).all()  # the approach prevents escalations
     assert "recommended" in set(check["estimator"])
-    for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"), (["--lang", "fr"], "--lang: 'fr'"),
+    for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"),
                        (["--selection", "severity:3"], "--selection 'severity:3'")):
         assert main([*args, "--check-design", *bad]) == 2
         assert field in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse refuses it, as for every command with --lang
+        main([*args, "--check-design", "--lang", "fr"])
+    assert stop.value.code == 2 and "--lang: 'fr': allowed: nl, en" in capsys.readouterr().err
     assert main([*args, "--selection", "crisis"]) == 2
     assert "only used with --check-design" in capsys.readouterr().err
     with pytest.raises(UserError, match="problems:K"):
