@@ -508,17 +508,21 @@ def outcomes_with_hidden_counts(frames: dict[str, pd.DataFrame]) -> set[str]:
 
 def pooled_strata(frames: dict[str, pd.DataFrame], hidden: set[str]) -> list[list[int]]:
     """Baseline-problem counts pooled into strata, adjacent counts from the lowest up, until each stratum holds at
-    least :data:`MIN_COUNT` households of each group for every outcome, and the households of two outcomes whose
-    counts are shown differ in it by none or by :data:`MIN_COUNT` or more. Then no stratum's count or mean needs
-    hiding, and the matched comparison, whose strata these are, leaves nobody out: it is computed on the same
-    households as the naive and unmatched ones, so no difference between their estimates isolates a few households.
-    The whole range is always such a stratum (a group of fewer than 5 has no estimate at all)."""
+    least :data:`MIN_COUNT` control households and none or at least :data:`MIN_COUNT` of the 1g1p1r group for every
+    outcome, and the households of two outcomes whose counts are shown differ in it by none or by :data:`MIN_COUNT`
+    or more. Then no stratum's count or mean needs hiding, and the matched comparison, whose strata these are,
+    leaves no 1g1p1r household out: it is computed on the same households of that group as the naive and unmatched
+    ones, so no difference between their estimates isolates a few households (controls in a stratum without the
+    1g1p1r group, 5 or more, are shown in the table anyway). The whole range is always such a stratum (a group of
+    fewer than 5 has no estimate at all)."""
     values = sorted({int(v) for frame in frames.values() for v in frame["problems_baseline"]})
     shown_frames = [f for o, f in frames.items() if o not in hidden]
 
     def holds(band: list[int]) -> bool:
         for group in GROUPS:
-            if any(len(_households(f, group, band)) < MIN_COUNT for f in frames.values()):
+            # controls in a stratum without 1g1p1r households stay apart (matching gives them no weight anyway)
+            low = 1 if group == "1g1p1r" else MIN_COUNT
+            if any(low <= len(_households(f, group, band)) < MIN_COUNT for f in frames.values()):
                 return False
             if any(differs_little(_households(a, group, band), _households(b, group, band))
                    for a, b in combinations(shown_frames, 2)):
@@ -546,8 +550,8 @@ def band_name(band: list[int]) -> str:
 
 def strata_table(frames: dict[str, pd.DataFrame], bands: list[list[int]], hidden: set[str]) -> pd.DataFrame:
     """Households and mean change per outcome, stratum of baseline problems (:func:`pooled_strata`) and group.
-    Every stratum holds at least 5 households of each group, so every mean is shown; the counts of an outcome in
-    ``hidden`` (:func:`outcomes_with_hidden_counts`) are shown as "x"."""
+    Every stratum holds none or at least 5 households of each group, so every mean there is shown; the counts of an
+    outcome in ``hidden`` (:func:`outcomes_with_hidden_counts`) are shown as "x"."""
     rows = []
     for outcome, frame in frames.items():
         for band in bands:

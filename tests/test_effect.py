@@ -133,10 +133,11 @@ def test_no_estimate_gives_away_the_mean_of_households_another_leaves_out(tmp_pa
         assert not any(abs(c - truth[outcome]) < 0.01 for c in candidates), (outcome, truth[outcome], candidates)
     table = pd.read_csv(tmp_path / "out" / "effect.csv").set_index(["outcome", "estimator"])
     for outcome in truth:
-        for group in ("1g1p1r", "control"):
-            plain = {table.loc[(outcome, e), f"households_{group}"]
-                     for e in ("naive_before_after", "did_unmatched", "did_matched")} - {0, "0"}
-            assert len(plain) == 1 and _count(plain.pop()) is not None  # the same households, shown
+        plain = {table.loc[(outcome, e), "households_1g1p1r"]
+                 for e in ("naive_before_after", "did_unmatched", "did_matched")}
+        assert len(plain) == 1 and _count(plain.pop()) is not None  # the same households, shown
+        controls = [_count(table.loc[(outcome, e), "households_control"]) for e in ("did_unmatched", "did_matched")]
+        assert None not in controls and (controls[0] == controls[1] or controls[0] - controls[1] >= 5)
 
 
 def test_strata_hold_five_of_each_group_and_add_up(tmp_path):
@@ -150,8 +151,10 @@ def test_strata_hold_five_of_each_group_and_add_up(tmp_path):
     assert strata["problems_baseline"].iloc[0] == "0-2"  # the stratum without controls joined its neighbours
     for outcome, rows in strata.groupby("outcome"):
         for group in ("1g1p1r", "control"):
-            assert (rows[f"households_{group}"] >= 5).all() and rows[f"mean_change_{group}"].notna().all()
-            assert rows[f"households_{group}"].sum() == table.loc[(outcome, "did_unmatched"), f"households_{group}"]
+            counts, means = rows[f"households_{group}"], rows[f"mean_change_{group}"]
+            assert ((counts >= 5) == means.notna()).all() and ((counts == 0) | (counts >= 5)).all()
+            assert (rows["households_control"] >= 5).all()  # a 1g1p1r household always has controls in its stratum
+            assert counts.sum() == table.loc[(outcome, "did_unmatched"), f"households_{group}"]
 
 
 def _shown_totals(out: Path) -> dict[str, list[int]]:
