@@ -521,7 +521,7 @@ def pooled_strata(frames: dict[str, pd.DataFrame], hidden: set[str]) -> list[lis
     def holds(band: list[int]) -> bool:
         for group in GROUPS:
             # controls in a stratum without 1g1p1r households stay apart (matching gives them no weight anyway)
-            low = 1 if group == "1g1p1r" else MIN_COUNT
+            low = 1 if group == "1g1p1r" else 0
             if any(low <= len(_households(f, group, band)) < MIN_COUNT for f in frames.values()):
                 return False
             if any(differs_little(_households(a, group, band), _households(b, group, band))
