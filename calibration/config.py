@@ -21,8 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from calibration.dossiers.disclosure import MIN_COUNT
-from calibration.dossiers.schema import Dossier, load_dossier
-from calibration.dossiers.statistics import NAMES, bootstrap_sd, dossier_statistics
+from calibration.dossiers.schema import load_dossier
+from calibration.dossiers.statistics import NAMES, bootstrap_sd, dossier_statistics, too_few_behind
 from scenarios.distributions import parse_distribution
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario, load_scenario, resolve_reference
@@ -156,7 +156,7 @@ def _published(path: Path, spec: CalibrationFile) -> dict[str, dict[str, Any]]:
 
 
 def _complete(target: Target, index: int, path: Path, published: dict[str, dict[str, Any]],
-              dossier: Dossier | None, key_data: tuple[dict[str, float], dict[str, float]] | None) -> Target:
+              small: dict[str, str], key_data: tuple[dict[str, float], dict[str, float]] | None) -> Target:
     where = f"{path}: targets.{index}"
     if target.published is not None:
         if target.published not in published:
@@ -173,13 +173,10 @@ def _complete(target: Target, index: int, path: Path, published: dict[str, dict[
             raise UserError(f"{where}: dossier statistic {target.dossier!r} needs 'data:' (the dossier) or both "
                             "'value' and 'sd'")
         if target.value is None:
-            group = target.dossier.split(".")[0]
-            size = int((dossier.households["group"] == group).sum())
-            if 0 < size < MIN_COUNT:  # the fit table and summary would publish a mean of a few households
-                raise UserError(f"{where}: dossier statistic {target.dossier!r}: the {group} group has fewer than "
-                                f"{MIN_COUNT} households; a statistic of so few could single them out in fit.csv "
-                                "and summary.json (disclosure control): calibrate on a group of at least "
-                                f"{MIN_COUNT}, or give 'value' and 'sd'")
+            if target.dossier in small:  # fit.csv and summary.json would publish a value of a few households
+                raise UserError(f"{where}: dossier statistic {target.dossier!r}: {small[target.dossier]}; it could "
+                                "single them out in fit.csv and summary.json (disclosure control): calibrate on "
+                                f"statistics of at least {MIN_COUNT} households, or give 'value' and 'sd'")
             updates["value"] = key_data[0][target.dossier]
         if target.sd is None:
             updates["sd"] = key_data[1][target.dossier]
@@ -210,7 +207,10 @@ def load_calibration(path: Path, key: bytes | None = None) -> Calibration:
         dossier = load_dossier(path.parent / spec.data.households, events, key)
         key_data = (dossier_statistics(dossier), bootstrap_sd(dossier, seed=spec.seed))
     published = _published(path, spec)
-    targets = [_complete(t, i, path, published, dossier, key_data) for i, t in enumerate(spec.targets)]
+    # dossier statistics taken from the data that would rest on 1-4 households (alone or beside another)
+    small = {} if dossier is None else too_few_behind(dossier, [t.dossier for t in spec.targets
+                                                                 if t.dossier is not None and t.value is None])
+    targets = [_complete(t, i, path, published, small, key_data) for i, t in enumerate(spec.targets)]
     keys = [t.key for t in targets]
     if len(set(keys)) != len(keys):
         raise UserError(f"{path}: two targets share a name; give them distinct 'name's")

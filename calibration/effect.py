@@ -28,6 +28,11 @@ matching on a pre-period that drifts back by itself (regression to the mean) add
 
 Intervals: a BCa bootstrap over households within each group (scipy, seeded), with the weights held fixed; the
 event study's from cluster-robust standard errors (statsmodels).
+
+Disclosure control (docs/effect.md, "Small numbers"): the matching strata are pooled until each holds at least 5
+households of each group (:func:`pooled_strata`), so the plain-mean comparisons count the same households and no
+difference between two estimates isolates a few; counts that would differ by 1-4 are shown as "x". Words come from
+``sim/reports/labels_effect.yaml``, numbers from :mod:`sim.reports.labels`.
 """
 
 from __future__ import annotations
@@ -35,26 +40,45 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from calibration import designs
-from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, SUPPRESSED, hidden_cells, shown
-from calibration.dossiers.schema import CASE_TYPES, Dossier
-from calibration.effect_texts import label, warning
+from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, differs_little, shown
+from calibration.dossiers.schema import CASE_TYPES, GROUPS, Dossier
 from scenarios.domains import ESCALATIONS
+from sim.reports import labels as L
 
 YEAR_DAYS = 365.25
 CRISIS_DAYS = 91  # 'a crisis': escalations within three months
 ESTIMATORS = ("naive_before_after", "did_unmatched", "did_matched", "did_weighted", "did_crisis_controls",
               "event_study")
 PREFERENCE = ("event_study", "did_crisis_controls", "did_unmatched", "did_weighted", "did_matched")
-OUTCOMES = {"escalations_per_year": "escalaties per jaar", "problems": "leefgebieden met een probleem"}
 HISTORY = ("escalations_0_3m", "escalations_3_12m", "problems_baseline")
 MAX_SMD = 0.1
 MAX_OUTSIDE = 0.1
+
+
+# -- words (sim/reports/labels_effect.yaml) ----------------------------------------------------------------------
+def label(estimator: str, lang: str, short: bool = False) -> str:
+    """A comparison's name (``short`` for tables)."""
+    return L.label("effect_estimator_short" if short else "effect_estimator", estimator, lang)
+
+
+def outcome_label(outcome: str, lang: str) -> str:
+    return L.label("effect_outcome", outcome, lang)
+
+
+def warning(key: str, lang: str, **values: object) -> str:
+    """A warning of the catalogue; numbers in ``values`` come formatted already (:mod:`sim.reports.labels`)."""
+    return L.label("effect_warning", key, lang).format(**values)
+
+
+def covariate_label(name: str, lang: str) -> str:
+    return L.label("effect_covariate", name, lang)
 
 
 # -- per-household tables ----------------------------------------------------------------------------------------
@@ -349,15 +373,20 @@ def _judge(est: Estimate, selection: Selection, lang: str) -> None:
         if not np.isfinite(d.get("leads_p", np.nan)):
             problems.append(warning("untestable", lang))
         elif d["leads_p"] < 0.05:
-            problems.append(warning("leads", lang, p=d["leads_p"]))
+            problems.append(warning("leads", lang, p=L.number(d["leads_p"], lang, 3)))
     elif "placebo" not in d:
         problems.append(warning("untestable", lang))
     elif not d["placebo_low"] <= 0 <= d["placebo_high"]:
-        problems.append(warning("pre_trend", lang, value=d["placebo"], low=d["placebo_low"], high=d["placebo_high"]))
+        problems.append(warning("pre_trend", lang, **{k: L.signed(d[key], lang) for k, key in (
+            ("value", "placebo"), ("low", "placebo_low"), ("high", "placebo_high"))}))
     if est.estimator in ("did_matched", "did_weighted", "did_crisis_controls") and d.get("max_abs_smd", 0) > MAX_SMD:
-        problems.append(warning("balance", lang, smd=d["max_abs_smd"], covariate=d["worst_covariate"]))
+        problems.append(warning("balance", lang, smd=L.number(d["max_abs_smd"], lang, 2),
+                                covariate=covariate_label(d["worst_covariate"], lang), limit=L.number(MAX_SMD, lang)))
     if d.get("outside_overlap", 0) > MAX_OUTSIDE:
-        problems.append(warning("overlap", lang, share=100 * d["outside_overlap"]))
+        # beside hidden counts an exact share would tell how many households the comparison has
+        share = (f"> {L.percent(MAX_OUTSIDE, lang, 0)}" if est.counts_hidden
+                 else L.percent(d["outside_overlap"], lang, 0))
+        problems.append(warning("overlap", lang, share=share))
     est.trusted = not problems
     est.warnings = problems
 
@@ -390,14 +419,18 @@ def recommend(estimates: list[Estimate], lang: str) -> tuple[Estimate, str]:
 
 def selection_warnings(selection: Selection, lang: str) -> list[str]:
     out = []
+    def pct(share: float) -> str:  # the selection's shares are in percent
+        return L.percent(share / 100, lang, 0)
+
     if selection.crisis:
-        out.append(warning("crisis", lang, share=selection.crisis_share, control=selection.crisis_share_control))
+        out.append(warning("crisis", lang, share=pct(selection.crisis_share),
+                           control=pct(selection.crisis_share_control)))
     if selection.threshold is not None:
-        out.append(warning("threshold", lang, k=selection.threshold, share=selection.threshold_share,
-                           control=selection.threshold_share_control))
+        out.append(warning("threshold", lang, k=selection.threshold, share=pct(selection.threshold_share),
+                           control=pct(selection.threshold_share_control)))
         out.append(warning("threshold_design", lang, k=selection.threshold))
     if abs(selection.severity_smd) > 0.25 and not selection.crisis:
-        out.append(warning("severity", lang, smd=selection.severity_smd))
+        out.append(warning("severity", lang, smd=L.signed(selection.severity_smd, lang)))
     return out
 
 
@@ -410,6 +443,7 @@ class OutcomeEffect:
     estimates: list[Estimate]
     recommended: str
     reason: str
+    households: dict[str, int | str] = field(default_factory=dict)  # per group, as shown ('x' when hidden)
 
 
 @dataclass
@@ -432,6 +466,7 @@ class Effect:
             "warnings": self.warnings,
             "outcomes": {o.outcome: {
                 "recommended": o.recommended, "reason": o.reason,
+                **{f"households_{group}": count for group, count in o.households.items()},
                 "estimators": {e.estimator: {"estimate": e.estimate, "interval": [e.ci_low, e.ci_high],
                                              **e.shown_counts(), "diagnostics": e.shown_diagnostics(),
                                              "trusted": e.trusted,
@@ -454,27 +489,78 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def strata_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Households and mean change per outcome, baseline-problem stratum and group, under disclosure control: a cell
-    of fewer than 5 households is shown as "<5" without its mean, and further cells are hidden ("x", no mean) until
-    the hidden cells of a group hold 5 or more together (:func:`~calibration.dossiers.disclosure.hidden_cells`), so
-    that the group's total and its overall mean (the naive estimate) give only the joint mean of 5 or more, never
-    a small cell's. A cell hidden for one outcome is hidden for all, so counts compared across outcomes reveal
-    nothing either."""
-    counts = {(outcome, group): frame[frame["group"] == group]["stratum"].value_counts()
-              for outcome, frame in frames.items() for group in ("1g1p1r", "control")}
-    hidden = {(group, stratum) for (_, group), c in counts.items()
-              for stratum in hidden_cells({k: int(v) for k, v in c.items()})}
+def _households(frame: pd.DataFrame, group: str, values: list[int] | None = None) -> set[str]:
+    """The households of ``group`` in ``frame`` (with baseline problems in ``values``, if given)."""
+    mine = frame["group"] == group
+    if values is not None:
+        mine &= frame["problems_baseline"].isin(values)
+    return set(frame.loc[mine, "household_id"])
+
+
+def outcomes_with_hidden_counts(frames: dict[str, pd.DataFrame]) -> set[str]:
+    """The outcomes whose household counts an output must hide: those whose households differ from the first
+    outcome's by 1-4 in a group (such as the few without an end measurement), which their counts side by side
+    would give away. Their estimates stay: no other output holds a value of those few households."""
+    first, *others = frames
+    return {o for o in others for group in GROUPS
+            if differs_little(_households(frames[first], group), _households(frames[o], group))}
+
+
+def pooled_strata(frames: dict[str, pd.DataFrame], hidden: set[str]) -> list[list[int]]:
+    """Baseline-problem counts pooled into strata, adjacent counts from the lowest up, until each stratum holds at
+    least :data:`MIN_COUNT` control households and none or at least :data:`MIN_COUNT` of the 1g1p1r group for every
+    outcome, and the households of two outcomes whose counts are shown differ in it by none or by :data:`MIN_COUNT`
+    or more. Then no stratum's count or mean needs hiding, and the matched comparison, whose strata these are,
+    leaves no 1g1p1r household out: it is computed on the same households of that group as the naive and unmatched
+    ones, so no difference between their estimates isolates a few households (controls in a stratum without the
+    1g1p1r group, 5 or more, are shown in the table anyway). The whole range is always such a stratum (a group of
+    fewer than 5 has no estimate at all)."""
+    values = sorted({int(v) for frame in frames.values() for v in frame["problems_baseline"]})
+    shown_frames = [f for o, f in frames.items() if o not in hidden]
+
+    def holds(band: list[int]) -> bool:
+        for group in GROUPS:
+            # controls in a stratum without 1g1p1r households stay apart (matching gives them no weight anyway)
+            low = 1 if group == "1g1p1r" else 0
+            if any(low <= len(_households(f, group, band)) < MIN_COUNT for f in frames.values()):
+                return False
+            if any(differs_little(_households(a, group, band), _households(b, group, band))
+                   for a, b in combinations(shown_frames, 2)):
+                return False
+        return True
+
+    bands: list[list[int]] = []
+    current: list[int] = []
+    for value in values:
+        current.append(value)
+        if holds(current):
+            bands.append(current)
+            current = []
+    if current:
+        bands.append(current)
+    while len(bands) > 1 and not holds(bands[-1]):  # a short last stratum joins the one before
+        last = bands.pop()
+        bands[-1] += last
+    return bands
+
+
+def band_name(band: list[int]) -> str:
+    return str(band[0]) if len(band) == 1 else f"{band[0]}-{band[-1]}"
+
+
+def strata_table(frames: dict[str, pd.DataFrame], bands: list[list[int]], hidden: set[str]) -> pd.DataFrame:
+    """Households and mean change per outcome, stratum of baseline problems (:func:`pooled_strata`) and group.
+    Every stratum holds none or at least 5 households of each group, so every mean there is shown; the counts of an
+    outcome in ``hidden`` (:func:`outcomes_with_hidden_counts`) are shown as "x"."""
     rows = []
     for outcome, frame in frames.items():
-        for stratum, part in frame.groupby("stratum"):
-            row: dict[str, object] = {"outcome": outcome, "problems_baseline": int(stratum)}
-            for group in ("1g1p1r", "control"):
+        for band in bands:
+            part = frame[frame["problems_baseline"].isin(band)]
+            row: dict[str, object] = {"outcome": outcome, "problems_baseline": band_name(band)}
+            for group in GROUPS:
                 g = part[part["group"] == group]
-                conceal = (group, stratum) in hidden
-                row[f"households_{group}"] = (SUPPRESSED if 0 < len(g) < MIN_COUNT else HIDDEN) if conceal \
-                    else len(g)
-                change = (g["after"] - g["before"]).mean() if len(g) >= MIN_COUNT and not conceal else np.nan
+                row[f"households_{group}"] = HIDDEN if outcome in hidden else shown(len(g))
+                change = (g["after"] - g["before"]).mean() if len(g) >= MIN_COUNT else np.nan
                 row[f"mean_change_{group}"] = round(float(change), 4)
             rows.append(row)
     return pd.DataFrame(rows)
@@ -508,21 +594,35 @@ def _event_study_estimate(dossier: Dossier, frame: pd.DataFrame, level: float) -
                     int(is_t.sum()), int((~is_t).sum()), diagnostics, trusted=False)
 
 
+def _enough(frames: dict[str, pd.DataFrame], lang: str) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The outcomes with at least :data:`MIN_COUNT` households in each group, and a note for each without."""
+    kept, notes = {}, []
+    for outcome, frame in frames.items():
+        if min(len(_households(frame, group)) for group in GROUPS) < MIN_COUNT:
+            notes.append(L.label("effect", "too_few", lang).format(outcome=outcome_label(outcome, lang), n=MIN_COUNT))
+        else:
+            frame.attrs["outcome"] = outcome
+            kept[outcome] = frame
+    return kept, notes
+
+
 def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, level: float = 0.95,
                    lang: str = "nl") -> Effect:
     """Every comparison per outcome with intervals and diagnostics, the recommended one, and warnings."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
-    rows, frames, notes, outcomes = [], {}, [], []
-    selection, design_warnings = None, []
-    for outcome, frame in panel(dossier).items():
-        frame.attrs["outcome"] = outcome
+    frames, notes = _enough(panel(dossier), lang)
+    if not frames:
+        return Effect(pd.DataFrame(), pd.DataFrame(), notes)
+    hidden = outcomes_with_hidden_counts(frames)
+    bands = pooled_strata(frames, hidden)
+    stratum = {value: i for i, band in enumerate(bands) for value in band}
+    for frame in frames.values():
+        frame["stratum"] = frame["problems_baseline"].astype(int).map(stratum)
+    rows, outcomes = [], []
+    selection = infer_selection(next(iter(frames.values())))
+    design_warnings = selection_warnings(selection, lang)
+    for outcome, frame in frames.items():
         is_t = (frame["group"] == "1g1p1r").to_numpy()
-        if is_t.sum() < MIN_COUNT or (~is_t).sum() < MIN_COUNT:
-            notes.append(f"{outcome}: fewer than {MIN_COUNT} households in a group; no estimate")
-            continue
-        if selection is None:
-            selection = infer_selection(frame)
-            design_warnings = selection_warnings(selection, lang)
         makers: dict[str, Callable[[], Estimate | None]] = {
             "naive_before_after": lambda f=frame, t=is_t: _weighted(f, "naive_before_after", t.astype(float), rng,
                                                                      bootstrap, level),
@@ -542,19 +642,21 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
             makers["event_study"] = lambda f=frame, a=anchored: (_event_study_estimate(dossier, f, level)
                                                                  if a is None else _event_study_estimate(*a, level))
         estimates = [e for e in (make() for make in makers.values()) if e is not None]
-        for e in estimates:
-            _judge(e, selection, lang)
         for e in estimates:  # one that leaves out 1-4 households of a group, next to one with all, tells how many
-            e.counts_hidden = 0 < is_t.sum() - e.treated < MIN_COUNT or 0 < (~is_t).sum() - e.controls < MIN_COUNT
+            e.counts_hidden = (outcome in hidden or 0 < is_t.sum() - e.treated < MIN_COUNT
+                               or 0 < (~is_t).sum() - e.controls < MIN_COUNT)
+            _judge(e, selection, lang)
         best, reason = recommend(estimates, lang)
-        outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason))
+        counts = {group: HIDDEN if outcome in hidden else shown(len(_households(frame, group))) for group in GROUPS}
+        outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason, counts))
         rows += [e.record(lang) for e in estimates]
-        unmatched = frame[~frame["stratum"].isin(set(frame.loc[is_t, "stratum"]) & set(frame.loc[~is_t, "stratum"]))]
-        if len(unmatched):
-            notes.append(f"{outcome}: {shown(len(unmatched))} households in strata without the other group are "
-                         "left out of the matched estimate")
-        frames[outcome] = frame
-    return Effect(pd.DataFrame(rows), strata_table(frames) if frames else pd.DataFrame(), notes, outcomes, selection,
+        if outcome in hidden:
+            notes.append(L.label("effect", "counts_hidden", lang).format(outcome=outcome_label(outcome, lang),
+                                                                         n="<5"))
+    if any(len(band) > 1 for band in bands):
+        notes.append(L.label("effect", "pooled", lang).format(n=MIN_COUNT,
+                                                              bands=", ".join(band_name(b) for b in bands)))
+    return Effect(pd.DataFrame(rows), strata_table(frames, bands, hidden), notes, outcomes, selection,
                   design_warnings)
 
 

@@ -81,6 +81,70 @@ def test_counts_under_five_households_are_suppressed(tmp_path, capsys):
     assert not any(n in out for n in (": 3", ": 7", "bij 10"))
 
 
+def test_households_without_events_are_not_given_away_by_subtraction(tmp_path, capsys):
+    """Issue 17: beside the group totals (12 + 10), "events over 20 households" told that 2 households had no event
+    at all. A count within 1-4 of the total or of a group is hidden too."""
+    rows = [f"t{i},1g1p1r,2013-01-07,2014-01-06,3,1\n" for i in range(12)]
+    rows += [f"c{i},control,2013-01-07,2014-01-06,3,1\n" for i in range(10)]
+    (tmp_path / "households.csv").write_text(HEADER + "".join(rows))
+    with_events = [f"t{i}" for i in range(11)] + [f"c{i}" for i in range(9)]
+    (tmp_path / "events.csv").write_text("household_id,date,event,domain,care_type,outcome\n" + "".join(
+        f"{hid},2013-03-01,police_incident,,,\n" for hid in with_events))
+    assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1g1p1r: 12" in out and "control: 10" in out
+    assert "events: 20 over x households" in out and "over 20" not in out
+    for missing, shown in ((0, "over 22 households"), (5, "over 17 households")):
+        events = [*with_events, "t11", "c9"] if missing == 0 else with_events[:17]
+        (tmp_path / "events.csv").write_text("household_id,date,event,domain,care_type,outcome\n" + "".join(
+            f"{hid},2013-03-01,police_incident,,,\n" for hid in events))
+        assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 0
+        assert shown in capsys.readouterr().out  # nothing small to give away: shown
+
+
+def _trajectory_dossier(tmp_path, finances: int, other: int) -> None:
+    """8 households per group; in the 1g1p1r group ``finances`` completed a debt-relief trajectory and, of those,
+    ``other`` also one in another domain (success known)."""
+    rows = [f"{g}{i},{group},2013-01-07,2014-01-06,3,1\n" for g, group in (("t", "1g1p1r"), ("c", "control"))
+            for i in range(8)]
+    (tmp_path / "households.csv").write_text(HEADER + "".join(rows))
+    events = [f"t{i},2013-06-01,trajectory_completed,finances,ambulant,{('success', 'failure')[i % 2]}\n"
+              for i in range(finances)]
+    events += [f"t{i},2013-07-01,trajectory_completed,housing,ambulant,failure\n" for i in range(other)]
+    (tmp_path / "events.csv").write_text("household_id,date,event,domain,care_type,outcome\n" + "".join(events))
+
+
+@pytest.mark.parametrize(("finances", "other", "refused"), [
+    (3, 0, {"1g1p1r.debt_relief_success_share", "1g1p1r.trajectory_success_share"}),  # 3 households behind both
+    (8, 2, {"1g1p1r.trajectory_success_share"}),  # beside the debt-relief share it gives the 2 others' share
+    (8, 0, set()), (8, 5, set()),
+])
+def test_a_dossier_statistic_of_a_few_households_is_refused_as_a_calibration_target(tmp_path, finances, other,
+                                                                                    refused):
+    """Issue 17 for `mph calibrate`: a dossier target's value goes to fit.csv and summary.json. A success share over
+    the trajectories of 1-4 households, or one that beside another gives the share of 1-4 households, is refused."""
+    from calibration.config import load_calibration
+    from calibration.dossiers.statistics import too_few_behind
+
+    _trajectory_dossier(tmp_path, finances, other)
+    names = ["1g1p1r.debt_relief_success_share", "1g1p1r.trajectory_success_share", "1g1p1r.escalations_per_year"]
+    assert set(too_few_behind(load_dossier(tmp_path), names)) == refused
+    (tmp_path / "c.yaml").write_text("""
+name: small
+data: {households: households.csv, events: events.csv}
+parameters:
+  organisations.debt_relief.success_rate: {dist: uniform, low: 0.2, high: 0.7}
+targets:
+  - dossier: 1g1p1r.debt_relief_success_share
+  - dossier: 1g1p1r.trajectory_success_share
+""")
+    if refused:
+        with pytest.raises(UserError, match="disclosure control"):
+            load_calibration(tmp_path / "c.yaml")
+    else:
+        assert len(load_calibration(tmp_path / "c.yaml").targets) == 2
+
+
 def test_secondary_suppression():
     assert suppress_cells({"a": 7, "b": 3}) == {"a": "x", "b": "<5"}
     assert suppress_cells({"a": 7, "b": 3, "c": 2}) == {"a": 7, "b": "<5", "c": "<5"}  # two hidden: neither known

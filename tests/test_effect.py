@@ -1,8 +1,11 @@
 """Effect measurement: the comparisons, their diagnostics and the recommendation, on constructed dossiers with a
 known truth (the selection traps of issue 16) and on the model's synthetic dossier."""
 
+import itertools
 import json
+import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +15,7 @@ from dossiers import small_synthetic
 from calibration.check_design import check_design, parse_selection
 from calibration.constructed import Design, construct
 from calibration.dossiers.schema import Dossier, write_dossier
-from calibration.effect import Effect, measure_effect
+from calibration.effect import Effect, measure_effect, panel
 from scenarios.errors import UserError
 from sim.cli import main
 
@@ -55,57 +58,143 @@ def test_intervals_are_seeded():
     assert set(first["outcome"]) == {"escalations_per_year", "problems"}
 
 
-def _with_small_strata(dossier: Dossier) -> Dossier:
-    """The dossier with each group's largest stratum cut to 3 households: a small stratum in each group for sure."""
-    households, drop = dossier.households, []
-    for group in ("1g1p1r", "control"):
-        mine = households[households["group"] == group]
-        largest = mine["problems_baseline"].value_counts().idxmax()
-        drop += list(mine.loc[mine["problems_baseline"] == largest, "household_id"].iloc[3:])
-    return Dossier(households[~households["household_id"].isin(drop)],
-                   dossier.events[~dossier.events["household_id"].isin(drop)])
-
-
 def _count(value: object) -> int | None:
     """A household count as written (None where it is hidden)."""
     return None if str(value) in ("<5", "x") else int(float(value))
 
 
-def test_a_suppressed_stratum_cannot_be_recovered_from_the_written_outputs(tmp_path):
-    """The attack of issue 17 on `mph effect`'s files: a group's total (the unmatched comparison counts everyone)
-    minus the strata shown gives the hidden households; the naive estimate (the 1g1p1r group's mean change) times
-    the total minus the strata shown gives their summed change. Both must concern 5 or more households, never one
-    small stratum; and no two comparisons' counts may differ by 1-4 households."""
-    write_dossier(_with_small_strata(small_synthetic().dossier), tmp_path / "d")
-    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50"]) == 0
-    strata = pd.read_csv(tmp_path / "out" / "strata.csv", dtype=str)
-    table = pd.read_csv(tmp_path / "out" / "effect.csv")
-    report = json.loads((tmp_path / "out" / "effect.json").read_text())
-    attacked = 0
+def _one_sided_stratum() -> tuple[Dossier, list[str]]:
+    """The small dossier with 3 households of the 1g1p1r group at 0 problems at the start, where no control household
+    is (matching on the raw counts must leave them out), and the other 1g1p1r households in strata 2, 4, 6 and 8."""
+    h = small_synthetic().dossier.households.copy()
+    treated = h["group"] == "1g1p1r"
+    h.loc[~treated & (h["problems_baseline"] == 0), "problems_baseline"] = 1
+    h.loc[treated, "problems_baseline"] = [min(8, 2 * max(1, (v + 1) // 2))
+                                           for v in h.loc[treated, "problems_baseline"]]
+    few = list(h.loc[treated, "household_id"].iloc[:3])
+    h.loc[h["household_id"].isin(few), "problems_baseline"] = 0
+    return Dossier(h, small_synthetic().dossier.events), few
+
+
+def _splits(total: int, cells: int) -> list[tuple[int, ...]]:
+    """Every way ``cells`` hidden counts of at least 1 add up to ``total``."""
+    return [c for c in itertools.product(range(1, total + 1), repeat=cells) if sum(c) == total]
+
+
+def _recover_left_out(out: Path) -> dict[str, list[float]]:
+    """The attack of issue 17 on a comparison that leaves out 1-4 households, from the written files alone: the naive
+    estimate is the mean change of all the 1g1p1r group, the matched one that of the households it keeps minus a
+    control part the strata table gives (control means weighted by the 1g1p1r counts). Per outcome, the mean of the
+    households left out for every count the files allow (1-4 where it is hidden)."""
+    table = pd.read_csv(out / "effect.csv")
+    strata = pd.read_csv(out / "strata.csv", dtype=str)
+    report = json.loads((out / "effect.json").read_text())
+    found: dict[str, list[float]] = {}
     for outcome, rows in strata.groupby("outcome"):
         estimates = table[table["outcome"] == outcome].set_index("estimator")
+        total = _count(report["outcomes"][outcome]["estimators"]["did_unmatched"]["households_1g1p1r"])
+        kept_shown = _count(estimates.loc["did_matched", "households_1g1p1r"])
+        if total is None:
+            continue  # no total to subtract from
+        treated, controls = rows["households_1g1p1r"].map(_count), rows["households_control"].map(_count)
+        control_means = rows["mean_change_control"].astype(float)
+        matched_strata = (treated.isna() | (treated > 0)) & (controls.isna() | (controls > 0))
+        hidden = treated.index[matched_strata & treated.isna()]
+        candidates = []
+        for left in ([total - kept_shown] if kept_shown is not None else range(1, 5)):
+            kept = total - left
+            if left == 0 or control_means[matched_strata].isna().any():
+                continue  # nobody left out, or a control part the files do not give
+            for split in _splits(kept - int(treated[matched_strata].sum()), len(hidden)):
+                counts = treated.copy()
+                counts[hidden] = split
+                control_part = float((counts[matched_strata] * control_means[matched_strata]).sum()) / kept
+                kept_mean = estimates.loc["did_matched", "estimate"] + control_part
+                candidates.append((total * estimates.loc["naive_before_after", "estimate"] - kept * kept_mean) / left)
+        found[outcome] = candidates
+    return found
+
+
+def test_no_estimate_gives_away_the_mean_of_households_another_leaves_out(tmp_path):
+    """Issue 17: a comparison leaving out 1-4 households of the 1g1p1r group showed its estimate beside the naive
+    one over everyone; with the strata table that gave the mean of the few left out. Now the plain-mean comparisons
+    (naive, unmatched, matched) count the same households, and the attack on effect.csv, strata.csv and effect.json
+    finds nothing of the three households in a stratum without controls."""
+    dossier, few = _one_sided_stratum()
+    counts = dossier.households.groupby(["group", "problems_baseline"]).size()
+    assert (counts["1g1p1r"].drop(0) >= 5).all() and counts["1g1p1r"][0] == 3 and 0 not in counts["control"]
+    write_dossier(dossier, tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "20"]) == 0
+    truth = {outcome: float((f["after"] - f["before"])[f["household_id"].isin(few)].mean())
+             for outcome, f in panel(dossier).items()}
+    recovered = _recover_left_out(tmp_path / "out")
+    assert set(recovered) == set(truth)  # the attack ran on both outcomes
+    for outcome, candidates in recovered.items():
+        assert not any(abs(c - truth[outcome]) < 0.01 for c in candidates), (outcome, truth[outcome], candidates)
+    table = pd.read_csv(tmp_path / "out" / "effect.csv").set_index(["outcome", "estimator"])
+    for outcome in truth:
+        plain = {table.loc[(outcome, e), "households_1g1p1r"]
+                 for e in ("naive_before_after", "did_unmatched", "did_matched")}
+        assert len(plain) == 1 and _count(plain.pop()) is not None  # the same households, shown
+        controls = [_count(table.loc[(outcome, e), "households_control"]) for e in ("did_unmatched", "did_matched")]
+        assert None not in controls and (controls[0] == controls[1] or controls[0] - controls[1] >= 5)
+
+
+def test_strata_hold_five_of_each_group_and_add_up(tmp_path):
+    """The strata table needs no hidden cell: baseline problems are pooled until each stratum holds 5 or more of each
+    group, its counts add up to the group's total and every mean is shown."""
+    dossier, _ = _one_sided_stratum()
+    write_dossier(dossier, tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "20"]) == 0
+    strata = pd.read_csv(tmp_path / "out" / "strata.csv")
+    table = pd.read_csv(tmp_path / "out" / "effect.csv").set_index(["outcome", "estimator"])
+    assert strata["problems_baseline"].iloc[0] == "0-2"  # the stratum without controls joined its neighbours
+    for outcome, rows in strata.groupby("outcome"):
         for group in ("1g1p1r", "control"):
-            cells = rows[f"households_{group}"].map(_count)
-            means = rows[f"mean_change_{group}"].astype(float)
-            assert means[cells.isna()].isna().all()  # no mean of a hidden cell
-            assert ((cells.dropna() == 0) | (cells.dropna() >= 5)).all()
-            total = _count(estimates.loc["did_unmatched", f"households_{group}"])
-            hidden = total - cells.sum()
-            assert hidden == 0 or (hidden >= 5 and cells.isna().sum() >= 2), (outcome, group, hidden)
-            if group == "1g1p1r" and hidden:
-                attacked += 1
-                shown = cells.notna() & means.notna()
-                joint = (estimates.loc["naive_before_after", "estimate"] * total
-                         - (cells[shown] * means[shown]).sum()) / hidden  # the joint mean of >= 5, nothing smaller
-                assert np.isfinite(joint)
-        for group in ("1g1p1r", "control"):
-            counts = {_count(v) for v in estimates[f"households_{group}"]} - {None}
-            assert not any(0 < abs(a - b) < 5 for a in counts for b in counts), (outcome, group, counts)
-    assert attacked  # the dossier has small strata: the test tried
-    for outcome in report["outcomes"].values():
-        for e in outcome["estimators"].values():
-            if e["households_1g1p1r"] == "x":
-                assert e["diagnostics"]["outside_overlap"] is None
+            counts, means = rows[f"households_{group}"], rows[f"mean_change_{group}"]
+            assert ((counts >= 5) == means.notna()).all() and ((counts == 0) | (counts >= 5)).all()
+            assert (rows["households_control"] >= 5).all()  # a 1g1p1r household always has controls in its stratum
+            assert counts.sum() == table.loc[(outcome, "did_unmatched"), f"households_{group}"]
+
+
+def _shown_totals(out: Path) -> dict[str, list[int]]:
+    """Per group, every household count the files show for a whole outcome or comparison."""
+    table = pd.read_csv(out / "effect.csv", dtype=str)
+    strata = pd.read_csv(out / "strata.csv", dtype=str)
+    report = json.loads((out / "effect.json").read_text())
+    totals: dict[str, list[int]] = {}
+    for group in ("1g1p1r", "control"):
+        column = f"households_{group}"
+        values = [*table[column], *(o[column] for o in report["outcomes"].values()),
+                  *(e[column] for o in report["outcomes"].values() for e in o["estimators"].values())]
+        for _, rows in strata.groupby("outcome"):
+            cells = rows[column].map(_count)
+            if cells.notna().all():
+                values.append(cells.sum())
+        totals[group] = [c for c in map(_count, values) if c]
+    return totals
+
+
+@pytest.mark.parametrize("missing", [3, 7])
+def test_no_two_shown_totals_differ_by_one_to_four(tmp_path, missing):
+    """Issue 17: households without an end measurement count for escalations, not for problems; 3 of them made the
+    two outcomes' totals differ by 3. Now such an outcome's counts are hidden ('x'), and with 5 or more missing the
+    counts are shown and the strata keep every difference at 0 or 5 and more."""
+    dossier = small_synthetic().dossier
+    households = dossier.households.copy()
+    lacking = households.index[households["group"] == "1g1p1r"][:missing]
+    households.loc[lacking, "problems_end"] = np.nan
+    write_dossier(Dossier(households, dossier.events), tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "20"]) == 0
+    for group, totals in _shown_totals(tmp_path / "out").items():
+        assert not any(0 < abs(a - b) < 5 for a in totals for b in totals), (group, sorted(set(totals)))
+    report = json.loads((tmp_path / "out" / "effect.json").read_text())
+    assert (report["outcomes"]["problems"]["households_1g1p1r"] == "x") == (missing < 5)
+    strata = pd.read_csv(tmp_path / "out" / "strata.csv", dtype=str).set_index(["problems_baseline", "outcome"])
+    for group in ("1g1p1r", "control"):
+        cells = strata[f"households_{group}"].map(_count).unstack("outcome").dropna()  # a stratum's, per outcome
+        spread = cells.max(axis=1) - cells.min(axis=1)
+        assert ((spread == 0) | (spread >= 5)).all(), (group, cells)
 
 
 def test_effect_command(tmp_path, capsys):
@@ -124,6 +213,29 @@ def test_effect_command(tmp_path, capsys):
             assert {"estimate", "interval", "diagnostics", "warnings", "trusted"} <= set(e)
             for count in (e["households_1g1p1r"], e["households_control"]):
                 assert count in ("<5", "x") or count == 0 or count >= 5  # x: hidden beside a small cell
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_command_speaks_the_language_and_shows_no_machine_key(tmp_path, capsys, lang):
+    """Issue 18: `mph effect` in Dutch by default and in English with --lang en, its words from the one catalogue
+    (sim/reports/labels_effect.yaml) and its numbers from the one formatter: no comparison, outcome or covariate
+    key on the screen, and 0,25 in Dutch where English has 0.25."""
+    from sim.reports import labels as L
+
+    write_dossier(small_synthetic().dossier, tmp_path / "d")
+    assert main(["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "30",
+                 *(["--lang", lang] if lang == "en" else [])]) == 0
+    out = "\n".join(line for line in capsys.readouterr().out.splitlines() if str(tmp_path) not in line)
+    keys = [key for kind in ("effect_estimator", "effect_outcome", "effect_covariate") for key in L.catalogue()[kind]
+            if "_" in key]  # 'problems' and 'recommended' are also English words
+    assert [key for key in keys if key in out] == []
+    assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", out) == []  # nothing that reads like a machine key
+    words = {"nl": ("verschil-in-verschillen, gematcht op problemen bij start", "huishoudens", "let op"),
+             "en": ("difference-in-differences, matched on baseline problems", "households", "warning")}[lang]
+    assert all(w in out for w in words)
+    decimal, other = (",", ".") if lang == "nl" else (".", ",")
+    assert re.search(rf"[+-]\d+{re.escape(decimal)}\d{{3}}\b", out)  # estimates as +0,123 / +0.123
+    assert not re.search(rf"[+-]\d+{re.escape(other)}\d{{3}}\b", out)
 
 
 # -- the traps, with a known truth -------------------------------------------------------------------------------
@@ -232,7 +344,8 @@ def test_check_design_command_and_bad_input(tmp_path, capsys):
     args = ["effect", str(tmp_path / "d"), "--out", str(tmp_path / "out"), "--bootstrap", "50", "--lang", "en"]
     assert main([*args, "--check-design", "--reps", "2", "--selection", "problems:2"]) == 0
     printed = capsys.readouterr()
-    assert "Design check: the model records 2 dossiers" in printed.out and "coverage_pct" in printed.out
+    assert "Design check: the model records 2 dossiers" in printed.out and "coverage" in printed.out
+    assert "coverage_pct" not in printed.out and "naive_before_after" not in printed.out  # words, not keys
     assert "design check" in printed.err  # the progress bar
     report = json.loads((tmp_path / "out" / "effect.json").read_text())
     assert report["design_check"]["town"] == {"households": 2 * len(small_synthetic().dossier.households),
@@ -242,10 +355,13 @@ def test_check_design_command_and_bad_input(tmp_path, capsys):
     assert (check.loc[check["effect"] == "zero", "truth"] == 0).all()
     assert (check.loc[check["effect"] == "model", "truth"] < 0).all()  # the approach prevents escalations
     assert "recommended" in set(check["estimator"])
-    for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"), (["--lang", "fr"], "--lang 'fr'"),
+    for bad, field in ((["--selection", "lottery"], "--selection 'lottery'"),
                        (["--selection", "severity:3"], "--selection 'severity:3'")):
         assert main([*args, "--check-design", *bad]) == 2
         assert field in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse refuses it, as for every command with --lang
+        main([*args, "--check-design", "--lang", "fr"])
+    assert stop.value.code == 2 and "--lang: 'fr': allowed: nl, en" in capsys.readouterr().err
     assert main([*args, "--selection", "crisis"]) == 2
     assert "only used with --check-design" in capsys.readouterr().err
     with pytest.raises(UserError, match="problems:K"):

@@ -42,3 +42,9 @@ def suppress_cells(counts: dict[str, int]) -> dict[str, int | str]:
     hidden = hidden_cells(counts)
     return {name: (shown(count) if name not in hidden or count < MIN_COUNT else HIDDEN)
             for name, count in counts.items()}
+
+
+def differs_little(first: set[str], second: set[str]) -> bool:
+    """Whether two sets of households differ by 1-4 either way or in size: shown side by side, their counts (or
+    plain means over them) would give away those few households."""
+    return any(0 < n < MIN_COUNT for n in (len(first - second), len(second - first), abs(len(first) - len(second))))

@@ -7,9 +7,12 @@ count), so the same definition serves real data, simulated data and their bootst
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 
+from calibration.dossiers.disclosure import MIN_COUNT
 from calibration.dossiers.schema import GROUPS, Dossier
 from calibration.effect import YEAR_DAYS, escalation_rates
 
@@ -92,4 +95,30 @@ def bootstrap_sd(dossier: Dossier, *, resamples: int = 200, seed: int = 1) -> di
             continue
         values = _ratios(part, rng.integers(0, len(part), (resamples, len(part))))
         out |= {f"{group}.{name}": float(np.nanstd(v, ddof=1)) for name, v in values.items()}
+    return out
+
+
+def too_few_behind(dossier: Dossier, names: list[str]) -> dict[str, str]:
+    """The statistics among ``names`` (``"<group>.<statistic>"``) that would publish a value of 1-4 households
+    (disclosure control), with why: one whose denominator comes from fewer than 5 households of its group (a success
+    share over a few households' trajectories), and one whose denominator holds another's where the difference comes
+    from 1-4 households (the two side by side give the share of those few)."""
+    table = household_table(dossier)
+    out: dict[str, str] = {}
+    for name in names:
+        group, statistic = name.split(".", 1)
+        households = int((table.loc[table["group"] == group, STATISTICS[statistic][1]] > 0).sum())
+        if 0 < households < MIN_COUNT:
+            out[name] = f"it would rest on fewer than {MIN_COUNT} households of the {group} group"
+    for first, second in combinations(names, 2):
+        group = first.split(".", 1)[0]
+        if second.split(".", 1)[0] != group:
+            continue
+        part = table[table["group"] == group]
+        for big, small in ((first, second), (second, first)):
+            outer, inner = (part[STATISTICS[n.split(".", 1)[1]][1]] for n in (big, small))
+            beyond = int((outer - inner > 0).sum())
+            if (inner <= outer).all() and 0 < beyond < MIN_COUNT:
+                out.setdefault(big, f"beside {small} it would give away a statistic of fewer than {MIN_COUNT} "
+                               f"households of the {group} group")
     return out

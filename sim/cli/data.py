@@ -55,7 +55,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle_check(args: argparse.Namespace) -> int:
     from calibration.dossiers.bsn import load_key, redact
-    from calibration.dossiers.disclosure import HIDDEN, SUPPRESSED, shown, suppress_cells
+    from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, SUPPRESSED, shown, suppress_cells
     from calibration.dossiers.schema import check_dossier, write_dossier
     from sim.reports import labels as L
     from sim.reports.outputs import check_writable
@@ -76,8 +76,11 @@ def handle_check(args: argparse.Namespace) -> int:
     for group, count in cells.items():  # a group by its name, a count through the one formatter (or hidden)
         name = L.label("out_group", group, lang) if L.has("out_group", group) else group
         print(f"  {name}: {L.number(count, lang, 0) if isinstance(count, int) else count}")
-    # households with events come near the total: beside a suppressed group they would reveal it
-    with_events = HIDDEN if SUPPRESSED in cells.values() else shown(e["household_id"].nunique())
+    # households with events beside a suppressed group would reveal it, and within 1-4 of the total (or of a group)
+    # they would tell how many households have no event at all
+    counted = e["household_id"].nunique()
+    near = any(0 < abs(counted - total) < MIN_COUNT for total in (len(h), *h["group"].value_counts()))
+    with_events = HIDDEN if SUPPRESSED in cells.values() or near else shown(counted)
     hidden = L.text("data_hidden", lang, hidden=HIDDEN) if HIDDEN in (*cells.values(), with_events) else ""
     print(L.text("data_events", lang, events=L.number(len(e), lang, 0), households=with_events) + hidden)
     if args.out:
@@ -132,6 +135,6 @@ def handle_synth(args: argparse.Namespace) -> int:
     effect = synthetic.truth["effect"]["escalations_per_year"]
     print(L.text("data_synth", args.lang, name=scenario.name, treated=counts.get("1g1p1r", 0),
                  control=counts.get("control", 0), events=L.number(len(synthetic.dossier.events), args.lang, 0),
-                 effect=("+" if effect > 0 else "") + L.number(effect, args.lang, 3)))
+                 effect=L.signed(effect, args.lang, 3)))
     print(L.text("written", args.lang) + ": " + ", ".join(str(p) for p in [*written, args.out / "truth.json"]))
     return 0

@@ -8,11 +8,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the handler imports it: `mph --help` stays light
+from sim.cli.args import add_lang_option
+
+if TYPE_CHECKING:  # the handler imports them: `mph --help` stays light
+    import pandas as pd
+
     from calibration.effect import Effect
-
-LANGS = ("nl", "en")
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("effect", help="effect of 1g1p1r against a control group, from dossiers",
@@ -27,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "results/effect)")
     p.add_argument("--json", type=Path, help="also write the estimates, diagnostics, warnings and the "
                    "recommendation as JSON to this file")
-    p.add_argument("--lang", default="nl", help="language of labels and warnings: nl (default) or en")
+    add_lang_option(p)
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1)")
     p.add_argument("--check-design", action="store_true", help="first let the model record dossiers of a town "
@@ -44,33 +45,62 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
-def _print_effect(effect: Effect, lang: str) -> None:
-    from calibration.dossiers.disclosure import shown
-    from calibration.effect import OUTCOMES
+def _words(key: str, lang: str, **values: object) -> str:
+    from sim.reports import labels as L
 
-    header = {"nl": ("huishoudens", "controle", "aanbevolen", "let op"),
-              "en": ("households", "control", "recommended", "warning")}[lang]
+    return L.label("effect", key, lang).format(**values)
+
+
+def _print_effect(effect: Effect, lang: str) -> None:
+    from calibration.effect import label, outcome_label
+    from sim.reports import labels as L
+
     for outcome in effect.outcomes:
-        treated, controls = (max(getattr(e, g) for e in outcome.estimates) for g in ("treated", "controls"))
-        name = OUTCOMES[outcome.outcome] if lang == "nl" else outcome.outcome.replace("_", " ")
-        print(f"{name} ({outcome.outcome}); 1g1p1r: {shown(treated)} {header[0]}, "
-              f"{header[1]}: {shown(controls)}")
-        for row in effect.table[effect.table["outcome"] == outcome.outcome].itertuples():
-            mark = "*" if row.recommended else ("ok" if row.trusted else "!")
-            # missing where no household had a comparable control
-            missing = row.estimate != row.estimate
-            numbers = "-" if missing else f"{row.estimate:+.3f}  [95%: {row.ci_low:+.3f}, {row.ci_high:+.3f}]"
-            print(f"  {mark:2s} {row.label:72s} {numbers}")
+        print(_words("outcome_line", lang, outcome=outcome_label(outcome.outcome, lang),
+                     treated=outcome.households["1g1p1r"], controls=outcome.households["control"]))
+        for e in outcome.estimates:
+            mark = "*" if e.recommended else ("ok" if e.trusted else "!")
+            numbers = ("–" if e.estimate != e.estimate  # missing where no household had a comparable control
+                       else f"{L.signed(e.estimate, lang, 3)}  " + _words(
+                           "interval", lang, low=L.signed(e.ci_low, lang, 3), high=L.signed(e.ci_high, lang, 3)))
+            print(f"  {mark:2s} {label(e.estimator, lang):72s} {numbers}")
         print(f"  {outcome.reason}")
         for e in outcome.estimates:
             for text in e.warnings:
-                print(f"  {header[3]} ({e.estimator}): {text}")
+                print(f"  {_words('warning_of', lang, estimator=label(e.estimator, lang, short=True))}: {text}")
     for text in effect.warnings:
-        print(f"{header[3]}: {text}")
+        print(f"{_words('warning', lang)}: {text}")
+    print(_words("legend", lang))
+
+
+def _print_design_check(check: pd.DataFrame, trusted: dict[str, list[str]], lang: str) -> None:
+    """The design check's table with the catalogue's words and the language's numbers."""
+    import pandas as pd
+
+    from calibration.check_design import MIN_COVERAGE
+    from calibration.effect import label, outcome_label
+    from sim.reports import labels as L
+
+    shown = pd.DataFrame({
+        _words("col_effect", lang): [_words(f"check_{e}", lang) for e in check["effect"]],
+        _words("col_outcome", lang): [outcome_label(o, lang) for o in check["outcome"]],
+        _words("col_estimator", lang): [label(e, lang, short=True) for e in check["estimator"]],
+        **{_words(f"col_{c}", lang): [L.signed(v, lang, 3) for v in check[c]]
+           for c in ("truth", "mean_estimate", "bias")},
+        _words("col_rmse", lang): [L.number(v, lang, 3) for v in check["rmse"]],
+        **{_words(f"col_{c}", lang): [L.percent(v / 100, lang, 0) for v in check[c]]
+           for c in ("coverage_pct", "trusted_pct", "recommended_pct")},
+        _words("col_data_sets", lang): check["data_sets"].astype(int),
+    })
+    print(shown.to_string(index=False))
+    for outcome, names in trusted.items():
+        print("  " + _words("check_trusted", lang, outcome=outcome_label(outcome, lang),
+                            pct=L.percent(MIN_COVERAGE / 100, lang, 0),
+                            names=", ".join(label(n, lang, short=True) for n in names) or _words("check_none", lang)))
 
 
 def handle(args: argparse.Namespace) -> int:
-    from calibration.check_design import MIN_COVERAGE, check_design_model, model_town, parse_selection, trustworthy
+    from calibration.check_design import check_design_model, model_town, parse_selection, trustworthy
     from calibration.dossiers.bsn import load_key
     from calibration.dossiers.schema import load_dossier
     from calibration.effect import json_safe, measure_effect
@@ -80,8 +110,6 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 10:
         raise UserError(f"--bootstrap {args.bootstrap}: needs at least 10 resamples")
-    if args.lang not in LANGS:
-        raise UserError(f"--lang {args.lang!r}: allowed: {', '.join(LANGS)}")
     if args.reps < 2:
         raise UserError(f"--reps {args.reps}: needs at least 2 data sets per effect")
     for option, value in (("--selection", args.selection), ("--scenario", args.scenario)):
@@ -93,7 +121,7 @@ def handle(args: argparse.Namespace) -> int:
     dossier = load_dossier(args.dossier, args.events, load_key(args.key_file))
     effect = measure_effect(dossier, bootstrap=args.bootstrap, seed=args.seed, lang=args.lang)
     if effect.table.empty:
-        raise UserError("no effect can be estimated: " + "; ".join(effect.notes))
+        raise UserError(_words("no_estimate", args.lang) + ": " + "; ".join(effect.notes))
     out: Path = args.out
     report = effect.to_json() | {"bootstrap": args.bootstrap, "seed": args.seed}
     if args.check_design:
@@ -104,13 +132,11 @@ def handle(args: argparse.Namespace) -> int:
 
         town = model_town(load_scenario(args.scenario), dossier)
         rule = rule or (effect.selection.rule if effect.selection else "random")
-        rule_text = f"{rule}:{threshold}" if threshold else rule
-        print(f"Ontwerpcheck: het model schrijft {args.reps} dossiers van {town.population.households} huishoudens, "
-              f"{town.horizon_years} jaar, met en zonder de aanpak; selectie '{rule_text}'" if args.lang == "nl" else
-              f"Design check: the model records {args.reps} dossiers of {town.population.households} households, "
-              f"{town.horizon_years} years, with and without the approach; selection '{rule_text}'")
+        print(_words("check_start", args.lang, reps=args.reps, households=town.population.households,
+                     years=town.horizon_years, rule=f"{rule}:{threshold}" if threshold else rule))
         announce_compiling()
-        with tqdm(total=args.reps, desc="design check", unit="data set") as bar:
+        with tqdm(total=args.reps, desc=_words("check_progress", args.lang), unit=_words("check_unit", args.lang)) \
+                as bar:
             check = check_design_model(town, rule=rule, threshold=threshold, replications=args.reps, seed=args.seed,
                                        bootstrap=min(args.bootstrap, 200), progress=lambda done: bar.update(1))
         trusted = trustworthy(check)
@@ -118,12 +144,7 @@ def handle(args: argparse.Namespace) -> int:
                                                      "years": town.horizon_years, "rule": rule,
                                                      "threshold": threshold},
                                             "results": check.to_dict(orient="records"), "trustworthy": trusted})
-        print(check.round(3).to_string(index=False))
-        for outcome, names in trusted.items():
-            names_text = ", ".join(names) or ("geen" if args.lang == "nl" else "none")
-            print(f"  {outcome}: interval houdt de waarheid in >= {MIN_COVERAGE:.0f}% van de dossiers: {names_text}"
-                  if args.lang == "nl" else
-                  f"  {outcome}: interval holds the truth in >= {MIN_COVERAGE:.0f}% of data sets: {names_text}")
+        _print_design_check(check, trusted, args.lang)
     _print_effect(effect, args.lang)
     about = {"command": "mph effect", "version": __version__, "seed": args.seed, "bootstrap": args.bootstrap}
     with result_set(out, about) as staging:  # the whole set appears at once, or the previous one stays
@@ -135,6 +156,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, report)
     for note in effect.notes:
-        print(f"let op: {note}" if args.lang == "nl" else f"note: {note}")
-    print(f"Geschreven: {out / 'effect.csv'}, {out / 'strata.csv'}, {out / 'effect.json'}, {out / MANIFEST}")
+        print(f"{_words('note', args.lang)}: {note}")
+    print(f"{_words('written', args.lang)}: {out / 'effect.csv'}, {out / 'strata.csv'}, {out / 'effect.json'}, "
+          f"{out / MANIFEST}")
     return 0

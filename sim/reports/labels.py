@@ -265,6 +265,14 @@ def number(value: float | None, lang: str = DEFAULT_LANG, decimals: int | None =
     return format_decimal(value, format=pattern, locale=locale(lang))
 
 
+def signed(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 2) -> str:
+    """A change or difference with its sign: +0,25 / -1,30 (nl), +0.25 / -1.30 (en); zero as +0,00."""
+    if _missing(value):
+        return "–"
+    shown = round(float(value), decimals) + 0.0  # + 0.0: no "-0,00"
+    return ("+" if shown >= 0 else "-") + number(abs(shown), lang, decimals)
+
+
 def quantity(value: float | None, lang: str = DEFAULT_LANG) -> str:
     """A setting such as 12 fte or 0,9: whole numbers without decimals, others as :func:`number`."""
     if not _missing(value) and float(value).is_integer():
@@ -347,5 +355,6 @@ __all__ = [
     "DEFAULT_LANG", "LANGS", "MissingLabel", "axis_formatter", "catalogue", "column", "date", "domain", "escalation",
     "flow", "has", "higher_is_better", "humanise", "item", "item_group", "item_group_label", "label", "labelled",
     "measure", "measure_unit", "measure_with_unit", "method", "mkba", "mkba_unit", "money", "money_scale", "number",
-    "organisation", "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "setting", "text", "unit",
+    "organisation", "outcome", "outcome_unit", "parameter", "payer", "percent", "quantity", "setting", "signed", "text",
+    "unit",
 ]
