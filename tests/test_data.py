@@ -92,7 +92,7 @@ def test_households_without_events_are_not_given_away_by_subtraction(tmp_path, c
         f"{hid},2013-03-01,police_incident,,,\n" for hid in with_events))
     assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "1g1p1r: 12" in out and "control: 10" in out
+    assert "1g1p1r: 12" in out and "control group: 10" in out
     assert "events: 20 over x households" in out and "over 20" not in out
     for missing, shown in ((0, "over 22 households"), (5, "over 17 households")):
         events = [*with_events, "t11", "c9"] if missing == 0 else with_events[:17]
