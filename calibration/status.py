@@ -38,6 +38,12 @@ class CalibrationStatus:
     particles: int = 0
 
     @property
+    def drawing(self) -> bool:
+        """Whether the run's replications draw fitted parameters (not under ``--point``): only then do its intervals
+        carry parameter uncertainty, and may a text call the run calibrated."""
+        return self.calibrated and bool(self.drawn)
+
+    @property
     def current(self) -> bool:
         return self.fitted_on == self.model
 

@@ -393,3 +393,18 @@ def test_example_report_is_in_docs_as_html_and_a4_pdf() -> None:
     guide = (DOCS / "uitkomsten-lezen.md").read_text(encoding="utf-8")
     for topic in ("Niet gekalibreerd", "interval", "niet gesimuleerd", "kasbaar", "scripts/docs-rapport"):
         assert topic in guide, topic
+
+
+def test_point_values_are_not_called_calibrated() -> None:
+    """Under --point no replication draws the fitted parameters, so no report sentence may call the run calibrated
+    (its status line says "Puntwaarden"); with the posterior drawn, it may."""
+    from scenarios.posterior import load_posterior, pinned
+    from scenarios.scenario import load_scenario
+
+    if load_posterior() is None:
+        pytest.skip("no posterior ships")
+    scenario = load_scenario()
+    assert calibration_status(scenario).drawing
+    point = calibration_status(pinned(scenario))
+    assert point.calibrated and not point.drawing
+    assert point.line("nl").startswith("Puntwaarden")

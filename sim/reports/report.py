@@ -263,7 +263,7 @@ def summary_sentences(results: Results, mkba: SimulatedMkba, register: Register,
                           budget_years=len(budget.columns), winner=party(winner, lang, running=True),
                           winner_balance=keur(balances[winner], lang)))
     published = published_cockpit().result["mkba_balance_keur"]
-    calibrated = calibration_status(scenario).calibrated
+    calibrated = calibration_status(scenario).drawing
     sentences.append(text("s_certainty_calibrated" if calibrated else "s_certainty", lang,
                           cockpit=number(published, lang)))
     return sentences
@@ -289,7 +289,7 @@ def simulated_report(results: Results, mkba: SimulatedMkba, register: Register, 
     _cockpit_section(document, simulated_cockpit(results, register, mkba.price_year), scenario.horizon_years)
     _stakeholder_section(document, mkba.per_replication.mean(), mkba.horizon_years)
     _budget_section(document, budget_per_party(results, register))
-    _probability_section(document, mkba.per_replication["balance"], calibration_status(scenario).calibrated)
+    _probability_section(document, mkba.per_replication["balance"], calibration_status(scenario).drawing)
     if command == "run":
         _escalation_section(document, results.summary())
     glossary_section(document)

@@ -48,7 +48,7 @@ def compare_sentences(comparison: Any, lang: str = "nl") -> list[str]:
     sentences += [text("c_municipality", lang, municipality=keur(cash[best], lang), best=best),
                   text("c_same_households", lang)]
     published = published_cockpit().result["mkba_balance_keur"]
-    calibrated = calibration_status(comparison.scenarios[0]).calibrated
+    calibrated = calibration_status(comparison.scenarios[0]).drawing
     sentences.append(text("s_certainty_calibrated" if calibrated else "s_certainty", lang,
                           cockpit=number(published, lang)))
     return sentences
@@ -93,7 +93,7 @@ def compare_report(comparison: Any, lang: str = "nl", details: Sequence[Block] =
     balance = _per_scenario(comparison, "mkba_balance")
     rows = tuple((n, percent(share_positive(balance[n]), lang), *(keur(b, lang) for b in band_bounds(balance[n])))
                  for n in names)
-    calibrated = calibration_status(first).calibrated
+    calibrated = calibration_status(first).drawing
     document.add(Heading(text("h_probability", lang)),
                  Table((text("col_scenario", lang), text("col_share_positive", lang), text("col_band_lo", lang),
                         text("col_band_hi", lang)), rows),

@@ -149,7 +149,7 @@ def sweep_report(sweep: Any, table: pd.DataFrame, rate_pct: float, charts: Seque
                   text("col_band_hi", lang), text("col_share_positive", lang))
         rows = tuple((where(sweep, row, lang), keur(row["mean"], lang), keur(row["p5"], lang),
                       keur(row["p95"], lang), percent(row["share_positive"], lang)) for _, row in points.iterrows())
-        calibrated = calibration_status(sweep.scenario).calibrated
+        calibrated = calibration_status(sweep.scenario).drawing
         document.add(Heading(text("h_probability", lang)), Table(header, rows),
                      Paragraph(band_note(reps, lang), "note"),
                      Paragraph(text("probability_calibrated" if calibrated else "probability_uncalibrated", lang),
