@@ -169,7 +169,7 @@ def format_cockpit_comparison(rows: list[LineComparison], year: int, lang: str =
              f"   {L.text('out_t_col_within', lang)}"]
     for row in rows:
         if row.mean is None:
-            cells = f"{L.text('out_t_not_simulated', lang):>16s}{'':20s}"
+            cells = f"  {L.text('out_t_not_simulated', lang):<34s}"
         else:
             cells = f"{_nl(row.mean, 1, lang):>12s}  [{_nl(row.p5, 1, lang)} – {_nl(row.p95, 1, lang)}]"
         mark = L.label("report", "word_yes" if row.within else "word_no", lang)
