@@ -35,11 +35,15 @@ def test_invalid_rows_are_reported_with_their_row_numbers(tmp_path, capsys):
     out = capsys.readouterr().out
     for row, column in [(2, "group"), (3, "start_date"), (4, "end_date"), (5, "household_id"),
                         (5, "problems_baseline")]:
-        assert f"households.csv: row {row}: {column}" in out
+        assert f"households.csv: rij {row}: {column}" in out
     for row, column in [(2, "household_id"), (3, "domain"), (4, "outcome")]:
-        assert f"events.csv: row {row}: {column}" in out
-    assert "row 1:" not in out
-    assert "'regisseur': allowed: 1g1p1r, control" in out
+        assert f"events.csv: rij {row}: {column}" in out
+    assert "rij 1:" not in out
+    assert "'regisseur': toegestaan: 1g1p1r, control" in out  # Dutch by default, English on request
+    assert main(["data", "check", str(tmp_path), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "households.csv: row 2: group: 'regisseur': allowed: 1g1p1r, control" in out
+    assert "events.csv: row 3: domain: required for trajectory events" in out
 
 
 def test_wrong_schema_is_a_clear_error(tmp_path, capsys):

@@ -432,6 +432,6 @@ def test_a_case_type_outside_the_allowed_ones_is_named(tmp_path, capsys):
     write_dossier(Dossier(households, dossier.events), tmp_path / "d")
     assert main(["data", "check", str(tmp_path / "d")]) == 1
     out = capsys.readouterr().out
-    assert "row 4: case_type: 'zwaar': allowed: light, heavy, mda" in out
+    assert "rij 4: case_type: 'zwaar': toegestaan: light, heavy, mda" in out
     assert main(["effect", str(tmp_path / "d"), "--bootstrap", "10", "--out", str(tmp_path / "out")]) == 2
     assert "case_type" in capsys.readouterr().err

@@ -16,7 +16,6 @@ schema are dropped on reading, so personal data in them (names, addresses) never
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pandas as pd
 from calibration.dossiers import bsn
 from scenarios.domains import DOMAINS, ESCALATIONS
 from scenarios.errors import UserError
+from sim.reports import labels as L
 from sim.reports.outputs import atomic_write
 
 GROUPS = ("1g1p1r", "control")
@@ -117,13 +117,21 @@ def read_table(path: Path) -> pd.DataFrame:
 class _Rows:
     """Collects per-row problems of one table: 'FILE: row N: column: message'."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lang: str) -> None:
         self.path = path
+        self.lang = lang
         self.lines: list[tuple[int, str]] = []
 
-    def flag(self, mask: np.ndarray | pd.Series, column: str, message: Callable[[str], str], values: pd.Series) -> None:
+    def add(self, row: int, column: str, problem: str, **params: object) -> None:
+        """Problem ``problem`` (a key of the catalogue's ``dossier`` texts) in 1-based ``row``."""
+        message = L.text(f"dossier_{problem}", self.lang, **params)
+        where = L.text("dossier_where", self.lang, path=self.path, row=row, column=column)
+        self.lines.append((row, f"{where}: {message}"))
+
+    def flag(self, mask: np.ndarray | pd.Series, column: str, problem: str, values: pd.Series,
+             **params: object) -> None:
         for i in np.flatnonzero(np.asarray(mask)):
-            self.lines.append((int(i) + 1, f"{self.path}: row {i + 1}: {column}: {message(_quote(values.iloc[i]))}"))
+            self.add(int(i) + 1, column, problem, value=_quote(values.iloc[i]), **params)
 
     def sorted(self) -> list[str]:
         return [line for _, line in sorted(self.lines, key=lambda item: item[0])]
@@ -134,7 +142,7 @@ def _quote(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def _schema(frame: pd.DataFrame, path: Path, columns: dict[str, tuple[bool, str]], what: str) -> list[str]:
+def _schema(frame: pd.DataFrame, path: Path, columns: dict[str, tuple[bool, str]], what: str, lang: str) -> list[str]:
     """Whole-file problems: required columns missing. Returns notes on columns dropped."""
     missing = [c for c, (required, _) in columns.items() if required and c not in frame.columns]
     if missing:
@@ -144,7 +152,7 @@ def _schema(frame: pd.DataFrame, path: Path, columns: dict[str, tuple[bool, str]
     extra = [str(c) for c in frame.columns if c not in columns]
     if not extra:
         return []
-    return [f"{path}: ignored column(s) {', '.join(extra)} (not in the {what} schema; not read further)"]
+    return [L.text("dossier_note_ignored", lang, path=path, columns=", ".join(extra), what=what)]
 
 
 # Columns checked against a closed set of values (dates, counts, categories): a BSN there makes the row invalid and
@@ -169,9 +177,8 @@ def _pseudonymise(frame: pd.DataFrame, path: Path, key: bytes | None, rows: _Row
         values = frame[column].astype(str).str.strip()
         numbers = values.map(bsn.find)
         if why == "by name":
-            rows.flag((values != "") & (numbers.map(len) == 0), column,
-                      lambda _: "not a valid BSN (fails the eleven-test)", values)
-        rows.flag(numbers.map(len) > 1, column, lambda _: "holds more than one BSN", values)
+            rows.flag((values != "") & (numbers.map(len) == 0), column, "not_bsn", values)
+        rows.flag(numbers.map(len) > 1, column, "two_bsns", values)
 
         def replaced(value: str, found_in_value: list[str], by_name: bool = why == "by name") -> str:
             if len(found_in_value) == 1:
@@ -185,8 +192,7 @@ def _pseudonymise(frame: pd.DataFrame, path: Path, key: bytes | None, rows: _Row
             frame["household_id"] = pseudonyms
         if column != "household_id":
             frame = frame.drop(columns=column)
-    return frame, [f"{path}: column {names}: citizen service numbers pseudonymised (keyed hash, key id "
-                   f"{bsn.key_id(key)}); the numbers themselves are not kept"]
+    return frame, [L.text("dossier_note_pseudonymised", rows.lang, path=path, columns=names, key_id=bsn.key_id(key))]
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -199,19 +205,18 @@ def _counts(values: pd.Series) -> pd.Series:
 
 def _check_households(frame: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
     ids = frame["household_id"].astype(str).str.strip()
-    rows.flag(ids == "", "household_id", lambda _: "empty", ids)
+    rows.flag(ids == "", "household_id", "empty", ids)
     first = {}
     for i, value in enumerate(ids):
         if value and value in first:
-            rows.lines.append((i + 1, f"{rows.path}: row {i + 1}: household_id: same as row {first[value] + 1}"))
+            rows.add(i + 1, "household_id", "same_as_row", first=first[value] + 1)
         first.setdefault(value, i)
     group = frame["group"].str.strip()
-    rows.flag(~group.isin(GROUPS), "group", lambda v: f"{v}: allowed: {', '.join(GROUPS)}", group)
+    rows.flag(~group.isin(GROUPS), "group", "allowed", group, allowed=", ".join(GROUPS))
     start, end = _dates(frame["start_date"]), _dates(frame["end_date"])
     for column, parsed in (("start_date", start), ("end_date", end)):
-        rows.flag(parsed.isna(), column, lambda v: f"{v}: not a date YYYY-MM-DD", frame[column])
-    rows.flag(start.notna() & end.notna() & (end < start), "end_date", lambda v: f"{v}: before start_date",
-              frame["end_date"])
+        rows.flag(parsed.isna(), column, "not_a_date", frame[column])
+    rows.flag(start.notna() & end.notna() & (end < start), "end_date", "before_start", frame["end_date"])
     typed = pd.DataFrame({"household_id": ids, "group": group, "start_date": start, "end_date": end})
     for column in ("problems_baseline", "problems_end"):
         if column not in frame.columns:
@@ -222,35 +227,32 @@ def _check_households(frame: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
         bad = ~((count >= 0) & (count <= MAX_PROBLEMS) & (count == count.round()))
         if optional:
             bad &= text != ""
-        rows.flag(bad, column, lambda v: f"{v}: a whole number of life domains, 0-{MAX_PROBLEMS}", text)
+        rows.flag(bad, column, "domains", text, most=MAX_PROBLEMS)
         typed[column] = count
     if "case_type" in frame.columns:
         case = frame["case_type"].astype(str).str.strip().str.lower()
-        rows.flag(~case.isin(CASE_TYPES), "case_type",
-                  lambda v: f"{v}: allowed: {', '.join(CASE_TYPES)} (in every row, or leave the column out)",
-                  frame["case_type"])
+        rows.flag(~case.isin(CASE_TYPES), "case_type", "case_type", frame["case_type"], allowed=", ".join(CASE_TYPES))
         typed["case_type"] = case
     return typed
 
 
 def _check_events(frame: pd.DataFrame, rows: _Rows, household_ids: set[str]) -> pd.DataFrame:
     ids = frame["household_id"].astype(str).str.strip()
-    rows.flag(~ids.isin(household_ids), "household_id", lambda v: f"{v}: not in the households table", ids)
+    rows.flag(~ids.isin(household_ids), "household_id", "unknown_household", ids)
     date = _dates(frame["date"])
-    rows.flag(date.isna(), "date", lambda v: f"{v}: not a date YYYY-MM-DD", frame["date"])
+    rows.flag(date.isna(), "date", "not_a_date", frame["date"])
     event = frame["event"].str.strip()
-    rows.flag(~event.isin(EVENTS), "event", lambda v: f"{v}: allowed: {', '.join(EVENTS)}", event)
+    rows.flag(~event.isin(EVENTS), "event", "allowed", event, allowed=", ".join(EVENTS))
     optional = {c: (frame[c].astype(str).str.strip() if c in frame.columns else pd.Series([""] * len(frame)))
                 for c in ("domain", "care_type", "outcome")}
     trajectory = event.isin(TRAJECTORY_EVENTS)
     domain, care, outcome = optional["domain"], optional["care_type"], optional["outcome"]
-    rows.flag(trajectory & (domain == ""), "domain", lambda _: "required for trajectory events", domain)
-    rows.flag((domain != "") & ~domain.isin(DOMAINS), "domain", lambda v: f"{v}: allowed: {', '.join(DOMAINS)}",
-              domain)
-    rows.flag(trajectory & ~care.isin(CARE_TYPES), "care_type",
-              lambda v: f"{v}: required for trajectory events, allowed: {', '.join(CARE_TYPES)}", care)
+    rows.flag(trajectory & (domain == ""), "domain", "required", domain)
+    rows.flag((domain != "") & ~domain.isin(DOMAINS), "domain", "allowed", domain, allowed=", ".join(DOMAINS))
+    rows.flag(trajectory & ~care.isin(CARE_TYPES), "care_type", "required_allowed", care,
+              allowed=", ".join(CARE_TYPES))
     rows.flag((outcome != "") & ~((event == "trajectory_completed") & outcome.isin(OUTCOMES)), "outcome",
-              lambda v: f"{v}: only for trajectory_completed, allowed: {', '.join(OUTCOMES)} or empty", outcome)
+              "outcome", outcome, allowed=", ".join(OUTCOMES))
     return pd.DataFrame({"household_id": ids, "date": date, "event": event, "domain": domain, "care_type": care,
                          "outcome": outcome})
 
@@ -270,21 +272,22 @@ def _key_consistency(tables: list[tuple[Path, pd.Series]], key: bytes | None) ->
                         "pseudonymise every table with the same key")
 
 
-def check_dossier(households: Path, events: Path | None = None, key: bytes | None = None) -> Check:
-    """Read and check a dossier; every problem names the file, the row, the column and what is allowed."""
+def check_dossier(households: Path, events: Path | None = None, key: bytes | None = None, lang: str = "en") -> Check:
+    """Read and check a dossier; every problem names the file, the row, the column and what is allowed (in ``lang``:
+    ``mph data check`` speaks Dutch by default)."""
     households, events = dossier_paths(households, events)
-    h_rows = _Rows(households)
+    h_rows = _Rows(households, lang)
     raw, notes = _pseudonymise(read_table(households), households, key, h_rows)
-    notes += _schema(raw, households, HOUSEHOLD_COLUMNS, "households")
+    notes += _schema(raw, households, HOUSEHOLD_COLUMNS, "households", lang)
     h = _check_households(raw, h_rows)
     if h.empty:
         raise UserError(f"{households}: the households table has no rows (only a header): nothing to check")
     problems = h_rows.sorted()
     tables = [(households, h["household_id"])]
     if events is not None:
-        e_rows = _Rows(events)
+        e_rows = _Rows(events, lang)
         raw_events, bsn_notes = _pseudonymise(read_table(events), events, key, e_rows)
-        notes += bsn_notes + _schema(raw_events, events, EVENT_COLUMNS, "events")
+        notes += bsn_notes + _schema(raw_events, events, EVENT_COLUMNS, "events", lang)
         e = _check_events(raw_events, e_rows, set(h["household_id"]))
         tables.append((events, e["household_id"]))
         problems += e_rows.sorted()

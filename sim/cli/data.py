@@ -62,7 +62,7 @@ def handle_check(args: argparse.Namespace) -> int:
 
     lang = args.lang
     check_writable(args.out, "--out")
-    result = check_dossier(args.dossier, args.events, load_key(args.key_file))
+    result = check_dossier(args.dossier, args.events, load_key(args.key_file), lang=lang)
     for note in result.notes:
         print(redact(L.text("data_note", lang, note=note)))  # notes and problems name files and columns (a BSN?)
     if result.dossier is None:
