@@ -33,10 +33,16 @@ except KeyboardInterrupt:
 """
 
 
+def _as_a_terminal_starts_it() -> None:
+    # a test run started in the background (nohup ... &) ignores SIGINT, and a child would inherit that
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(args: list[str]) -> subprocess.Popen:
     """A command in its own process group, as a terminal starts it (Ctrl+C signals the whole group)."""
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_a_terminal_starts_it)
 
 
 def ctrl_c(process: subprocess.Popen, timeout: float = 60) -> tuple[int, str, str]:
