@@ -335,8 +335,7 @@ def _or_nan(value: float | None) -> float:
 
 def word(key: str, lang: str = L.DEFAULT_LANG, **values: Any) -> str:
     """A phrase of the catalogue's ``discovery`` section (labels_discovery.yaml), its placeholders filled in."""
-    phrase = L.label("discovery", key, lang)
-    return phrase.format(**values) if values else phrase
+    return L.text(key, lang, kind="discovery", **values)
 
 
 def _listed(parts: list[str], last: str) -> str:

@@ -87,9 +87,10 @@ def label(kind: str, key: str, lang: str = DEFAULT_LANG) -> str:
         raise MissingLabel(f"no label for {kind} {key!r}: add it to sim/reports/labels.yaml") from None
 
 
-def text(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
-    """A phrase of the catalogue's ``text`` section, its ``{placeholders}`` filled with ``values``."""
-    phrase = label("text", key, lang)
+def text(key: str, lang: str = DEFAULT_LANG, kind: str = "text", **values: Any) -> str:
+    """A phrase of the catalogue's ``kind`` section (``text`` unless told), its ``{placeholders}`` filled with
+    ``values``."""
+    phrase = label(kind, key, lang)
     return phrase.format(**values) if values else phrase
 
 
