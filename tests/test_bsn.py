@@ -155,6 +155,14 @@ def test_dates_and_ordinary_numbers_are_not_bsns():
         assert bsn.find(value) == [], value
 
 
+def test_a_float_in_scientific_notation_stays_readable_in_a_log_line():
+    """pyabc logs distances such as 4.108186702e+00; the fraction's nine digits pass the eleven-test, but the value is
+    no whole number and so no BSN."""
+    line = "eps: 4.108186702e+00, accepted 12"
+    assert bsn.find("4.108186702e+00") == [] and bsn.redact(line) == line
+    assert bsn.redact("id 1.08186702E+08") == "id [BSN]"
+
+
 def _households(ids: list[str]) -> str:
     rows = [f"{i},{'1g1p1r' if n % 2 else 'control'},2013-01-07,2014-01-06,3" for n, i in enumerate(ids)]
     return "household_id,group,start_date,end_date,problems_baseline\n" + "\n".join(rows) + "\n"

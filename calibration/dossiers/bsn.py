@@ -50,6 +50,9 @@ _RUN = re.compile(r"(?<!\d)\d+(?:[ .\-/]\d+)*(?!\d)")
 _GROUP = re.compile(r"\d+")
 # A whole value that is a number in float or scientific notation (a BSN stored in a float column)
 _FLOAT = re.compile(r"[+-]?\d+(?:[.,]\d*)?(?:[eE][+-]?\d+)?")
+# A mantissa in scientific notation ('4.108186702e+00', as pyabc logs a distance): its digits spell a float, and
+# whether that float is a BSN is the float test's to say
+_EXPONENT = re.compile(r"[eE][+-]?\d")
 _LENGTHS = (7, 8, 9)  # 9 digits, or 7 or 8 where leading zeros were lost
 # Dates (2013-01-07, 2013/1/7, 07-01-2013, 7.1.2013, 01/31/2013) are 6 to 8 digits with separators and would pass
 # the eleven-test 1 in 11
@@ -72,6 +75,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     side) the longest stretch of neighbouring groups that is a BSN is taken, from the left."""
     found = []
     for run in _RUN.finditer(text):
+        if _EXPONENT.match(text, run.end()):
+            continue
         groups = list(_GROUP.finditer(run.group()))
         i = 0
         while i < len(groups):
