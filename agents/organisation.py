@@ -243,17 +243,22 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     n_households, n_orgs = care.status.shape
     care.ended[:] = 0
     # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
-    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
-    others = np.empty(n_households, dtype=np.int64)  # counted before anything ends this week
-    n_waiting, n_due = 0, 0
+    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches. The
+    # households with open cases are listed on the way (in order): the count of places below visits only them, as
+    # nothing opens before it (a due case ends or moves from intake to trajectory).
+    open_rows = np.empty(n_households, dtype=np.int64)
+    n_waiting, n_due, n_open = 0, 0, 0
     for n in range(n_households):
-        others[n] = bit_count(care.open_bits[n]) - 1
         orgs = care.waiting_bits[n]
         while orgs:
             waiting[n_waiting] = n * n_orgs + lowest_bit(orgs)
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
+        if orgs == 0:
+            continue
+        open_rows[n_open] = n
+        n_open += 1
         while orgs:
             o = lowest_bit(orgs)
             due[n_due] = n * n_orgs + o
@@ -261,17 +266,22 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
             orgs &= orgs - 1
     for i in range(n_waiting):  # the waiting lists' lengths at the week's start: mean list = these / weeks
         per_org[PerOrg.waiting_list_weeks, waiting[i] % n_orgs] += 1
+    # each due case with the household's other open cases before anything ended (due cases come in household order)
+    open_before, last = 0, -1
     for i in range(n_due):
         n, o = divmod(due[i], n_orgs)
+        if n != last:
+            open_before, last = bit_count(care.open_bits[n]), n
         if care.status[n, o] == TRAJECTORY:
-            _finish_trajectory(hh, care, rules, n, o, max(others[n], 0), competence[n], seeds, per_org)
+            _finish_trajectory(hh, care, rules, n, o, max(open_before - 1, 0), competence[n], seeds, per_org)
         else:
             _start_trajectory(reached, care, rules, n, o, week, per_org)
 
     cases = np.zeros(n_orgs)
     coordination = np.zeros(n_orgs)
     coordination_alone = np.zeros(n_orgs)  # as it would be without a regisseur taking coordination over
-    for n in range(n_households):
+    for i in range(n_open):
+        n = open_rows[i]
         count = bit_count(care.open_bits[n])
         orgs = care.open_bits[n]
         while orgs:
