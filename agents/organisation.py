@@ -356,14 +356,9 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             since = care.since[n, o] + SINCE_OFFSET
             keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
             count += 1
-    keys = np.sort(keys[:count])
-    taken = np.zeros(n_orgs, dtype=np.int64)
-    for key in keys:
+    for key in _admitted(keys[:count], free):
         n = key & 0xFFFFFFFF
         o = key >> 53
-        if taken[o] >= free[o]:
-            continue
-        taken[o] += 1
         count = 0
         others = care.open_bits[n]
         while others:  # each open case of the household has one more organisation to coordinate with
@@ -391,6 +386,35 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             care.until[n, o] = week + intake_weeks
             reached[n] = True
             per_org[PerOrg.intake_hours, o] += rules.intake_hours
+
+
+@njit(cache=True, error_model="numpy")
+def _admitted(keys: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """The admission keys that get a place, in admission order: per organisation (in order) its ``free`` lowest keys,
+    lowest first. As sorting all keys and skipping an organisation's beyond its free places, but only the few
+    admitted are sorted: a waiting list holds hundreds, a week frees a handful of places."""
+    n_orgs = free.size
+    per_org = np.zeros(n_orgs + 1, dtype=np.int64)
+    for key in keys:
+        per_org[(key >> 53) + 1] += 1
+    start = np.cumsum(per_org)
+    grouped = np.empty_like(keys)
+    filled = start[:-1].copy()
+    for key in keys:
+        o = key >> 53
+        grouped[filled[o]] = key
+        filled[o] += 1
+    admitted = np.empty_like(keys)
+    count = 0
+    for o in range(n_orgs):
+        group = grouped[start[o]:start[o + 1]]
+        places = min(group.size, int(max(free[o], 0.0)))
+        if places == 0:
+            continue
+        chosen = np.sort(group) if places == group.size else np.sort(np.partition(group, places - 1)[:places])
+        admitted[count:count + places] = chosen[:places]
+        count += places
+    return admitted[:count]
 
 
 class Involvement(NamedTuple):
