@@ -250,8 +250,10 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     n_waiting, n_due, n_open = 0, 0, 0
     for n in range(n_households):
         orgs = care.waiting_bits[n]
-        while orgs:
-            waiting[n_waiting] = n * n_orgs + lowest_bit(orgs)
+        while orgs:  # the waiting lists' lengths at the week's start: mean list = these / weeks
+            o = lowest_bit(orgs)
+            waiting[n_waiting] = n * n_orgs + o
+            per_org[PerOrg.waiting_list_weeks, o] += 1
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
@@ -264,8 +266,6 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
             due[n_due] = n * n_orgs + o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
-    for i in range(n_waiting):  # the waiting lists' lengths at the week's start: mean list = these / weeks
-        per_org[PerOrg.waiting_list_weeks, waiting[i] % n_orgs] += 1
     # each due case with the household's other open cases before anything ended (due cases come in household order)
     open_before, last = 0, -1
     for i in range(n_due):
