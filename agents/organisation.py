@@ -243,35 +243,45 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     n_households, n_orgs = care.status.shape
     care.ended[:] = 0
     # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
-    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
-    others = np.empty(n_households, dtype=np.int64)  # counted before anything ends this week
-    n_waiting, n_due = 0, 0
+    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches. The
+    # households with open cases are listed on the way (in order): the count of places below visits only them, as
+    # nothing opens before it (a due case ends or moves from intake to trajectory).
+    open_rows = np.empty(n_households, dtype=np.int64)
+    n_waiting, n_due, n_open = 0, 0, 0
     for n in range(n_households):
-        others[n] = bit_count(care.open_bits[n]) - 1
         orgs = care.waiting_bits[n]
-        while orgs:
-            waiting[n_waiting] = n * n_orgs + lowest_bit(orgs)
+        while orgs:  # the waiting lists' lengths at the week's start: mean list = these / weeks
+            o = lowest_bit(orgs)
+            waiting[n_waiting] = n * n_orgs + o
+            per_org[PerOrg.waiting_list_weeks, o] += 1
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
+        if orgs == 0:
+            continue
+        open_rows[n_open] = n
+        n_open += 1
         while orgs:
             o = lowest_bit(orgs)
             due[n_due] = n * n_orgs + o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
-    for i in range(n_waiting):  # the waiting lists' lengths at the week's start: mean list = these / weeks
-        per_org[PerOrg.waiting_list_weeks, waiting[i] % n_orgs] += 1
+    # each due case with the household's other open cases before anything ended (due cases come in household order)
+    open_before, last = 0, -1
     for i in range(n_due):
         n, o = divmod(due[i], n_orgs)
+        if n != last:
+            open_before, last = bit_count(care.open_bits[n]), n
         if care.status[n, o] == TRAJECTORY:
-            _finish_trajectory(hh, care, rules, n, o, max(others[n], 0), competence[n], seeds, per_org)
+            _finish_trajectory(hh, care, rules, n, o, max(open_before - 1, 0), competence[n], seeds, per_org)
         else:
             _start_trajectory(reached, care, rules, n, o, week, per_org)
 
     cases = np.zeros(n_orgs)
     coordination = np.zeros(n_orgs)
     coordination_alone = np.zeros(n_orgs)  # as it would be without a regisseur taking coordination over
-    for n in range(n_households):
+    for i in range(n_open):
+        n = open_rows[i]
         count = bit_count(care.open_bits[n])
         orgs = care.open_bits[n]
         while orgs:
@@ -346,14 +356,9 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             since = care.since[n, o] + SINCE_OFFSET
             keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
             count += 1
-    keys = np.sort(keys[:count])
-    taken = np.zeros(n_orgs, dtype=np.int64)
-    for key in keys:
+    for key in _admitted(keys[:count], free):
         n = key & 0xFFFFFFFF
         o = key >> 53
-        if taken[o] >= free[o]:
-            continue
-        taken[o] += 1
         count = 0
         others = care.open_bits[n]
         while others:  # each open case of the household has one more organisation to coordinate with
@@ -381,6 +386,35 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
             care.until[n, o] = week + intake_weeks
             reached[n] = True
             per_org[PerOrg.intake_hours, o] += rules.intake_hours
+
+
+@njit(cache=True, error_model="numpy")
+def _admitted(keys: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """The admission keys that get a place, in admission order: per organisation (in order) its ``free`` lowest keys,
+    lowest first. As sorting all keys and skipping an organisation's beyond its free places, but only the few
+    admitted are sorted: a waiting list holds hundreds, a week frees a handful of places."""
+    n_orgs = free.size
+    per_org = np.zeros(n_orgs + 1, dtype=np.int64)
+    for key in keys:
+        per_org[(key >> 53) + 1] += 1
+    start = np.cumsum(per_org)
+    grouped = np.empty_like(keys)
+    filled = start[:-1].copy()
+    for key in keys:
+        o = key >> 53
+        grouped[filled[o]] = key
+        filled[o] += 1
+    admitted = np.empty_like(keys)
+    count = 0
+    for o in range(n_orgs):
+        group = grouped[start[o]:start[o + 1]]
+        places = min(group.size, int(max(free[o], 0.0)))
+        if places == 0:
+            continue
+        chosen = np.sort(group) if places == group.size else np.sort(np.partition(group, places - 1)[:places])
+        admitted[count:count + places] = chosen[:places]
+        count += places
+    return admitted[:count]
 
 
 class Involvement(NamedTuple):

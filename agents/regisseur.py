@@ -424,6 +424,8 @@ def _break_waiting_lists(hh: Households, team: TeamCases, rules: TeamRules, care
         team.priority_spent[:] = 0
     for n in range(care.status.shape[0]):
         r = team.regisseur[n]
+        if r < 0:  # no budget behind the household (most rows): nothing below can happen
+            continue
         orgs = care.waiting_bits[n]
         while orgs:
             o = lowest_bit(orgs)
@@ -453,6 +455,8 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
     """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
     network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
     for n in range(team.phase.size):
+        if team.phase[n] != ACTIVE and team.phase[n] != AFTERCARE:  # most rows: nothing to close
+            continue
         if team.phase[n] == ACTIVE and (team.until[n] <= week or (
                 hh.severity[n].max() <= rules.plan_threshold and not care.waiting_bits[n] | care.open_bits[n])):
             totals[Total.approach_closed] += 1
