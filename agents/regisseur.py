@@ -83,6 +83,9 @@ class TeamCases(NamedTuple):
     regisseur: np.ndarray  # index of the household's regisseur, -1 for none
     network: np.ndarray  # bool: an informal support network was built in aftercare
     competence: np.ndarray  # competence of the household's regisseur, refreshed weekly; 0 without one
+    # Mandate b (issue 14): the hours the household's regisseur gives it over the hours it needs (0-1), set at the
+    # end of the team's week (_share_time); scales presence (agents.household) and the building of own strength.
+    time_share: np.ndarray
     found: np.ndarray  # bool: in view of the approach
     case_weight: np.ndarray  # weight in a caseload in care (light, heavy, MDA)
     max_active: np.ndarray  # weeks of active care before the plan is closed
@@ -108,7 +111,8 @@ class TeamCases(NamedTuple):
     def outside(cls, households: int) -> TeamCases:
         return cls(np.zeros(households, dtype=np.int8), np.zeros(households, dtype=np.int32),
                    np.zeros(households, dtype=np.int32), np.full(households, -1, dtype=np.int64),
-                   np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
+                   np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households),
+                   np.zeros(households, dtype=bool),
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
@@ -122,6 +126,12 @@ class TeamRules(NamedTuple):
     capacity_by_week: np.ndarray
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
+    # Mandate b, free time (issue 14): with it a regisseur spends their hours where households need them, without
+    # it each case gets the norm's fixed time (a product), whatever its need.
+    free_time: bool
+    hours: np.ndarray  # (regisseurs,): each regisseur's working time, in fte
+    norm_time: float  # fte the caseload norm allots a case of weight 1: 1 / caseload_norm
+    need_time: float  # fte a case of weight 1 needs per unit of mean severity
     own_plan: bool  # mandate a: the regisseur's one plan refers the household; without it, only consultation
     intake_severity: float
     diagnosis_weeks: int
@@ -155,9 +165,9 @@ class TeamRules(NamedTuple):
         for i, member in enumerate(members):
             by_week[:, i] = member.competence(weeks)
         return cls(
-            by_week * np.array([m.capacity for m in members], dtype=float), by_week,
-            # mandate b: the time a household needs, for presence (agents.household) and for building own strength
-            effects.empowerment_rate * (1.0 if levers.mandate.free_time else effects.without_free_time_factor),
+            by_week * np.array([m.capacity for m in members], dtype=float), by_week, effects.empowerment_rate,
+            levers.mandate.free_time, np.array([m.fte for m in members], dtype=float), 1.0 / levers.caseload_norm,
+            1.0 / (effects.time_need_caseload * effects.time_need_severity),
             levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
             levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
@@ -267,6 +277,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, team, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
+    _share_time(team, rules)
 
 
 # Weeks over which the room a team frees each week is smoothed: a quarter, as a team would look back on its intake.
@@ -294,7 +305,7 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         r = team.regisseur[n]
         team.competence[n] = competence[r] if r >= 0 else 0.0
         if under_care(team.phase[n]):
-            hh.strength[n] += rules.empowerment_rate * team.competence[n] * (1.0 - hh.strength[n])
+            hh.strength[n] += rules.empowerment_rate * team.competence[n] * team.time_share[n] * (1.0 - hh.strength[n])
         total = 0.0
         for d in range(hh.severity.shape[1]):
             total += hh.severity[n, d]
@@ -473,6 +484,42 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             team.phase[n] = ACTIVE
             team.until[n] = week + team.max_active[n]
             totals[Total.aftercare_readmissions] += 1
+
+
+@njit(cache=True, error_model="numpy")
+def _share_time(team: TeamCases, rules: TeamRules) -> None:
+    """Mandate b, free time (seed 004 'Bevoegdheden brede regisseur' b: the regisseur 'bepaalt welke tijd aan het
+    gezin besteed wordt'): each household in care gets a share of the hours it needs, ``time_share``.
+
+    A household needs time in proportion to its case weight and its mean severity: more in crisis, less when calm.
+    Monitoring in aftercare takes the norm's time for its weight under either rule. With free time a regisseur
+    divides the rest of their hours over their households in care in proportion to need, so all get the same share
+    of what they need (all of it while the hours suffice); without it each gets the norm's fixed time for its
+    weight, whatever its need: a calm household's spare time is lost, one in crisis gets too little. So the
+    caseload norm and fte move presence too: fewer households per fte, more time for each."""
+    spare = rules.hours.copy()  # fte left for households in care after monitoring
+    need = np.zeros(rules.hours.size)
+    for n in range(team.phase.size):
+        r = team.regisseur[n]
+        if r < 0:
+            continue
+        if team.phase[n] == AFTERCARE:
+            spare[r] -= rules.norm_time * _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
+                                                           rules.aftercare_weight, rules.aftercare_weight_with_network)
+        elif under_care(team.phase[n]):
+            need[r] += rules.need_time * team.case_weight[n] * team.mean_severity[n]
+    for n in range(team.phase.size):
+        r = team.regisseur[n]
+        share = 0.0
+        if r >= 0 and under_care(team.phase[n]):
+            needed = rules.need_time * team.case_weight[n] * team.mean_severity[n]
+            if needed <= 0.0:
+                share = 1.0
+            elif rules.free_time:
+                share = max(spare[r], 0.0) / need[r]
+            else:
+                share = rules.norm_time * team.case_weight[n] / needed
+        team.time_share[n] = min(share, 1.0)
 
 
 @njit(cache=True, error_model="numpy")

@@ -60,6 +60,13 @@ def no_mandate(scenario: Scenario, *components: str) -> Scenario:
     return scenario.with_overrides({f"levers.mandate.{name}": False for name in names})
 
 
+# Not reproduced since mandate b is a mechanism (issue 14): the tuned without_free_time_factor (0.3, presence and own
+# strength scaled down without free time) gave 0.26 of full mandate's reduction; with free time as the division of the
+# regisseur's hours by need (agents/regisseur.py _share_time) no mandate keeps 0.57 (63 of 112 escalations, 800
+# households, 5 years, 6 replications), and free time alone is worth 2% of the reduction. The lead decides; strict,
+# so that this fails as soon as the claim holds again.
+@pytest.mark.xfail(strict=True, reason="e-book claim not reproduced with free time as a mechanism: no mandate keeps "
+                                       "0.57 of full mandate's reduction (at most 1/3 claimed)")
 def test_without_mandate_ketenregie_keeps_at_most_a_third_of_the_reduction(town):
     """Seed 004: ketenregie (coordination by consultation) does not work; mandate makes the regisseur effective."""
     old = escalations(town, "verkokerd")
@@ -76,7 +83,11 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
 
 @pytest.mark.parametrize(("component", "channel", "lower_with_mandate"), [
     ("own_diagnosis_plan", "intake_hours", True),  # no separate intakes and indications, no duplicate offers
-    ("free_time", "households_stable_now", False),  # presence and own strength
+    # presence and own strength, through the hours given over the hours needed: not decided since free time is a
+    # mechanism (+3.2 +- 2.0 stable households, 6 replications; the channel itself, the time given by need, is decided
+    # in test_free_time_spends_the_hours_where_households_need_them)
+    pytest.param("free_time", "households_stable_now", False, marks=pytest.mark.xfail(
+        strict=False, reason="free time's effect on stable households is within the noise (+3.2 +- 2.0)")),
     ("free_budget", "utility_cutoff", True),  # arrears paid at once
     ("free_budget", "eviction", True),
     ("decides_aftercare", "closed_relapsed_12m", True),
@@ -84,6 +95,46 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
 def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate):
     with_it, without = yearly_total(town, channel), yearly_total(no_mandate(town, component), channel)
     assert decided_below(with_it, without) if lower_with_mandate else decided_below(without, with_it)
+
+
+def time_given(scenario: Scenario, weeks: int = 104) -> pd.DataFrame:
+    """Households in care after ``weeks`` of 1g1p1r (one replication): their regisseur, case weight, mean severity
+    and the share of the hours they need that their regisseur gives them."""
+    from agents.regisseur import ACTIVE, DIAGNOSIS
+    from sim.run import replication_models
+
+    model = replication_models(scenario.with_overrides({"replications": 1}), 0)["1g1p1r"]
+    model.run_for(weeks)
+    team = model.team_cases
+    care = (team.phase == DIAGNOSIS) | (team.phase == ACTIVE)
+    return pd.DataFrame({"regisseur": team.regisseur[care], "weight": team.case_weight[care],
+                         "severity": team.mean_severity[care], "share": team.time_share[care]})
+
+
+def test_free_time_spends_the_hours_where_households_need_them(small):
+    """Seed 004 mandate b: the regisseur 'bepaalt welke tijd aan het gezin besteed wordt'. With it a regisseur gives
+    each household in care the same share of the hours it needs, so one in crisis gets more hours than a calm one;
+    without it each case gets the norm's fixed time, so the worse a household is, the less of its need it gets."""
+    free = time_given(small)
+    assert len(free) > 20
+    spread = free.groupby("regisseur")["share"].agg(lambda s: s.max() - s.min())
+    assert spread.max() < 1e-9, spread
+    fixed = time_given(no_mandate(small, "free_time"))
+    same_weight = fixed[fixed["weight"] == 1.0]
+    assert np.corrcoef(same_weight["severity"], same_weight["share"])[0, 1] < -0.5
+    crisis = fixed["severity"] > small.regisseur_effects.time_need_severity
+    assert (fixed.loc[crisis, "share"] < 1.0).all() and (fixed.loc[~crisis, "share"] == 1.0).all()
+
+
+@pytest.mark.parametrize("free_time", [True, False])
+def test_a_lower_caseload_norm_gives_households_more_of_the_time_they_need(small, free_time):
+    """Presence and the building of own strength follow the hours given over the hours needed, so the caseload norm
+    moves them: fewer households per fte, more time for each (with free time through the smaller caseload,
+    without it through the norm's longer time per case)."""
+    rule = small if free_time else no_mandate(small, "free_time")
+    roomy = time_given(rule.with_overrides({"levers.caseload_norm": 20}))["share"].mean()
+    tight = time_given(rule.with_overrides({"levers.caseload_norm": 60}))["share"].mean()
+    assert roomy > tight + 0.1, (roomy, tight)
 
 
 def queued(town: Scenario) -> Scenario:
