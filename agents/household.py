@@ -135,7 +135,6 @@ class HouseholdRules(NamedTuple):
     rehousing_weeks: int
     placement_mean_years: float
     presence: float  # drift reduction under a fully competent regisseur
-    aftercare_presence: float  # drift reduction in aftercare (monitoring: support in the background)
     aftercare_protection: float  # fewer life events in aftercare
     network_protection: float  # fewer life events with an informal network
     eviction_gain: float  # extra share of eviction threats averted in the approach
@@ -154,8 +153,9 @@ class HouseholdRules(NamedTuple):
             for domain, weight in weights.items():
                 drivers[DOMAIN_INDEX[domain], j] = weight / total
         budget = 1.0 if mandate.free_budget else effects.without_free_budget_factor
-        aftercare_mandate = 1.0 if mandate.decides_aftercare else effects.without_aftercare_mandate_factor
-        aftercare = effects.aftercare_shock_reduction * aftercare_mandate
+        aftercare = effects.aftercare_shock_reduction
+        if not mandate.decides_aftercare:
+            aftercare *= effects.without_aftercare_mandate_factor
         time = 1.0 if mandate.free_time else effects.without_free_time_factor
         base = np.array([getattr(esc, name).base_hazard for name in HAZARDS])
         bound = base * np.where(np.arange(len(HAZARDS)) == DROPOUT, MAX_CHILDREN, 1)
@@ -171,8 +171,6 @@ class HouseholdRules(NamedTuple):
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
             effects.presence_drift_reduction * time,
-            # mandate d: without it the organisations end aftercare sooner and its monitoring is thinner
-            effects.presence_drift_reduction * time * effects.aftercare_presence_share * aftercare_mandate,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain,
             # mandate a: one plan arranges ambulant care in time; under ketenregie each organisation indicates alone
@@ -228,8 +226,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         while orgs:
             in_trajectory |= 1 << care_rules.domain[lowest_bit(orgs)]
             orgs &= orgs - 1
-        presence = team.competence[n] * (rules.presence * under_care(team.phase[n])
-                                         + rules.aftercare_presence * (team.phase[n] == AFTERCARE))
+        presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
         total = 0.0
         for d in range(sev.size):
             total += sev[d]

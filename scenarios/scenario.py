@@ -222,8 +222,6 @@ class RegisseurEffects(_Strict):
     without_free_budget_factor: float = share()
     coordination_saving: float = share()
     aftercare_shock_reduction: float = share()
-    # monitoring in aftercare: a share of the regisseur's presence (drift reduction) stays in the background
-    aftercare_presence_share: float = share()
     without_aftercare_mandate_factor: float = share()
     empowerment_rate: float = share()
     network_strength_gain: float = share()
