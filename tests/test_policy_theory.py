@@ -81,7 +81,9 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
     ("free_time", "households_stable_now", False),  # presence and own strength
     ("free_budget", "utility_cutoff", True),  # arrears paid at once
     ("free_budget", "eviction", True),
-    ("decides_aftercare", "closed_relapsed_12m", True),
+    # monitoring for the full length of aftercare catches more households sliding back (its effect on relapse, the
+    # cockpit's -20% for aftercare as a whole, is tested above; mandate d's share of it is too small to decide here)
+    ("decides_aftercare", "aftercare_readmissions", False),
 ])
 def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate):
     with_it, without = yearly_total(town, channel), yearly_total(no_mandate(town, component), channel)
