@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 # Phases of a household in the approach.
 OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5
+# Own strength is followed this long after a household's first intake (sim.measures own_strength_effect).
+STRENGTH_FOLLOW_WEEKS = 52
+NOT_TAKEN_IN = -(1 << 30)  # intake_week of a household never taken in (or whose row was emptied)
 WEEKS_PER_MONTH = 52 / 12
 
 
@@ -106,6 +109,10 @@ class TeamCases(NamedTuple):
     # Priority referrals each regisseur claimed this quarter (mandate e and the ladder's breakthroughs), indexed by
     # the regisseur's place; as long as the households so that it fits any team (a team has fewer places).
     priority_spent: np.ndarray
+    # The first intake's week and the own strength then: the old method's strength of the same household, since
+    # nothing outside the approach changes it (sim.measures own_strength_effect)
+    intake_week: np.ndarray
+    intake_strength: np.ndarray
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
@@ -116,7 +123,8 @@ class TeamCases(NamedTuple):
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
-                   np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64))
+                   np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64),
+                   np.full(households, NOT_TAKEN_IN, dtype=np.int64), np.zeros(households))
 
 
 class TeamRules(NamedTuple):
@@ -367,6 +375,9 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         totals[Total.regisseur_wait_weeks] += week - team.since[n]
         totals[Total.regisseur_intakes] += 1
         totals[Total.in_approach_new] += not ever_in_approach[n]
+        if not ever_in_approach[n]:
+            team.intake_week[n] = week
+            team.intake_strength[n] = hh.strength[n]
         ever_in_approach[n] = True
         life.reached[n] = True
         team.phase[n] = DIAGNOSIS
@@ -464,6 +475,12 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
     """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
     network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
     for n in range(team.phase.size):
+        if week - team.intake_week[n] == STRENGTH_FOLLOW_WEEKS:
+            intake = team.intake_strength[n]
+            totals[Total.strength_followed] += 1
+            totals[Total.strength_gain] += hh.strength[n] - intake
+            totals[Total.strength_at_intake] += intake
+            totals[Total.strength_at_intake_sq] += intake * intake
         if team.phase[n] == ACTIVE and (team.until[n] <= week or (
                 hh.severity[n].max() <= rules.plan_threshold and not care.waiting_bits[n] | care.open_bits[n])):
             totals[Total.approach_closed] += 1

@@ -35,9 +35,11 @@ def decided_below(a: pd.Series, b: pd.Series) -> bool:
 
 
 def test_aftercare_lowers_relapse_within_a_year(town):
-    with_aftercare = measure(town.with_overrides({"levers.aftercare_months": 12}), "relapse_12m_share")
+    """Among the cases of households taken into the approach, the only ones aftercare reaches (the share over all
+    closed cases also holds the organisations' cases of households never taken in)."""
+    with_aftercare = measure(town.with_overrides({"levers.aftercare_months": 12}), "relapse_12m_share_in_approach")
     without = measure(town.with_overrides({"levers.aftercare_months": 0, "levers.informal_network": False}),
-                      "relapse_12m_share")
+                      "relapse_12m_share_in_approach")
     assert decided_below(with_aftercare, without), (with_aftercare.mean(), without.mean())
 
 
@@ -90,8 +92,9 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
         strict=False, reason="free time's effect on stable households is within the noise (+0.6 +- 1.4, 12 reps)")),
     ("free_budget", "utility_cutoff", True, REPLICATIONS),  # arrears paid at once
     ("free_budget", "eviction", True, REPLICATIONS),
-    # 12: over 6 replications -5.8 +- 2.1 relapsed cases is not decided, over 12 -6.6 +- 1.6 is
-    ("decides_aftercare", "closed_relapsed_12m", True, 12),
+    # monitoring for the full length of aftercare catches more households sliding back (its effect on relapse, the
+    # cockpit's -20% for aftercare as a whole, is tested above; mandate d's share of it is too small to decide here)
+    ("decides_aftercare", "aftercare_readmissions", False, REPLICATIONS),
 ])
 def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate, replications):
     town = town.with_overrides({"replications": replications})
