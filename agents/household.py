@@ -169,7 +169,10 @@ class HouseholdRules(NamedTuple):
             dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
-            effects.presence_drift_reduction,  # mandate b acts through the time given (agents.regisseur._share_time)
+            # 'rust in het gezin' comes from the mandate at one person, who decides (seed 004 Leeswijzer, seed 000:
+            # 'mandaat bij één persoon ... neemt de beslissingen ... Door deze opzet ontstaat meer rust'): mandate a;
+            # under ketenregie nobody decides. Mandate b acts through the time given (agents.regisseur._share_time)
+            effects.presence_drift_reduction if mandate.own_diagnosis_plan else 0.0,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain,
             # mandate a: one plan arranges ambulant care in time; under ketenregie each organisation indicates alone

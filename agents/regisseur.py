@@ -173,7 +173,12 @@ class TeamRules(NamedTuple):
         for i, member in enumerate(members):
             by_week[:, i] = member.competence(weeks)
         return cls(
-            by_week * np.array([m.capacity for m in members], dtype=float), by_week, effects.empowerment_rate,
+            by_week * np.array([m.capacity for m in members], dtype=float), by_week,
+            # Own strength grows only where the regisseur works with the household, outside the existing offer
+            # (mandate b; seed 004 b and its Arnhem example, 'Participatie door Empowerment': time, room and trust,
+            # and 'het gezin/bewoner groeit'); without it the regisseur orders the offer, ketenregie, which 'doet
+            # iets voor het huishouden en niet met het huishouden' (seed 004, 'Bevoegdheden brede regisseur')
+            effects.empowerment_rate if levers.mandate.free_time else 0.0,
             levers.mandate.free_time, np.array([m.fte for m in members], dtype=float), 1.0 / levers.caseload_norm,
             1.0 / (effects.time_need_caseload * effects.time_need_severity),
             levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,

@@ -62,13 +62,9 @@ def no_mandate(scenario: Scenario, *components: str) -> Scenario:
     return scenario.with_overrides({f"levers.mandate.{name}": False for name in names})
 
 
-# Not reproduced since mandate b is a mechanism (issue 14): the tuned without_free_time_factor (0.3, presence and own
-# strength scaled down without free time) gave 0.26 of full mandate's reduction; with free time as the division of the
-# regisseur's hours by need (agents/regisseur.py _share_time) no mandate keeps 0.57 (63 of 112 escalations, 800
-# households, 5 years, 6 replications), and free time alone is worth 2% of the reduction. The lead decides; strict,
-# so that this fails as soon as the claim holds again.
-@pytest.mark.xfail(strict=True, reason="e-book claim not reproduced with free time as a mechanism: no mandate keeps "
-                                       "0.57 of full mandate's reduction (at most 1/3 claimed)")
+# Since mandate b is a mechanism (the regisseur's hours, agents/regisseur.py _share_time) no tuned factor decides this:
+# 'rust in het gezin' (presence) comes from the mandate at one person who decides (mandate a), own strength from
+# working with the household outside the existing offer (mandate b); ketenregie has neither (seed 004).
 def test_without_mandate_ketenregie_keeps_at_most_a_third_of_the_reduction(town):
     """Seed 004: ketenregie (coordination by consultation) does not work; mandate makes the regisseur effective."""
     old = escalations(town, "verkokerd")
@@ -83,21 +79,16 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
     return y[y["measure"] == name].groupby("replication")["value"].sum()
 
 
-@pytest.mark.parametrize(("component", "channel", "lower_with_mandate", "replications"), [
-    ("own_diagnosis_plan", "intake_hours", True, REPLICATIONS),  # no separate intakes and indications, no duplicates
-    # presence and own strength, through the hours given over the hours needed: not decided since free time is a
-    # mechanism (+3.2 +- 2.0 stable households over 6 replications, +0.6 +- 1.4 over 12; the channel itself, the time
-    # given by need, is decided in test_free_time_spends_the_hours_where_households_need_them)
-    pytest.param("free_time", "households_stable_now", False, REPLICATIONS, marks=pytest.mark.xfail(
-        strict=False, reason="free time's effect on stable households is within the noise (+0.6 +- 1.4, 12 reps)")),
-    ("free_budget", "utility_cutoff", True, REPLICATIONS),  # arrears paid at once
-    ("free_budget", "eviction", True, REPLICATIONS),
+@pytest.mark.parametrize(("component", "channel", "lower_with_mandate"), [
+    ("own_diagnosis_plan", "intake_hours", True),  # no separate intakes and indications, no duplicates
+    ("free_time", "households_stable_now", False),  # own strength, and presence by the time given
+    ("free_budget", "utility_cutoff", True),  # arrears paid at once
+    ("free_budget", "eviction", True),
     # monitoring for the full length of aftercare catches more households sliding back (its effect on relapse, the
     # cockpit's -20% for aftercare as a whole, is tested above; mandate d's share of it is too small to decide here)
-    ("decides_aftercare", "aftercare_readmissions", False, REPLICATIONS),
+    ("decides_aftercare", "aftercare_readmissions", False),
 ])
-def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate, replications):
-    town = town.with_overrides({"replications": replications})
+def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate):
     with_it, without = yearly_total(town, channel), yearly_total(no_mandate(town, component), channel)
     assert decided_below(with_it, without) if lower_with_mandate else decided_below(without, with_it)
 
