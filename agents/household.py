@@ -134,7 +134,7 @@ class HouseholdRules(NamedTuple):
     shelter_mean_years: float
     rehousing_weeks: int
     placement_mean_years: float
-    presence: float  # drift reduction under a fully competent regisseur
+    presence: float  # drift reduction under a fully competent regisseur who has the time the household needs
     aftercare_protection: float  # fewer life events in aftercare
     network_protection: float  # fewer life events with an informal network
     eviction_gain: float  # extra share of eviction threats averted in the approach
@@ -156,7 +156,6 @@ class HouseholdRules(NamedTuple):
         aftercare = effects.aftercare_shock_reduction
         if not mandate.decides_aftercare:
             aftercare *= effects.without_aftercare_mandate_factor
-        time = 1.0 if mandate.free_time else effects.without_free_time_factor
         base = np.array([getattr(esc, name).base_hazard for name in HAZARDS])
         bound = base * np.where(np.arange(len(HAZARDS)) == DROPOUT, MAX_CHILDREN, 1)
         # chance that none of hazards j, j+1, ... is under its bound; the last possible one is certain
@@ -170,7 +169,10 @@ class HouseholdRules(NamedTuple):
             dyn.referral_threshold, base, drivers, bound, first, float(none_from[0]),
             esc.eviction_threat.prevented_share, esc.utility_cutoff.prevented_share, esc.shelter.share_after_eviction,
             esc.shelter.mean_years, esc.shelter.rehousing_weeks, esc.out_of_home_placement.mean_years,
-            effects.presence_drift_reduction * time,
+            # 'rust in het gezin' comes from the mandate at one person, who decides (seed 004 Leeswijzer, seed 000:
+            # 'mandaat bij één persoon ... neemt de beslissingen ... Door deze opzet ontstaat meer rust'): mandate a;
+            # under ketenregie nobody decides. Mandate b acts through the time given (agents.regisseur._share_time)
+            effects.presence_drift_reduction if mandate.own_diagnosis_plan else 0.0,
             aftercare, effects.network_shock_reduction, effects.eviction_prevention_gain * budget,
             effects.utility_prevention_gain * budget, effects.placement_prevention_gain,
             # mandate a: one plan arranges ambulant care in time; under ketenregie each organisation indicates alone
@@ -226,7 +228,7 @@ def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareR
         while orgs:
             in_trajectory |= 1 << care_rules.domain[lowest_bit(orgs)]
             orgs &= orgs - 1
-        presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
+        presence = rules.presence * team.competence[n] * team.time_share[n] if under_care(team.phase[n]) else 0.0
         total = 0.0
         for d in range(sev.size):
             total += sev[d]

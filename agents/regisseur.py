@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 # Phases of a household in the approach.
 OUTSIDE, QUEUED, DIAGNOSIS, ACTIVE, AFTERCARE, CLOSED = 0, 1, 2, 3, 4, 5
+# Own strength is followed this long after a household's first intake (sim.measures own_strength_effect).
+STRENGTH_FOLLOW_WEEKS = 52
+NOT_TAKEN_IN = -(1 << 30)  # intake_week of a household never taken in (or whose row was emptied)
 WEEKS_PER_MONTH = 52 / 12
 
 
@@ -83,6 +86,9 @@ class TeamCases(NamedTuple):
     regisseur: np.ndarray  # index of the household's regisseur, -1 for none
     network: np.ndarray  # bool: an informal support network was built in aftercare
     competence: np.ndarray  # competence of the household's regisseur, refreshed weekly; 0 without one
+    # Mandate b (issue 14): the hours the household's regisseur gives it over the hours it needs (0-1), set at the
+    # end of the team's week (_share_time); scales presence (agents.household) and the building of own strength.
+    time_share: np.ndarray
     found: np.ndarray  # bool: in view of the approach
     case_weight: np.ndarray  # weight in a caseload in care (light, heavy, MDA)
     max_active: np.ndarray  # weeks of active care before the plan is closed
@@ -103,16 +109,22 @@ class TeamCases(NamedTuple):
     # Priority referrals each regisseur claimed this quarter (mandate e and the ladder's breakthroughs), indexed by
     # the regisseur's place; as long as the households so that it fits any team (a team has fewer places).
     priority_spent: np.ndarray
+    # The first intake's week and the own strength then: the old method's strength of the same household, since
+    # nothing outside the approach changes it (sim.measures own_strength_effect)
+    intake_week: np.ndarray
+    intake_strength: np.ndarray
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
         return cls(np.zeros(households, dtype=np.int8), np.zeros(households, dtype=np.int32),
                    np.zeros(households, dtype=np.int32), np.full(households, -1, dtype=np.int64),
-                   np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households, dtype=bool),
+                   np.zeros(households, dtype=bool), np.zeros(households), np.zeros(households),
+                   np.zeros(households, dtype=bool),
                    np.zeros(households), np.zeros(households, dtype=np.int32), np.zeros(households),
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
-                   np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64))
+                   np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64),
+                   np.full(households, NOT_TAKEN_IN, dtype=np.int64), np.zeros(households))
 
 
 class TeamRules(NamedTuple):
@@ -122,6 +134,12 @@ class TeamRules(NamedTuple):
     capacity_by_week: np.ndarray
     competence_by_week: np.ndarray  # (weeks + 1, regisseurs)
     empowerment_rate: float
+    # Mandate b, free time (issue 14): with it a regisseur spends their hours where households need them, without
+    # it each case gets the norm's fixed time (a product), whatever its need.
+    free_time: bool
+    hours: np.ndarray  # (regisseurs,): each regisseur's working time, in fte
+    norm_time: float  # fte the caseload norm allots a case of weight 1: 1 / caseload_norm
+    need_time: float  # fte a case of weight 1 needs per unit of mean severity
     own_plan: bool  # mandate a: the regisseur's one plan refers the household; without it, only consultation
     intake_severity: float
     diagnosis_weeks: int
@@ -156,8 +174,13 @@ class TeamRules(NamedTuple):
             by_week[:, i] = member.competence(weeks)
         return cls(
             by_week * np.array([m.capacity for m in members], dtype=float), by_week,
-            # mandate b: the time a household needs, for presence (agents.household) and for building own strength
-            effects.empowerment_rate * (1.0 if levers.mandate.free_time else effects.without_free_time_factor),
+            # Own strength grows only where the regisseur works with the household, outside the existing offer
+            # (mandate b; seed 004 b and its Arnhem example, 'Participatie door Empowerment': time, room and trust,
+            # and 'het gezin/bewoner groeit'); without it the regisseur orders the offer, ketenregie, which 'doet
+            # iets voor het huishouden en niet met het huishouden' (seed 004, 'Bevoegdheden brede regisseur')
+            effects.empowerment_rate if levers.mandate.free_time else 0.0,
+            levers.mandate.free_time, np.array([m.fte for m in members], dtype=float), 1.0 / levers.caseload_norm,
+            1.0 / (effects.time_need_caseload * effects.time_need_severity),
             levers.mandate.own_diagnosis_plan, effects.intake_severity, effects.diagnosis_weeks, effects.plan_threshold,
             levers.max_parallel_trajectories,
             weights.aftercare, weights.aftercare_with_network, levers.mandate.break_waiting_lists,
@@ -267,6 +290,7 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     _plan(hh, life, team, rules, care, care_rules, week, per_org)
     _break_waiting_lists(hh, team, rules, care, seeds, week, totals)
     _close(hh, team, rules, care, seeds, week, totals)
+    _share_time(team, rules)
 
 
 # Weeks over which the room a team frees each week is smoothed: a quarter, as a team would look back on its intake.
@@ -294,7 +318,7 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         r = team.regisseur[n]
         team.competence[n] = competence[r] if r >= 0 else 0.0
         if under_care(team.phase[n]):
-            hh.strength[n] += rules.empowerment_rate * team.competence[n] * (1.0 - hh.strength[n])
+            hh.strength[n] += rules.empowerment_rate * team.competence[n] * team.time_share[n] * (1.0 - hh.strength[n])
         total = 0.0
         for d in range(hh.severity.shape[1]):
             total += hh.severity[n, d]
@@ -356,6 +380,9 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
         totals[Total.regisseur_wait_weeks] += week - team.since[n]
         totals[Total.regisseur_intakes] += 1
         totals[Total.in_approach_new] += not ever_in_approach[n]
+        if not ever_in_approach[n]:
+            team.intake_week[n] = week
+            team.intake_strength[n] = hh.strength[n]
         ever_in_approach[n] = True
         life.reached[n] = True
         team.phase[n] = DIAGNOSIS
@@ -455,6 +482,12 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
     """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
     network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
     for n in range(team.phase.size):
+        if week - team.intake_week[n] == STRENGTH_FOLLOW_WEEKS:
+            intake = team.intake_strength[n]
+            totals[Total.strength_followed] += 1
+            totals[Total.strength_gain] += hh.strength[n] - intake
+            totals[Total.strength_at_intake] += intake
+            totals[Total.strength_at_intake_sq] += intake * intake
         if team.phase[n] != ACTIVE and team.phase[n] != AFTERCARE:  # most rows: nothing to close
             continue
         if team.phase[n] == ACTIVE and (team.until[n] <= week or (
@@ -477,6 +510,42 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             team.phase[n] = ACTIVE
             team.until[n] = week + team.max_active[n]
             totals[Total.aftercare_readmissions] += 1
+
+
+@njit(cache=True, error_model="numpy")
+def _share_time(team: TeamCases, rules: TeamRules) -> None:
+    """Mandate b, free time (seed 004 'Bevoegdheden brede regisseur' b: the regisseur 'bepaalt welke tijd aan het
+    gezin besteed wordt'): each household in care gets a share of the hours it needs, ``time_share``.
+
+    A household needs time in proportion to its case weight and its mean severity: more in crisis, less when calm.
+    Monitoring in aftercare takes the norm's time for its weight under either rule. With free time a regisseur
+    divides the rest of their hours over their households in care in proportion to need, so all get the same share
+    of what they need (all of it while the hours suffice); without it each gets the norm's fixed time for its
+    weight, whatever its need: a calm household's spare time is lost, one in crisis gets too little. So the
+    caseload norm and fte move presence too: fewer households per fte, more time for each."""
+    spare = rules.hours.copy()  # fte left for households in care after monitoring
+    need = np.zeros(rules.hours.size)
+    for n in range(team.phase.size):
+        r = team.regisseur[n]
+        if r < 0:
+            continue
+        if team.phase[n] == AFTERCARE:
+            spare[r] -= rules.norm_time * _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
+                                                           rules.aftercare_weight, rules.aftercare_weight_with_network)
+        elif under_care(team.phase[n]):
+            need[r] += rules.need_time * team.case_weight[n] * team.mean_severity[n]
+    for n in range(team.phase.size):
+        r = team.regisseur[n]
+        share = 0.0
+        if r >= 0 and under_care(team.phase[n]):
+            needed = rules.need_time * team.case_weight[n] * team.mean_severity[n]
+            if needed <= 0.0:
+                share = 1.0
+            elif rules.free_time:
+                share = max(spare[r], 0.0) / need[r]
+            else:
+                share = rules.norm_time * team.case_weight[n] / needed
+        team.time_share[n] = min(share, 1.0)
 
 
 @njit(cache=True, error_model="numpy")

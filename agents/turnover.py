@@ -18,7 +18,7 @@ from numba import njit
 
 from agents.household import LONG_AGO
 from agents.organisation import NONE, lowest_bit, set_status
-from agents.regisseur import OUTSIDE, QUEUED, case_weights, in_approach, max_active_weeks
+from agents.regisseur import NOT_TAKEN_IN, OUTSIDE, QUEUED, case_weights, in_approach, max_active_weeks
 from scenarios.domains import DOMAIN_INDEX
 from sim.population import SCHOOL_AGES
 from sim.tally import Total
@@ -135,6 +135,7 @@ def _leave(n: int, hh: Households, life: LifeEvents, care: CareCases, team: Team
     team.competence[n] = 0.0
     team.found[n] = False
     team.needs_report[n] = False
+    team.intake_week[n] = NOT_TAKEN_IN
     life.applicable[n] = False
     life.applicable_count[n] = 1
     life.homeless_until[n] = LONG_AGO

@@ -93,9 +93,15 @@ class Check(_Strict):
     max_share: float | None = Field(default=None, gt=0.0, le=1.0)
     measure: str | None = None
     direction: Literal["lower", "higher"] | None = None
+    # aftercare_relapse: where the relative change in the measure (with aftercare / without - 1) should land
+    band: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Check:
+        if self.kind == "aftercare_relapse" and (self.measure is None or self.band is None):
+            raise ValueError("kind 'aftercare_relapse' needs 'measure' (a relapse share) and 'band' [low, high]")
+        if self.kind == "aftercare_relapse" and self.measure not in LABELS:
+            raise ValueError(f"unknown measure {self.measure!r}; allowed: {', '.join(LABELS)}")
         if self.kind in ("mandate_share", "trainee_share") and self.max_share is None:
             raise ValueError(f"kind {self.kind!r} needs 'max_share' (0-1)")
         if self.kind == "sign":

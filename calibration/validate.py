@@ -114,11 +114,13 @@ def run_check(check: Check, town: Scenario, wide: pd.DataFrame) -> tuple[float, 
         diff = float((by["1g1p1r"] - by["verkokerd"]).mean())
         holds = diff < 0 if check.direction == "lower" else diff > 0
         return diff, bool(holds), f"mean paired difference 1g1p1r - old method in {check.measure}"
-    with_aftercare = _measure(town.with_overrides({"levers.aftercare_months": 12}), "relapse_12m_share")
+    low, high = check.band  # type: ignore[misc]
+    with_aftercare = _measure(town.with_overrides({"levers.aftercare_months": 12}), check.measure)
     without = _measure(town.with_overrides({"levers.aftercare_months": 0, "levers.informal_network": False}),
-                       "relapse_12m_share")
-    diff = float((with_aftercare - without).mean())
-    return diff, bool(diff < 0), "relapse within 12 months: 12 months of aftercare and a network minus neither"
+                       check.measure)
+    change = float(with_aftercare.mean() / without.mean() - 1.0) if without.mean() > 0 else np.nan
+    return change, bool(low <= change <= high), (
+        f"{check.measure}: 12 months of aftercare and a network / neither - 1 (within {low:+.2f} to {high:+.2f})")
 
 
 def validate(draws: int = 100, check_replications: int = 12, seed: int = 15,

@@ -20,7 +20,8 @@ MEASURE_KEYS: tuple[str, ...] = (
     *(f"{e}_per_year" for e in ESCALATIONS),
     "eviction_threats_per_year", "eviction_threats_in_approach_per_year", "households_reached",
     "households_stabilised", "households_in_approach", "approach_intakes_per_year", "recidive_share",
-    "relapse_12m_share", "org_wait_weeks", "regisseur_wait_weeks", "professionals_per_household",
+    "relapse_12m_share", "relapse_12m_share_in_approach", "own_strength_effect", "org_wait_weeks",
+    "regisseur_wait_weeks", "professionals_per_household",
     *(f"professionals_per_household_{group}" for group in ("light", "heavy", "mda", "in_approach")),
     "org_referrals_per_year", "org_admissions_per_year", "priority_admission_share", "org_places", "freed_places",
     "trajectories_per_year", "debt_relief_success_share", "intake_hours_per_year", "coordination_hours_per_year",
@@ -31,6 +32,20 @@ LABELS: dict[str, tuple[str, str]] = {key: (labels.measure(key), labels.measure_
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator / denominator.where(denominator > 0)
+
+
+def own_strength_effect(totals: pd.DataFrame) -> pd.Series:
+    """The model's analogue of a family-functioning effect size (issue 15: Al et al. 2012, d = 0.49): among the
+    households taken into the approach, own strength a year after their first intake under 1g1p1r minus under the
+    old method, over the spread of strength under the old method (Glass's delta: the comparison group's SD).
+
+    Paired by common random numbers: until its first intake a household lives the same weeks under both methods,
+    and outside the approach nothing changes its own strength, so under the old method it still has the strength
+    it had at intake (tests/test_own_strength.py checks this). The old method takes no one in: NaN there."""
+    followed = totals["strength_followed"].where(totals["strength_followed"] > 0)
+    mean_at_intake = totals["strength_at_intake"] / followed
+    spread = np.sqrt((totals["strength_at_intake_sq"] / followed - mean_at_intake**2).clip(lower=0.0))
+    return totals["strength_gain"] / followed / spread.where(spread > 0)
 
 
 def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -48,6 +63,9 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     out["approach_intakes_per_year"] = totals["regisseur_intakes"] / years
     out["recidive_share"] = _ratio(totals["relapses"], totals["stabilisations"])
     out["relapse_12m_share"] = _ratio(totals["closed_relapsed_12m"], totals["cases_closed"])
+    out["relapse_12m_share_in_approach"] = _ratio(totals["closed_relapsed_12m_in_approach"],
+                                                  totals["cases_closed_in_approach"])
+    out["own_strength_effect"] = own_strength_effect(totals)
     out["org_wait_weeks"] = _ratio(totals["org_wait_weeks"], totals["org_admissions"])
     out["regisseur_wait_weeks"] = _ratio(totals["regisseur_wait_weeks"], totals["regisseur_intakes"])
     # professionals in the home (README 'Measures'): distinct professionals in a year, per household with any

@@ -37,6 +37,7 @@ from agents.regisseur import (
     ACTIVE,
     AFTERCARE,
     DIAGNOSIS,
+    NOT_TAKEN_IN,
     QUEUED,
     RegisseurTeam,
     TeamCases,
@@ -339,6 +340,7 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
     methods. It relapses when the mean severity rises above that level within the year after."""
     approach, queue, waiting = 0, 0, 0
     relapses, stabilisations, professional_weeks, helped_weeks, closed, relapsed_after = 0, 0, 0, 0, 0, 0
+    closed_in_approach, relapsed_in_approach = 0, 0
     for n in range(hh.severity.shape[0]):  # without branches: they would make this loop several times slower
         sev = hh.severity[n]
         total, worst = 0.0, 0.0
@@ -365,6 +367,9 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
         life.helped[n] = helped
         closed += closes
         relapsed_after += relapsed
+        taken_in = team.intake_week[n] != NOT_TAKEN_IN  # the cases aftercare can reach (issue 14 item 7)
+        closed_in_approach += closes & taken_in
+        relapsed_in_approach += relapsed & taken_in
         professionals = in_approach(team.phase[n])
         approach += professionals
         queue += team.phase[n] == QUEUED
@@ -375,6 +380,8 @@ def _close_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamCas
     totals[Total.relapses] += relapses
     totals[Total.cases_closed] += closed
     totals[Total.closed_relapsed_12m] += relapsed_after
+    totals[Total.cases_closed_in_approach] += closed_in_approach
+    totals[Total.closed_relapsed_12m_in_approach] += relapsed_in_approach
     totals[Total.stabilisations] += stabilisations
     totals[Total.professional_household_weeks] += professional_weeks
     totals[Total.helped_household_weeks] += helped_weeks

@@ -36,6 +36,14 @@ TOTALS: tuple[str, ...] = (
     "approach_weeks",
     "cases_closed",
     "closed_relapsed_12m",
+    "cases_closed_in_approach",  # of the cases closed, those of households taken into the approach
+    "closed_relapsed_12m_in_approach",
+    # own strength a year after the first intake (sim.measures own_strength_effect): households followed, the sum
+    # of their gain since intake, and of their strength at intake and its square (the comparison group's spread)
+    "strength_followed",
+    "strength_gain",
+    "strength_at_intake",
+    "strength_at_intake_sq",
     "entered",
     "left_recovered",
     "left_departed",

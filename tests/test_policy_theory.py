@@ -35,9 +35,11 @@ def decided_below(a: pd.Series, b: pd.Series) -> bool:
 
 
 def test_aftercare_lowers_relapse_within_a_year(town):
-    with_aftercare = measure(town.with_overrides({"levers.aftercare_months": 12}), "relapse_12m_share")
+    """Among the cases of households taken into the approach, the only ones aftercare reaches (the share over all
+    closed cases also holds the organisations' cases of households never taken in)."""
+    with_aftercare = measure(town.with_overrides({"levers.aftercare_months": 12}), "relapse_12m_share_in_approach")
     without = measure(town.with_overrides({"levers.aftercare_months": 0, "levers.informal_network": False}),
-                      "relapse_12m_share")
+                      "relapse_12m_share_in_approach")
     assert decided_below(with_aftercare, without), (with_aftercare.mean(), without.mean())
 
 
@@ -60,6 +62,9 @@ def no_mandate(scenario: Scenario, *components: str) -> Scenario:
     return scenario.with_overrides({f"levers.mandate.{name}": False for name in names})
 
 
+# Since mandate b is a mechanism (the regisseur's hours, agents/regisseur.py _share_time) no tuned factor decides this:
+# 'rust in het gezin' (presence) comes from the mandate at one person who decides (mandate a), own strength from
+# working with the household outside the existing offer (mandate b); ketenregie has neither (seed 004).
 def test_without_mandate_ketenregie_keeps_at_most_a_third_of_the_reduction(town):
     """Seed 004: ketenregie (coordination by consultation) does not work; mandate makes the regisseur effective."""
     old = escalations(town, "verkokerd")
@@ -75,15 +80,57 @@ def yearly_total(scenario: Scenario, name: str) -> pd.Series:
 
 
 @pytest.mark.parametrize(("component", "channel", "lower_with_mandate"), [
-    ("own_diagnosis_plan", "intake_hours", True),  # no separate intakes and indications, no duplicate offers
-    ("free_time", "households_stable_now", False),  # presence and own strength
+    ("own_diagnosis_plan", "intake_hours", True),  # no separate intakes and indications, no duplicates
+    ("free_time", "households_stable_now", False),  # own strength, and presence by the time given
     ("free_budget", "utility_cutoff", True),  # arrears paid at once
     ("free_budget", "eviction", True),
-    ("decides_aftercare", "closed_relapsed_12m", True),
+    # monitoring for the full length of aftercare catches more households sliding back (its effect on relapse, the
+    # cockpit's -20% for aftercare as a whole, is tested above; mandate d's share of it is too small to decide here)
+    ("decides_aftercare", "aftercare_readmissions", False),
 ])
 def test_each_mandate_component_moves_its_own_channel(town, component, channel, lower_with_mandate):
     with_it, without = yearly_total(town, channel), yearly_total(no_mandate(town, component), channel)
     assert decided_below(with_it, without) if lower_with_mandate else decided_below(without, with_it)
+
+
+def time_given(scenario: Scenario, weeks: int = 104) -> pd.DataFrame:
+    """Households in care after ``weeks`` of 1g1p1r (one replication): their regisseur, case weight, mean severity
+    and the share of the hours they need that their regisseur gives them."""
+    from agents.regisseur import ACTIVE, DIAGNOSIS
+    from sim.run import replication_models
+
+    model = replication_models(scenario.with_overrides({"replications": 1}), 0)["1g1p1r"]
+    model.run_for(weeks)
+    team = model.team_cases
+    care = (team.phase == DIAGNOSIS) | (team.phase == ACTIVE)
+    return pd.DataFrame({"regisseur": team.regisseur[care], "weight": team.case_weight[care],
+                         "severity": team.mean_severity[care], "share": team.time_share[care]})
+
+
+def test_free_time_spends_the_hours_where_households_need_them(small):
+    """Seed 004 mandate b: the regisseur 'bepaalt welke tijd aan het gezin besteed wordt'. With it a regisseur gives
+    each household in care the same share of the hours it needs, so one in crisis gets more hours than a calm one;
+    without it each case gets the norm's fixed time, so the worse a household is, the less of its need it gets."""
+    free = time_given(small)
+    assert len(free) > 20
+    spread = free.groupby("regisseur")["share"].agg(lambda s: s.max() - s.min())
+    assert spread.max() < 1e-9, spread
+    fixed = time_given(no_mandate(small, "free_time"))
+    same_weight = fixed[fixed["weight"] == 1.0]
+    assert np.corrcoef(same_weight["severity"], same_weight["share"])[0, 1] < -0.5
+    crisis = fixed["severity"] > small.regisseur_effects.time_need_severity
+    assert (fixed.loc[crisis, "share"] < 1.0).all() and (fixed.loc[~crisis, "share"] == 1.0).all()
+
+
+@pytest.mark.parametrize("free_time", [True, False])
+def test_a_lower_caseload_norm_gives_households_more_of_the_time_they_need(small, free_time):
+    """Presence and the building of own strength follow the hours given over the hours needed, so the caseload norm
+    moves them: fewer households per fte, more time for each (with free time through the smaller caseload,
+    without it through the norm's longer time per case)."""
+    rule = small if free_time else no_mandate(small, "free_time")
+    roomy = time_given(rule.with_overrides({"levers.caseload_norm": 20}))["share"].mean()
+    tight = time_given(rule.with_overrides({"levers.caseload_norm": 60}))["share"].mean()
+    assert roomy > tight + 0.1, (roomy, tight)
 
 
 def queued(town: Scenario) -> Scenario:
