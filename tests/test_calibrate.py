@@ -144,12 +144,13 @@ def shipped(tmp_path, monkeypatch):
     def ship(model: str | None = None):
         folder = tmp_path / "posterior"
         folder.mkdir(exist_ok=True)
-        pd.DataFrame({"regisseur_effects.empowerment_rate": [0.001, 0.004, 0.008], "weight": [1.0, 1.0, 2.0],
+        point = load_scenario().value_at("regisseur_effects.empowerment_rate")  # particle 1 holds the point value
+        pd.DataFrame({"regisseur_effects.empowerment_rate": [0.0005, point, 0.008], "weight": [1.0, 1.0, 2.0],
                       "seed": [1, 2, 3]}).to_csv(folder / "default.csv", index=False)
         (folder / "default.yaml").write_text(yaml.safe_dump({
             "name": "default", "fitted": "2026-11-29", "model_hash": model or posterior.model_hash(),
             "evidence": {"version": 1, "hash": "abc"},
-            "parameters": {"regisseur_effects.empowerment_rate": {"median": 0.004}}}))
+            "parameters": {"regisseur_effects.empowerment_rate": {"median": point}}}))
         monkeypatch.setattr(posterior, "FOLDER", folder)
         posterior.load_posterior.cache_clear()
         return posterior.load_posterior()
@@ -175,7 +176,7 @@ def test_replications_draw_particles_with_the_runs_seed(shipped):
     pinned_run = run_scenario(scenario.with_overrides({"regisseur_effects.empowerment_rate": 0.004}, origin="test"))
     assert pinned_run.draws.empty  # a value the scenario sets itself is kept
     drawn = first.draws.set_index("replication")["particle"]
-    same = drawn[drawn == 1].index  # replications that drew the point value (0.004) match the point run there
+    same = drawn[drawn == 1].index  # replications that drew the point value match the point run there
     m, p = (r.measures.set_index(["replication", "method", "measure"])["value"] for r in (first, point))
     for rep in same:
         pd.testing.assert_series_equal(m.loc[rep], p.loc[rep])
