@@ -566,6 +566,22 @@ def strata_table(frames: dict[str, pd.DataFrame], bands: list[list[int]], hidden
     return pd.DataFrame(rows)
 
 
+def _hide_counts_near_others(estimates: list[Estimate], totals: list[dict[str, int | str]]) -> None:
+    """Hide the counts of every comparison whose count of a group lies 1-4 from another count of that group shown in
+    the same output (another outcome's comparison that trims other households from the overlap, or an outcome's
+    total): side by side, the two would isolate those few households. Repeated until no shown pair is that close."""
+    changed = True
+    while changed:
+        changed = False
+        for group, attribute in (("1g1p1r", "treated"), ("control", "controls")):
+            others = ([t[group] for t in totals if isinstance(t[group], int)]
+                      + [getattr(e, attribute) for e in estimates if not e.counts_hidden])
+            for e in estimates:
+                mine = getattr(e, attribute)
+                if not e.counts_hidden and any(0 < abs(mine - other) < MIN_COUNT for other in others):
+                    e.counts_hidden = changed = True
+
+
 def _anchored(dossier: Dossier) -> tuple[Dossier, pd.DataFrame] | None:
     """The crisis design's dossier (:func:`anchor_controls`) and its escalations table; None with too few in a
     group."""
@@ -618,9 +634,10 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
     stratum = {value: i for i, band in enumerate(bands) for value in band}
     for frame in frames.values():
         frame["stratum"] = frame["problems_baseline"].astype(int).map(stratum)
-    rows, outcomes = [], []
     selection = infer_selection(next(iter(frames.values())))
     design_warnings = selection_warnings(selection, lang)
+    per_outcome: dict[str, list[Estimate]] = {}
+    counts: dict[str, dict[str, int | str]] = {}
     for outcome, frame in frames.items():
         is_t = (frame["group"] == "1g1p1r").to_numpy()
         makers: dict[str, Callable[[], Estimate | None]] = {
@@ -645,10 +662,16 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
         for e in estimates:  # one that leaves out 1-4 households of a group, next to one with all, tells how many
             e.counts_hidden = (outcome in hidden or 0 < is_t.sum() - e.treated < MIN_COUNT
                                or 0 < (~is_t).sum() - e.controls < MIN_COUNT)
+        per_outcome[outcome] = estimates
+        counts[outcome] = {group: HIDDEN if outcome in hidden else shown(len(_households(frame, group)))
+                           for group in GROUPS}
+    _hide_counts_near_others([e for es in per_outcome.values() for e in es], list(counts.values()))
+    rows, outcomes = [], []
+    for outcome, estimates in per_outcome.items():
+        for e in estimates:
             _judge(e, selection, lang)
         best, reason = recommend(estimates, lang)
-        counts = {group: HIDDEN if outcome in hidden else shown(len(_households(frame, group))) for group in GROUPS}
-        outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason, counts))
+        outcomes.append(OutcomeEffect(outcome, estimates, best.estimator, reason, counts[outcome]))
         rows += [e.record(lang) for e in estimates]
         if outcome in hidden:
             notes.append(L.label("effect", "counts_hidden", lang).format(outcome=outcome_label(outcome, lang),

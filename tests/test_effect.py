@@ -65,13 +65,16 @@ def _count(value: object) -> int | None:
 
 def _one_sided_stratum() -> tuple[Dossier, list[str]]:
     """The small dossier with 3 households of the 1g1p1r group at 0 problems at the start, where no control household
-    is (matching on the raw counts must leave them out), and the other 1g1p1r households in strata 2, 4, 6 and 8."""
+    is (matching on the raw counts must leave them out), taken from stratum 8, and the other 1g1p1r households in
+    strata 2, 4, 6 and 8 (one that would hold 1-4 of them joins 8)."""
     h = small_synthetic().dossier.households.copy()
     treated = h["group"] == "1g1p1r"
     h.loc[~treated & (h["problems_baseline"] == 0), "problems_baseline"] = 1
     h.loc[treated, "problems_baseline"] = [min(8, 2 * max(1, (v + 1) // 2))
                                            for v in h.loc[treated, "problems_baseline"]]
-    few = list(h.loc[treated, "household_id"].iloc[:3])
+    sizes = h.loc[treated, "problems_baseline"].value_counts()
+    h.loc[treated & h["problems_baseline"].isin(sizes[sizes < 5].index), "problems_baseline"] = 8  # none of 1-4
+    few = list(h.loc[treated & (h["problems_baseline"] == 8), "household_id"].iloc[:3])  # the largest stratum
     h.loc[h["household_id"].isin(few), "problems_baseline"] = 0
     return Dossier(h, small_synthetic().dossier.events), few
 
