@@ -23,7 +23,7 @@ REPRODUCED = {
                    "nuisance_youths_fewer", "life_years_gained_qaly"),
     "costs_keur_ncw": ("project", "project_staff", "project_other", "mda_approach"),
     "benefits_keur_ncw": ("school_dropout_direct", "less_sick_leave",
-                          "avoided_alt_schooling_benefits", "avoided_collection_costs", "long_term",
+                          "avoided_alt_schooling_benefits", "avoided_collection_costs",
                           "less_long_term_disability", "school_dropout_later_costs",
                           "quality_of_life_fin_stability"),
 }
