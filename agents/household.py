@@ -42,7 +42,6 @@ assert Draw.COLLECTION - Draw.EVICTION == COLLECTION
 # Bits of LifeEvents.events: which escalations (scenarios.domains.ESCALATIONS) a household had this week.
 EVENT_BIT = {name: 1 << k for k, name in enumerate(ESCALATIONS)}
 EVICTED, SHELTERED, PLACED, POLICED, INTENSIVE, DROPPED_OUT, CUT_OFF, COLLECTED = range(len(ESCALATIONS))
-N_DOMAINS = len(DOMAINS)  # a constant for the compiler, so the loops over a household's domains unroll
 # The hazard whose driving domains an escalation is recorded under.
 EVENT_HAZARD = np.array([HAZARDS.index(name) if name in HAZARDS else EVICTION_THREAT for name in ESCALATIONS])
 
@@ -183,75 +182,11 @@ def household_week(hh: Households, life: LifeEvents, care: CareCases, care_rules
                    rules: HouseholdRules, seeds: np.ndarray, week: int, totals: np.ndarray, per_org: np.ndarray
                    ) -> None:
     """One week of every household: problems drift and spill over, life events hit, escalations happen, an
-    organisation may notice a problem, and the household may come into view as an MPH.
-
-    One pass over all households (:func:`_drift`: the drift, the week's draws, the counts) lists the few whose
-    draws say something may happen (about one in nine); only those go through :func:`_shocks`,
-    :func:`_escalations` and :func:`_notices`; then the hidden households may be found (:func:`_found`). Each
-    household goes through the same steps in the same order as in a pass over all households per step, and each
-    draw is keyed by household and week, so the numbers are the same.
-
-    Each of those steps loops over the listed households itself, and the helpers they call per household are
-    inlined (``inline="always"``): a compiled call that takes the model's named tuples passes every array's fields
-    one by one (hundreds of arguments), and with one call per listed household the week took four times as long."""
-    life.events[:] = 0
-    life.escalated[:] = False
-    listed, sheltered = _drift(hh, life, care, care_rules, team, rules, seeds, week, totals)
-    _shocks(hh, life, team, rules, seeds, week, listed)
-    sheltered += _escalations(hh, life, team, rules, seeds, week, totals, listed)
-    totals[Total.shelter_household_weeks] += sheltered
-    _notices(hh, life, care, care_rules, team, rules, seeds, week, per_org, listed)
+    organisation may notice a problem, and the household may come into view as an MPH."""
+    _spiral(hh, life, care, care_rules, team, rules, seeds, week)
+    _escalate(hh, life, team, rules, seeds, week, totals)
+    _noticed(hh, life, care, care_rules, team, rules, seeds, week, per_org)
     _found(hh, life, team, rules, seeds, week)
-
-
-@njit(cache=True, error_model="numpy")
-def _drift(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
-           rules: HouseholdRules, seeds: np.ndarray, week: int, totals: np.ndarray) -> tuple[int, int]:
-    """Drift towards crisis and own recovery for every household, and the week's draws: returns how many
-    households have rare work this week (a life event, a threat, an organisation noticing them), listed at the
-    front of ``life.candidates``, and how many are in shelter. The children placed out of home are counted.
-
-    Drift is faster for weak households and when other domains are bad (spill-over), slower under a regisseur
-    or in a domain with a running trajectory; recovery pulls towards 0. The update
-    ``sev += drift - (drift + pull) * sev`` keeps severities within [0, 1] and absent domains at 0.
-
-    Empty rows (ident < 0: no domains, no severity, nobody placed or sheltered) are skipped: nothing could happen
-    to them. Rare work stays out of this loop: a rarely taken branch that writes there makes the whole loop compile
-    to slower code."""
-    sev = hh.severity
-    count, sheltered, placed_child_weeks = 0, 0, 0
-    for n in range(sev.shape[0]):
-        if hh.ident[n] < 0:
-            continue
-        in_trajectory = 0  # bit per domain
-        orgs = care.trajectory_bits[n]
-        while orgs:
-            in_trajectory |= 1 << care_rules.domain[lowest_bit(orgs)]
-            orgs &= orgs - 1
-        presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
-        total = 0.0
-        for d in range(N_DOMAINS):
-            total += sev[n, d]
-        mean = total / life.applicable_count[n]
-        push = rules.drift_rate * (1.0 - hh.strength[n]) * (1.0 + rules.spillover * mean) * (1.0 - presence)
-        pull = rules.recovery_rate * hh.strength[n] * hh.motivation[n]
-        for d in range(N_DOMAINS):
-            drift = push * life.applicable[n, d]
-            if in_trajectory & (1 << d):
-                drift *= rules.trajectory_drift_factor
-            sev[n, d] += drift - (drift + pull) * sev[n, d]
-
-        for c in range(MAX_CHILDREN):
-            placed_child_weeks += life.placed_until[n, c] > week
-        life.in_shelter[n] &= life.homeless_until[n] > week
-        sheltered += life.in_shelter[n]
-        rare = ((unit(seeds, Draw.SHOCK, week, hh.ident[n]) < _shock_chance(n, team, rules))
-                | (unit(seeds, Draw.THREATS, week, hh.ident[n]) >= rules.no_threat)
-                | _noticing(n, hh, team, rules, seeds, week))
-        life.candidates[count] = n
-        count += rare
-    totals[Total.placement_child_weeks] += placed_child_weeks
-    return count, sheltered
 
 
 @njit(cache=True, error_model="numpy")
@@ -259,40 +194,80 @@ def _found(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRu
            week: int) -> None:
     """A hidden MPH comes into view through an escalation or a report from a 'vindplaats', the likelier the worse
     its problems; under either method, so the flow table counts the found alike (low-threshold reporting adds to
-    it under 1g1p1r: agents.regisseur, agents.turnover). A pass of its own after the week's escalations: asked in
-    :func:`_drift`'s pass, the rarely taken branch made that loop three times slower."""
+    it under 1g1p1r: agents.regisseur, agents.turnover)."""
     for n in range(hh.severity.shape[0]):
-        if team.found[n]:  # most are, after a while (empty rows never are)
+        if team.found[n]:  # most are, after a while
             continue
         total = 0.0
-        for d in range(N_DOMAINS):
+        for d in range(hh.severity.shape[1]):
             total += hh.severity[n, d]
         mean = total / life.applicable_count[n]
         team.found[n] = life.escalated[n] or unit(seeds, Draw.FINDING, week, hh.ident[n]) < rules.finding_rate * mean**2
 
 
 @njit(cache=True, error_model="numpy")
-def _shocks(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray, week: int,
-            listed: int) -> None:
-    """Life events of the listed households (after their drift) whose draw says so. A life event hits two
-    domains; the conditional draw u/p picks them, so it stays independent."""
-    sev, app = hh.severity, life.applicable
-    for i in range(listed):
-        n = life.candidates[i]
-        chance = _shock_chance(n, team, rules)
-        u = unit(seeds, Draw.SHOCK, week, hh.ident[n])
-        if u >= chance:
-            continue
-        v = u / chance * N_DOMAINS
+def _spiral(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
+            rules: HouseholdRules, seeds: np.ndarray, week: int) -> None:
+    """Drift towards crisis and own recovery, then perhaps a life event.
+
+    Drift is faster for weak households and when other domains are bad (spill-over), slower under a regisseur
+    or in a domain with a running trajectory; recovery pulls towards 0. The update
+    ``sev += drift - (drift + pull) * sev`` keeps severities within [0, 1] and absent domains at 0.
+
+    The rare life events are applied in a second pass: a rarely taken branch that writes severities in the main
+    loop makes the whole loop compile to code twice as slow. Each household still goes through the same steps in
+    the same order.
+    """
+    for n in range(hh.severity.shape[0]):
+        sev = hh.severity[n]
+        app = life.applicable[n]
+        in_trajectory = 0  # bit per domain
+        orgs = care.trajectory_bits[n]
+        while orgs:
+            in_trajectory |= 1 << care_rules.domain[lowest_bit(orgs)]
+            orgs &= orgs - 1
+        presence = rules.presence * team.competence[n] if under_care(team.phase[n]) else 0.0
+        total = 0.0
+        for d in range(sev.size):
+            total += sev[d]
+        mean = total / life.applicable_count[n]
+        push = rules.drift_rate * (1.0 - hh.strength[n]) * (1.0 + rules.spillover * mean) * (1.0 - presence)
+        pull = rules.recovery_rate * hh.strength[n] * hh.motivation[n]
+        for d in range(sev.size):
+            drift = push * app[d]
+            if in_trajectory & (1 << d):
+                drift *= rules.trajectory_drift_factor
+            sev[d] += drift - (drift + pull) * sev[d]
+
+    for n in range(hh.severity.shape[0]):  # the draws in a loop of their own: see _noticed
+        life.drawn[n] = unit(seeds, Draw.SHOCK, week, hh.ident[n]) < _shock_chance(n, team, rules)
+    hit, n_hit = life.candidates, _compact(life.drawn, life.candidates)
+
+    # A life event hits two domains; the conditional draw u/p picks them, so it stays independent.
+    for i in range(n_hit):
+        n = hit[i]
+        sev = hh.severity[n]
+        app = life.applicable[n]
+        v = unit(seeds, Draw.SHOCK, week, hh.ident[n]) / _shock_chance(n, team, rules) * sev.size
         first = int(v)
-        second = int((v - first) * N_DOMAINS)
-        sev[n, first] += rules.shock_size * app[n, first]
-        sev[n, second] += rules.shock_size * app[n, second]
-        for d in range(N_DOMAINS):
-            sev[n, d] = min(sev[n, d], 1.0)
+        second = int((v - first) * sev.size)
+        sev[first] += rules.shock_size * app[first]
+        sev[second] += rules.shock_size * app[second]
+        for d in range(sev.size):
+            sev[d] = min(sev[d], 1.0)
 
 
-@njit(cache=True, error_model="numpy", inline="always")  # see household_week
+@njit(cache=True, error_model="numpy")
+def _compact(drawn: np.ndarray, into: np.ndarray) -> int:
+    """The households whose draw said yes, in order, into the front of ``into``; returns how many (no branches)."""
+    count = 0
+    for n in range(drawn.size):
+        into[count] = n
+        count += drawn[n]
+    return count
+
+
+@njit(cache=True, error_model="numpy")
 def _shock_chance(n: int, team: TeamCases, rules: HouseholdRules) -> float:
     """Weekly chance of a life event: lower in aftercare and with an informal network."""
     aftercare = rules.aftercare_protection if team.phase[n] == AFTERCARE else 0.0
@@ -303,20 +278,8 @@ def _shock_chance(n: int, team: TeamCases, rules: HouseholdRules) -> float:
 @njit(cache=True, error_model="numpy")
 def _escalate(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray,
               week: int, totals: np.ndarray) -> None:
-    """The week's escalations (:func:`_escalations`) of every household, nothing else of the week: for checking
-    their law on their own."""
-    life.events[:] = 0
-    life.escalated[:] = False
-    life.candidates[:] = np.arange(life.candidates.size)
-    _escalations(hh, life, team, rules, seeds, week, totals, life.candidates.size)
-
-
-@njit(cache=True, error_model="numpy")
-def _escalations(hh: Households, life: LifeEvents, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray,
-                 week: int, totals: np.ndarray, listed: int) -> int:
-    """Escalation events of the listed households, whose weekly hazards grow with the square of the weighted
-    severity of their driving domains, so mild problems rarely escalate and a crisis often does. Returns the
-    change in the number in shelter (:func:`_drift` counted them before an eviction this week).
+    """Escalation events whose weekly hazards grow with the square of the weighted severity of their driving
+    domains, so mild problems rarely escalate and a crisis often does.
 
     A threat happens when its draw u falls below the hazard h = base hazard x drive^2 (x pupils for dropout); the
     conditional draw u/h in [0, 1) then decides the outcome (averted or not) independently of whether the threat
@@ -327,14 +290,26 @@ def _escalations(hh: Households, life: LifeEvents, team: TeamCases, rules: House
     household in ten); only for those households are the seven draws made, conditioned on that, in order: hazard
     j is under its bound with chance ``first_threat[j]`` while none before it is, else with its bound, and is then
     uniform under its bound. Together these have exactly the law of seven independent draws, at a seventh of the
-    cost. The draws depend on the household and the week only, not on its state, so both methods share them."""
+    cost. The draws depend on the household and the week only, not on its state, so both methods share them.
+
+    Rare work stays out of the pass over all households: a rarely taken branch there makes the whole loop compile
+    to slower code."""
+    n_households = hh.severity.shape[0]
+    for n in range(n_households):
+        life.drawn[n] = unit(seeds, Draw.THREATS, week, hh.ident[n]) >= rules.no_threat
+    candidates, n_candidates = life.candidates, _compact(life.drawn, life.candidates)
+    placed = life.placed_until.ravel()
+    placed_child_weeks = 0
+    for i in range(placed.size):  # flat, without branches: vectorised
+        placed_child_weeks += placed[i] > week
+    totals[Total.placement_child_weeks] += placed_child_weeks
+    life.events[:] = 0
+    life.escalated[:] = False
+
     allowed = np.ones(len(HAZARDS))  # _allowed sets the hazards that depend on the household
     ratio = np.empty(len(HAZARDS))  # per hazard: the conditional draw u/h of a threat, -1 for none
-    sheltered = 0
-    for i in range(listed):
-        n = life.candidates[i]
-        if unit(seeds, Draw.THREATS, week, hh.ident[n]) < rules.no_threat:
-            continue
+    for i in range(n_candidates):
+        n = candidates[i]
         ages = hh.child_age[n]
         at_home, pupils = 0, 0
         for c in range(ages.size):
@@ -363,16 +338,18 @@ def _escalations(hh: Households, life: LifeEvents, team: TeamCases, rules: House
         for k in range(EVENT_HAZARD.size):  # recorded before an eviction makes housing a crisis
             life.event_domain[n, k] = _main_driver(sev, rules.drivers[:, EVENT_HAZARD[k]])
         prevention = team.competence[n] if in_approach(team.phase[n]) else 0.0
-        sheltered -= life.in_shelter[n]
         life.events[n] = _outcomes(n, hh, life, rules, seeds, week, totals, ratio, pupils, prevention)
-        life.in_shelter[n] &= life.homeless_until[n] > week  # as _drift leaves it, now after an eviction
-        sheltered += life.in_shelter[n]
         # an averted placement threat alone goes unseen
         life.escalated[n] = life.events[n] != 0 or ratio[EVICTION_THREAT] >= 0.0 or ratio[UTILITY] >= 0.0
-    return sheltered
+
+    sheltered = 0
+    for n in range(n_households):  # without branches
+        life.in_shelter[n] &= life.homeless_until[n] > week
+        sheltered += life.in_shelter[n]
+    totals[Total.shelter_household_weeks] += sheltered
 
 
-@njit(cache=True, error_model="numpy", inline="always")  # see household_week
+@njit(cache=True, error_model="numpy")
 def _outcomes(n: int, hh: Households, life: LifeEvents, rules: HouseholdRules, seeds: np.ndarray, week: int,
               totals: np.ndarray, ratio: np.ndarray, pupils: int, prevention: float) -> int:
     """What the threats of a household's week come to; returns the escalations as EVENT_BIT bits."""
@@ -468,25 +445,21 @@ def _main_driver(sev: np.ndarray, weights: np.ndarray) -> int:
     return best
 
 
-@njit(cache=True, error_model="numpy", inline="always")  # see household_week
-def _noticing(n: int, hh: Households, team: TeamCases, rules: HouseholdRules, seeds: np.ndarray, week: int) -> bool:
-    """Whether an organisation notices household ``n`` this week (old method): not a regisseur's household behind
-    the regisseur's back, unless the regisseur lacks mandate a (ketenregie: the organisations keep their own
-    indications). Without branches."""
-    noticed = unit(seeds, Draw.NOTICE, week, hh.ident[n]) < rules.notice_rate
-    return noticed & ((not under_care(team.phase[n])) | (not rules.own_plan))
-
-
 @njit(cache=True, error_model="numpy")
-def _notices(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
-             rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray, listed: int) -> None:
-    """Old method: an organisation notices one of the visible problems of a listed household whose draw says so
-    (:func:`_noticing`; the conditional draw picks which problem, weighted by severity); every organisation
-    serving that domain may start its own offer."""
-    for i in range(listed):
-        n = life.candidates[i]
-        if not _noticing(n, hh, team, rules, seeds, week):
-            continue
+def _noticed(hh: Households, life: LifeEvents, care: CareCases, care_rules: CareRules, team: TeamCases,
+             rules: HouseholdRules, seeds: np.ndarray, week: int, per_org: np.ndarray) -> None:
+    """Old method: an organisation notices one of the household's visible problems (the conditional draw picks
+    which, weighted by severity); every organisation serving that domain may start its own offer. A regisseur's
+    household is not referred behind the regisseur's back, unless the regisseur lacks mandate a (ketenregie: the
+    organisations keep their own indications).
+
+    The few households noticed this week are found in a pass without branches, then handled (see _spiral)."""
+    for n in range(hh.severity.shape[0]):
+        noticed = unit(seeds, Draw.NOTICE, week, hh.ident[n]) < rules.notice_rate
+        life.drawn[n] = noticed & ((not under_care(team.phase[n])) | (not rules.own_plan))
+    noticed, n_noticed = life.candidates, _compact(life.drawn, life.candidates)
+    for i in range(n_noticed):
+        n = noticed[i]
         sev = hh.severity[n]
         total = 0.0
         for d in range(sev.size):

@@ -2,9 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_household_week.py [rounds]   (default 3)
 Prints the CPU seconds of ``play_replication(load_scenario(), r)`` for r in 0..4 after a warm call (median per
-round), then the CPU milliseconds per replication of each part of the households' week (the pass over all
-rows, :func:`_drift`; the few listed rows' life events, escalations and notices; :func:`_found`) and of the other
-phases, timed inside the compiled loop with
+round), then the CPU milliseconds per replication of each part of the households' week (:func:`_spiral`,
+:func:`_escalate`, :func:`_noticed`, :func:`_found`) and of the other phases, timed inside the compiled loop with
 the thread's own CPU clock (a clock call costs about a microsecond, ten thousand of them a replication). CPU time,
 not wall time: the development machine is shared, and wall time measures the others too.
 """
@@ -19,7 +18,7 @@ import numba
 import numpy as np
 from numba import njit
 
-PARTS = ("drift", "listed", "found", "team", "care", "involvement", "close", "turnover")
+PARTS = ("spiral", "escalate", "noticed", "found", "team", "care", "involvement", "close", "turnover")
 
 
 @njit
@@ -30,7 +29,7 @@ def _clock() -> float:
 
 
 def _timed_simulate():
-    """sim.model._simulate with a clock between its phases; the households' week is split into its three parts."""
+    """sim.model._simulate with a clock between its phases; the household week is split into its four parts."""
     import agents.household as H
     from sim.model import (
         ACTIVE,
@@ -44,7 +43,7 @@ def _timed_simulate():
         turnover_week,
     )
 
-    drift, shocks, escalations, notices, found = H._drift, H._shocks, H._escalations, H._notices, H._found
+    spiral, escalate, noticed, found = H._spiral, H._escalate, H._noticed, H._found
 
     @njit
     def simulate(hh, life, rules, care, care_rules, care_scratch, team, team_rules, with_team, flows, flow_rules,
@@ -52,37 +51,34 @@ def _timed_simulate():
                  relapse_mean_above, fte, staffed, seeds, first_week, last_week, totals, per_org, involvement, spent):
         series = np.empty((last_week - first_week + 1, 3), dtype=np.int64)
         for week in range(first_week, last_week + 1):
-            t = _clock()  # the households' week as agents.household.household_week plays it
-            life.events[:] = 0
-            life.escalated[:] = False
-            listed, sheltered = drift(hh, life, care, care_rules, team, rules, seeds, week, totals)
+            t = _clock()
+            spiral(hh, life, care, care_rules, team, rules, seeds, week)
             t, spent[0] = _clock(), spent[0] + _clock() - t
-            shocks(hh, life, team, rules, seeds, week, listed)
-            sheltered += escalations(hh, life, team, rules, seeds, week, totals, listed)
-            totals[Total.shelter_household_weeks] += sheltered
-            notices(hh, life, care, care_rules, team, rules, seeds, week, per_org, listed)
+            escalate(hh, life, team, rules, seeds, week, totals)
             t, spent[1] = _clock(), spent[1] + _clock() - t
-            found(hh, life, team, rules, seeds, week)
+            noticed(hh, life, care, care_rules, team, rules, seeds, week, per_org)
             t, spent[2] = _clock(), spent[2] + _clock() - t
+            found(hh, life, team, rules, seeds, week)
+            t, spent[3] = _clock(), spent[3] + _clock() - t
             if with_team:
                 team_week(hh, life, team, team_rules, care, care_rules, ever_in_approach, seeds, week, totals,
                           per_org)
-            t, spent[3] = _clock(), spent[3] + _clock() - t
+            t, spent[4] = _clock(), spent[4] + _clock() - t
             care_week(hh, life.reached, care, care_rules, team.competence, seeds, week, per_org, care_scratch[0],
                       care_scratch[1])
-            t, spent[4] = _clock(), spent[4] + _clock() - t
+            t, spent[5] = _clock(), spent[5] + _clock() - t
             if week > 0:
                 involvement_week(hh, life.applicable, care, care_rules, life.events, team.phase,
                                  (DIAGNOSIS, ACTIVE), (DIAGNOSIS, AFTERCARE), involvement)
-            t, spent[5] = _clock(), spent[5] + _clock() - t
+            t, spent[6] = _clock(), spent[6] + _clock() - t
             row = series[week - first_week]
             row[0], row[1], row[2] = _close_week(hh, life, care, team, flows, stabilised, ever_stabilised,
                                                  stable_mean_below, stable_max_below, relapse_mean_above, week,
                                                  totals)
-            t, spent[6] = _clock(), spent[6] + _clock() - t
+            t, spent[7] = _clock(), spent[7] + _clock() - t
             turnover_week(hh, life, care, team, flows, flow_rules, ever_in_approach, stabilised, ever_stabilised,
                           week, totals)
-            spent[7] += _clock() - t
+            spent[8] += _clock() - t
             if staffed:
                 totals[Total.regisseur_fte_weeks] += fte
                 totals[Total.approach_weeks] += 1.0
@@ -138,7 +134,7 @@ def main() -> None:
     print("CPU s per replication (median of reps 0..4), per round:", [round(m, 3) for m in medians])
     parts = parts_ms(rounds)
     print("CPU ms per replication by phase:", parts)
-    print("households' week:", round(sum(parts[p] for p in PARTS[:3]), 1), "ms")
+    print("households' week:", round(sum(parts[p] for p in PARTS[:4]), 1), "ms")
 
 
 if __name__ == "__main__":
