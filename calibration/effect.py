@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from calibration import designs
-from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, differs_little, shown
+from calibration.dossiers.disclosure import HIDDEN, MIN_COUNT, differs_little, few_apart, shown
 from calibration.dossiers.schema import CASE_TYPES, GROUPS, Dossier
 from scenarios.domains import ESCALATIONS
 from sim.reports import labels as L
@@ -578,7 +578,7 @@ def _hide_counts_near_others(estimates: list[Estimate], totals: list[dict[str, i
                       + [getattr(e, attribute) for e in estimates if not e.counts_hidden])
             for e in estimates:
                 mine = getattr(e, attribute)
-                if not e.counts_hidden and any(0 < abs(mine - other) < MIN_COUNT for other in others):
+                if not e.counts_hidden and any(few_apart(mine, other) for other in others):
                     e.counts_hidden = changed = True
 
 
@@ -660,8 +660,8 @@ def measure_effect(dossier: Dossier, *, bootstrap: int = 1000, seed: int = 1, le
                                                                  if a is None else _event_study_estimate(*a, level))
         estimates = [e for e in (make() for make in makers.values()) if e is not None]
         for e in estimates:  # one that leaves out 1-4 households of a group, next to one with all, tells how many
-            e.counts_hidden = (outcome in hidden or 0 < is_t.sum() - e.treated < MIN_COUNT
-                               or 0 < (~is_t).sum() - e.controls < MIN_COUNT)
+            e.counts_hidden = (outcome in hidden or few_apart(int(is_t.sum()), e.treated)
+                               or few_apart(int((~is_t).sum()), e.controls))
         per_outcome[outcome] = estimates
         counts[outcome] = {group: HIDDEN if outcome in hidden else shown(len(_households(frame, group)))
                            for group in GROUPS}

@@ -44,7 +44,13 @@ def suppress_cells(counts: dict[str, int]) -> dict[str, int | str]:
             for name, count in counts.items()}
 
 
+def few_apart(first: int, second: int) -> bool:
+    """Whether two household counts differ by 1-4: shown side by side, they would give away those few households."""
+    return 0 < abs(first - second) < MIN_COUNT
+
+
 def differs_little(first: set[str], second: set[str]) -> bool:
     """Whether two sets of households differ by 1-4 either way or in size: shown side by side, their counts (or
     plain means over them) would give away those few households."""
-    return any(0 < n < MIN_COUNT for n in (len(first - second), len(second - first), abs(len(first) - len(second))))
+    return (few_apart(len(first - second), 0) or few_apart(len(second - first), 0)
+            or few_apart(len(first), len(second)))
