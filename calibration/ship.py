@@ -13,12 +13,15 @@ import yaml
 from calibration.abc import Posterior
 from calibration.config import Calibration
 from calibration.evidence import load_evidence
+from calibration.model_identity import numbers_of, town_of
 from calibration.report import posterior_table
 from calibration.simulate import evaluation_seed
-from scenarios.posterior import DEFAULT, FOLDER, load_posterior, model_hash
+from scenarios.posterior import DEFAULT, FOLDER, load_posterior
 from sim.reports.outputs import atomic_target
 
 REDO = "nice -n 5 ./mph calibrate calibration/default.yaml --ship --fresh"
+MODEL_HASH_OF = ("what the model computes on the fit's town (fit_settings, point values, both methods, 2 "
+                 "replications of seed 1): calibration/model_identity.py")
 
 
 def ship_posterior(calibration: Calibration, result: Posterior, *, seconds: float, workers: int,
@@ -38,8 +41,9 @@ def ship_posterior(calibration: Calibration, result: Posterior, *, seconds: floa
         "scenario": calibration.base.name,
         "scenario_file": calibration.spec.scenario,
         "fit_settings": calibration.spec.fit_settings,
-        "model_hash": model_hash(),
-        "model_files": "agents/, sim/model.py, sim/population.py, scenarios/defaults.yaml",
+        "model_hash": numbers_of(town_of({"scenario_file": calibration.spec.scenario,
+                                           "fit_settings": calibration.spec.fit_settings})),
+        "model_hash_of": MODEL_HASH_OF,
         "evidence": ({"file": evidence.path.name, "version": evidence.spec.version, "hash": evidence.hash}
                      if evidence else {"file": None, "version": None, "hash": None}),
         "targets": [t.key for t in calibration.targets],

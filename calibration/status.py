@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scenarios.posterior import drawn_parameters, load_posterior, model_hash
+from calibration.model_identity import model_numbers
+from scenarios.posterior import drawn_parameters, load_posterior
 from scenarios.scenario import Scenario
 
 _UNCALIBRATED = {
@@ -32,8 +33,9 @@ class CalibrationStatus:
     calibrated: bool
     posterior: str | None = None
     evidence: str | None = None
-    fitted_on: str | None = None  # model hash the posterior was fitted on
-    model: str | None = None  # model hash now
+    # the model's identity (calibration.model_identity: its numbers on the fit's town) when fitted, and now
+    fitted_on: str | None = None
+    model: str | None = None
     drawn: tuple[str, ...] = field(default_factory=tuple)  # parameters this scenario draws from the posterior
     particles: int = 0
 
@@ -79,5 +81,5 @@ def calibration_status(scenario: Scenario) -> CalibrationStatus:
     return CalibrationStatus(
         calibrated=True, posterior=f"{posterior.name} ({posterior.about.get('fitted', '?')})",
         evidence=f"v{evidence.get('version', '?')} ({evidence.get('hash', '?')})",
-        fitted_on=posterior.fitted_on, model=model_hash(), drawn=tuple(drawn_parameters(scenario, posterior)),
-        particles=len(posterior.particles))
+        fitted_on=posterior.fitted_on, model=model_numbers(posterior),
+        drawn=tuple(drawn_parameters(scenario, posterior)), particles=len(posterior.particles))

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import scenarios
 from calibration.evidence import Check, Evidence, EvidenceTarget, load_evidence
+from calibration.model_identity import town_of
 from calibration.status import CalibrationStatus, calibration_status
 from scenarios.domains import ESCALATIONS
 from scenarios.posterior import Posterior, load_posterior
-from scenarios.scenario import Scenario, load_scenario, resolve_reference
+from scenarios.scenario import Scenario
 from sim.run import run_scenario
 
 # The town of the fit when no posterior says which: the calibration file's settings
@@ -43,10 +43,8 @@ class Validation:
 
 def fit_town(posterior: Posterior | None, draws: int, seed: int) -> Scenario:
     """The town the posterior was fitted on, with ``draws`` replications."""
-    name = posterior.about.get("scenario_file", "example_municipality") if posterior else "example_municipality"
-    base = load_scenario(resolve_reference(name, scenarios.ROOT))
-    settings = posterior.about.get("fit_settings", FALLBACK_SETTINGS) if posterior else FALLBACK_SETTINGS
-    return base.with_overrides({**settings, "replications": draws, "seed": seed}, origin="mph validate")
+    town = town_of(posterior.about if posterior else {"fit_settings": FALLBACK_SETTINGS})
+    return town.with_overrides({"replications": draws, "seed": seed}, origin="mph validate")
 
 
 def _wide(measures: pd.DataFrame) -> pd.DataFrame:

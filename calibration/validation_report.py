@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from calibration.model_identity import is_current
 from calibration.validate import Validation, failures
 from sim.reports.charts import save_png
 from sim.reports.outputs import atomic_target
@@ -114,7 +115,7 @@ def write_report(validation: Validation, markdown: Path, charts: Path, command: 
     if p is not None:
         abc = p.about.get("abc", {})
         lines += [f"Posterior `{p.name}` fitted {p.about.get('fitted')} on model {p.fitted_on} "
-                  f"({'the current model' if p.current else '**another model version than the current one**'}): "
+                  f"({'the current model' if is_current(p) else '**another model version than the current one**'}): "
                   f"{len(p.particles)} particles, {abc.get('generations')} ABC-SMC generations, "
                   f"{abc.get('evaluations')} evaluations, {p.about.get('cost_seconds')} s. {p.about.get('note', '')}",
                   ""]

@@ -6,7 +6,7 @@ notebook) so it pickles to worker processes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -88,20 +88,23 @@ def replication_models(scenario: Scenario, replication: int,
             for method in scenario.methods}
 
 
-def play_replication(scenario: Scenario, replication: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+def play_replication(scenario: Scenario, replication: int,
+                     threads: int = 1) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Every method of one replication from its one shared warm-up: (yearly, weekly) per method, in order. The
-    replication draws its parameters from the shipped posterior (:func:`scenarios.posterior.with_particle`)."""
-    return _play(scenario, replication)[0]
+    replication draws its parameters from the shipped posterior (:func:`scenarios.posterior.with_particle`).
+    ``threads`` > 1 plays the methods' horizons side by side after the warm-up (the same numbers)."""
+    return _play(scenario, replication, threads)[0]
 
 
-def _play(scenario: Scenario, replication: int) -> tuple[list[tuple[pd.DataFrame, pd.DataFrame]], int | None]:
+def _play(scenario: Scenario, replication: int,
+          threads: int = 1) -> tuple[list[tuple[pd.DataFrame, pd.DataFrame]], int | None]:
     scenario, particle = with_particle(scenario, replication)
     spare_rows = SPARE_ROWS
     while True:
         try:
             models = replication_models(scenario, replication, spare_rows)
-            return [run_replication(scenario, method, replication, models.pop(method))
-                    for method in scenario.methods], particle
+            horizon = partial(_horizon, scenario, replication, models)
+            return _side_by_side(horizon, scenario.methods, threads), particle
         except RowsExhausted:
             # A posterior draw can let the stock grow past the spare rows (particle 162 of the example's seed did,
             # replication 6). The same households again with more empty rows: a run that fitted is unchanged, and
@@ -109,6 +112,25 @@ def _play(scenario: Scenario, replication: int) -> tuple[list[tuple[pd.DataFrame
             if spare_rows >= MAX_SPARE_ROWS:
                 raise
             spare_rows *= 1.5
+
+
+def _horizon(scenario: Scenario, replication: int, models: dict[str, MPHModel],
+             method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return run_replication(scenario, method, replication, models[method])
+
+
+def _side_by_side[T, R](task: Callable[[T], R], items: Sequence[T], threads: int, progress: bool = False) -> list[R]:
+    """``task`` of each item, in order; in up to ``threads`` threads of this process. The compiled weeks release the
+    GIL, and every draw is keyed, so the results do not depend on the threads."""
+    workers = min(threads, len(items))
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        done = pool.map(task, items) if pool is not None else map(task, items)
+        return list(tqdm(done, total=len(items), desc="simulating", unit="replication", disable=not progress,
+                         leave=False))
+    finally:
+        if pool is not None:  # after Ctrl+C only the tasks already playing finish
+            pool.shutdown(cancel_futures=True)
 
 
 def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:
@@ -137,8 +159,9 @@ def run_scenario(
     :mod:`scenarios.posterior`); ``point`` holds them at the scenario's point values instead.
 
     ``threads`` > 1 runs replications side by side in threads of this process: the compiled weeks release the GIL,
-    and every draw is keyed, so the numbers are the same as in one thread (tested). Sweeps leave it at 1: there
-    every core already runs a Dask worker.
+    and every draw is keyed, so the numbers are the same as in one thread (tested). Threads left over (more threads
+    than replications) play a replication's methods side by side. Sweeps leave it at 1: there every core already
+    runs a Dask worker.
     """
     overrides = {}
     if seed is not None:
@@ -155,15 +178,8 @@ def run_scenario(
         scenario = pinned(scenario)
 
     reps = range(first_replication, first_replication + scenario.replications)
-    replication = partial(_play, scenario)
-    pool = ThreadPoolExecutor(min(threads, len(reps))) if min(threads, len(reps)) > 1 else None
-    try:
-        played = pool.map(replication, reps) if pool is not None else map(replication, reps)
-        outcomes = list(tqdm(played, total=len(reps), desc="simulating", unit="replication", disable=not progress,
-                             leave=False))
-    finally:
-        if pool is not None:  # after Ctrl+C only the replications already playing finish
-            pool.shutdown(cancel_futures=True)
+    replication = partial(_play, scenario, threads=max(1, threads // len(reps)))
+    outcomes = _side_by_side(replication, reps, threads, progress)
     runs = [run for rep_runs, _ in outcomes for run in rep_runs]
     draws = pd.DataFrame([(rep, particle) for rep, (_, particle) in zip(reps, outcomes, strict=True)
                           if particle is not None], columns=["replication", "particle"])

@@ -140,6 +140,7 @@ def shipped(tmp_path, monkeypatch):
     import yaml
 
     import scenarios.posterior as posterior
+    from calibration.model_identity import numbers_of, town_of
 
     def ship(model: str | None = None):
         folder = tmp_path / "posterior"
@@ -147,8 +148,10 @@ def shipped(tmp_path, monkeypatch):
         point = load_scenario().value_at("regisseur_effects.empowerment_rate")  # particle 1 holds the point value
         pd.DataFrame({"regisseur_effects.empowerment_rate": [0.0005, point, 0.008], "weight": [1.0, 1.0, 2.0],
                       "seed": [1, 2, 3]}).to_csv(folder / "default.csv", index=False)
+        about = {"name": "default", "fitted": "2026-11-29", "fit_settings": SMALL}
+        model = model or numbers_of(town_of(about))
         (folder / "default.yaml").write_text(yaml.safe_dump({
-            "name": "default", "fitted": "2026-11-29", "model_hash": model or posterior.model_hash(),
+            **about, "model_hash": model,
             "evidence": {"version": 1, "hash": "abc"},
             "parameters": {"regisseur_effects.empowerment_rate": {"median": point}}}))
         monkeypatch.setattr(posterior, "FOLDER", folder)
@@ -198,3 +201,23 @@ def test_the_status_line_names_the_posterior_and_says_when_the_model_changed(shi
     shipped(model="0123456789ab")
     assert "fitted on another model version" in calibration_status(small).line("en")
     assert "LET OP: het model is sindsdien veranderd" in calibration_status(small).line("nl")
+
+
+def test_the_model_is_known_by_its_numbers_on_the_fit_town():
+    """A posterior belongs to the model that computes the same numbers on the town it was fitted on: the same code
+    gives the same identity in any process; a changed relation (here a default) gives another."""
+    from calibration.model_identity import numbers_of, town_of
+
+    town = town_of({"fit_settings": SMALL})
+    assert numbers_of(town) == numbers_of(town_of({"fit_settings": SMALL}))
+    moved = town.with_overrides({"dynamics.drift_rate": 0.0036}, origin="test")
+    assert numbers_of(moved) != numbers_of(town)
+
+
+def test_the_shipped_posterior_was_fitted_on_this_model():
+    """What users run draws from a posterior fitted on the model as it is: after a change that moves the model's
+    numbers, refit (calibration/default.yaml says how) before the change lands."""
+    from calibration.model_identity import is_current
+    from scenarios.posterior import load_posterior
+
+    assert is_current(load_posterior()), "the shipped posterior belongs to another model version: refit"

@@ -33,6 +33,14 @@ def test_replications_in_threads_give_the_same_numbers(small):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(threaded, table))
 
 
+def test_a_replications_methods_in_threads_give_the_same_numbers(small):
+    """With more threads than replications, a replication's two horizons play side by side after its warm-up."""
+    one = run_scenario(small, seed=7, replications=1)
+    threaded = run_scenario(small, seed=7, replications=1, threads=2)
+    for table in ("yearly", "weekly", "measures", "costs"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(threaded, table))
+
+
 def test_same_numbers_in_another_process(small, tmp_path):
     here = run_replication(small, "1g1p1r", 1)[0]
     path = tmp_path / "s.yaml"

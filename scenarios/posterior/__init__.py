@@ -2,7 +2,8 @@
 
 ``default.csv`` holds the particles of the last ABC-SMC generation (one column per parameter, ``weight`` and the
 evaluation ``seed``); ``default.yaml`` beside it says what they rest on: the calibration file, the evidence register
-(its version), the model they were fitted on (:func:`model_hash`), the fit's settings and cost. Both are written by
+(its version), the model they were fitted on (the hash of what it computes on the fit's town:
+:mod:`calibration.model_identity`), the fit's settings and cost. Both are written by
 ``mph calibrate calibration/default.yaml --ship``.
 
 Posterior predictive: replication ``r`` of a run with seed ``s`` uses particle ``k(r)``, drawn by weight from a
@@ -15,7 +16,6 @@ lever, ``--point``) keeps its own value: the posterior only replaces the default
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,25 +30,8 @@ from scenarios.errors import UserError
 FOLDER = Path(__file__).resolve().parent
 DEFAULT = "default"
 REPO = FOLDER.parent.parent
-# The relations of the model: what a posterior's parameters mean. A change elsewhere (reports, the command line,
-# the MKBA) leaves the fit valid; a change here may not.
-MODEL_FILES = ("agents", "sim/model.py", "sim/population.py", "scenarios/defaults.yaml")
 POINT_ORIGIN = "--point (point values, no posterior draw)"
 _DRAW_TAG = 0x9057  # keeps the particle draws apart from every other stream keyed by (seed, replication)
-
-
-@functools.cache
-def model_hash() -> str:
-    """Hash of the model's relations (:data:`MODEL_FILES`): the model a posterior was fitted on."""
-    digest = hashlib.sha256()
-    for name in MODEL_FILES:
-        path = REPO / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                digest.update(str(file.relative_to(REPO)).encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -66,11 +49,6 @@ class Posterior:
     @property
     def fitted_on(self) -> str:
         return str(self.about.get("model_hash", "?"))
-
-    @property
-    def current(self) -> bool:
-        """Whether it was fitted on the model as it is now."""
-        return self.fitted_on == model_hash()
 
     def particle(self, seed: int, replication: int) -> int:
         """The particle replication ``replication`` of a run with ``seed`` uses."""
@@ -143,5 +121,4 @@ def pinned(scenario: Any, posterior: Posterior | None = None) -> Any:
     return scenario.with_overrides({n: scenario.value_at(n) for n in names}, POINT_ORIGIN)
 
 
-__all__ = ["DEFAULT", "MODEL_FILES", "POINT_ORIGIN", "Posterior", "drawn_parameters", "load_posterior",
-           "model_hash", "pinned", "with_particle"]
+__all__ = ["DEFAULT", "POINT_ORIGIN", "Posterior", "drawn_parameters", "load_posterior", "pinned", "with_particle"]
