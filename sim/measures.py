@@ -19,7 +19,8 @@ WEEKS_PER_YEAR = 52
 MEASURE_KEYS: tuple[str, ...] = (
     *(f"{e}_per_year" for e in ESCALATIONS),
     "eviction_threats_per_year", "eviction_threats_in_approach_per_year", "households_reached",
-    "households_stabilised", "households_in_approach", "approach_intakes_per_year", "recidive_share",
+    "households_stabilised", "households_in_approach", "approach_intakes_per_year", "approach_intakes_first_year",
+    "recidive_share",
     "relapse_12m_share", "relapse_12m_share_in_approach", "own_strength_effect", "org_wait_weeks",
     "regisseur_wait_weeks", "professionals_per_household",
     *(f"professionals_per_household_{group}" for group in ("light", "heavy", "mda", "in_approach")),
@@ -61,6 +62,8 @@ def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenari
     out["households_stabilised"] = last["households_stabilised_cum"]
     out["households_in_approach"] = last["in_approach_cum"]
     out["approach_intakes_per_year"] = totals["regisseur_intakes"] / years
+    # the cockpit's 'MPH in the approach' (550) counts the team's first year, when it fills its caseloads
+    out["approach_intakes_first_year"] = runs.first()["in_approach_cum"]
     out["recidive_share"] = _ratio(totals["relapses"], totals["stabilisations"])
     out["relapse_12m_share"] = _ratio(totals["closed_relapsed_12m"], totals["cases_closed"])
     out["relapse_12m_share_in_approach"] = _ratio(totals["closed_relapsed_12m_in_approach"],
