@@ -6,6 +6,14 @@ round), then the CPU milliseconds per replication of each part of the households
 :func:`_escalate`, :func:`_noticed`, :func:`_found`) and of the other phases, timed inside the compiled loop with
 the thread's own CPU clock (a clock call costs about a microsecond, ten thousand of them a replication). CPU time,
 not wall time: the development machine is shared, and wall time measures the others too.
+
+Run: .venv/bin/python benchmarks/bench_household_week.py kernels [rounds]   (default 12)
+Prints each weekly kernel's CPU microseconds per call on a realistic state (the example's 1g1p1r model after five
+years of its horizon), the kernels called in turn, round after round, in one process, the least of ``rounds``
+rounds; the cost of entering a compiled call with the model's named tuples from Python (unboxing some seventy
+arrays, 10-15 us, paid once a year inside a run) is measured with an empty kernel and taken off. Under load
+(three engineers on two cores) the figures of separate processes varied by 50%; a variant compared this way, in
+the same process beside the kernel it replaces (add it to :func:`kernel_calls`), differs reliably by a few us.
 """
 
 from __future__ import annotations
@@ -128,7 +136,64 @@ def parts_ms(rounds: int) -> dict[str, float]:
     return {name: round(1000 * seconds, 1) for name, seconds in zip(PARTS, best, strict=True)}
 
 
+@njit
+def _entry(*args) -> None:
+    """Nothing: the cost of entering a compiled call with these arguments."""
+
+
+def kernel_calls() -> dict[str, object]:
+    """The weekly kernels, each a call without arguments on one model's state (which they change as a week would;
+    severity is restored after each kernel's calls, so the state does not drift far)."""
+    import agents.household as H
+    import sim.model as M
+    from agents.organisation import involvement_week
+    from agents.regisseur import ACTIVE, AFTERCARE, DIAGNOSIS, _prepare
+    from scenarios.scenario import load_scenario
+    from sim.run import replication_models
+
+    model = replication_models(load_scenario(), 0)["1g1p1r"]
+    model.run_for(5 * 52)
+    hh, life, care, team, rules = model.households, model.life, model.care.cases, model.team_cases, model.rules
+    care_rules, seeds, totals, dyn = model.care.rules, model.streams.seeds, model.tally.totals, model.params.dynamics
+    week = model.week + 1
+    close = (hh, life, care, team, model.flows, model.stabilised, model.ever_stabilised, dyn.stabilised_mean_below,
+             dyn.stabilised_max_below, dyn.relapse_mean_above, week, totals)
+    calls = {
+        "spiral": (H._spiral, (hh, life, care, care_rules, team, rules, seeds, week)),
+        "escalate": (H._escalate, (hh, life, team, rules, seeds, week, totals)),
+        "noticed": (H._noticed, (hh, life, care, care_rules, team, rules, seeds, week, model.tally.per_org)),
+        "found": (H._found, (hh, life, team, rules, seeds, week)),
+        "prepare (team)": (_prepare, (hh, life, team, model.team_rules, seeds, week)),
+        "involvement": (involvement_week, (hh, life.applicable, care, care_rules, life.events, team.phase,
+                                           (DIAGNOSIS, ACTIVE), (DIAGNOSIS, AFTERCARE), model.involvement)),
+        "close": (M._close_week, close),
+    }
+    return {name: (kernel, args, hh.severity) for name, (kernel, args) in calls.items()}
+
+
+def kernels_us(rounds: int, calls_per_round: int = 100) -> dict[str, float]:
+    """CPU microseconds per call of each kernel, less the cost of entering it (see the module's docstring)."""
+    calls = kernel_calls()
+    best = dict.fromkeys(calls, np.inf)
+    entry = dict.fromkeys(calls, np.inf)
+    for _ in range(rounds):
+        for name, (kernel, args, severity) in calls.items():
+            before = severity.copy()
+            for f, into in ((kernel, best), (_entry, entry)):
+                f(*args)
+                start = time.process_time()
+                for _ in range(calls_per_round):
+                    f(*args)
+                into[name] = min(into[name], (time.process_time() - start) / calls_per_round)
+            np.copyto(severity, before)
+    return {name: round(1e6 * (best[name] - entry[name]), 1) for name in calls}
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "kernels":
+        rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 12
+        print("CPU us per call (least of", rounds, "rounds, entry cost taken off):", kernels_us(rounds))
+        return
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     medians = replication_cpu(rounds)
     print("CPU s per replication (median of reps 0..4), per round:", [round(m, 3) for m in medians])
