@@ -484,26 +484,37 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
         inv.regisseur[n] |= (approach_phases[0] <= phase[n]) & (phase[n] <= approach_phases[1])
 
 
+@njit(cache=True, error_model="numpy")
 def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarray, workers_per_offer: np.ndarray,
                           escalation_professionals: np.ndarray) -> np.ndarray:
     """Distinct professionals who worked in each home this year (the measure 'professionals per household', README):
     per organisation with its own offer, ``workers_per_offer`` (per household, by case type) per member it serves
     (``members``: (households, SERVES), at least 1); per organisation in a regisseur's plan, one; per escalation
-    type that happened, its professionals; the regisseur, one."""
-    n_orgs = rules.serves.size
-    bit = np.int64(1) << np.arange(n_orgs, dtype=np.int64)
-    own = (inv.own_offer_bits[:, None] & bit) != 0
-    plan = ((inv.plan_bits[:, None] & bit) != 0) & ~own
-    workers = np.maximum(members[:, rules.serves], 1)
-    esc_bit = np.int64(1) << np.arange(escalation_professionals.size, dtype=np.int64)
-    escalations = (inv.escalation_bits[:, None] & esc_bit) != 0
-    return ((own * workers).sum(axis=1) * workers_per_offer + plan.sum(axis=1) + escalations @ escalation_professionals
-            + inv.regisseur)
+    type that happened, its professionals; the regisseur, one. Compiled: it runs at every year's end."""
+    count = np.empty(inv.own_offer_bits.size)
+    for n in range(count.size):
+        own_workers, plan = 0, 0
+        for o in range(rules.serves.size):
+            own = (inv.own_offer_bits[n] >> o) & 1
+            own_workers += own * max(members[n, rules.serves[o]], 1)
+            plan += ((inv.plan_bits[n] >> o) & 1) & (1 - own)
+        escalations = 0.0
+        for e in range(escalation_professionals.size):
+            if (inv.escalation_bits[n] >> e) & 1:
+                escalations += escalation_professionals[e]
+        count[n] = own_workers * workers_per_offer[n] + plan + escalations + inv.regisseur[n]
+    return count
 
 
+@njit(cache=True, error_model="numpy")
 def members_served(child_age: np.ndarray, adults: np.ndarray) -> np.ndarray:
     """(households, SERVES): the members each kind of organisation gives a worker of its own: the household (1),
     each adult, each child, each child of school age."""
-    children = (child_age >= 0).sum(axis=1)
-    pupils = ((child_age >= SCHOOL_AGES[0]) & (child_age <= SCHOOL_AGES[1])).sum(axis=1)
-    return np.stack([np.ones_like(children), adults.astype(children.dtype), children, pupils], axis=1)
+    members = np.empty((child_age.shape[0], len(SERVES)), dtype=np.int64)
+    for n in range(child_age.shape[0]):
+        children, pupils = 0, 0
+        for c in range(child_age.shape[1]):
+            children += child_age[n, c] >= 0
+            pupils += (child_age[n, c] >= SCHOOL_AGES[0]) & (child_age[n, c] <= SCHOOL_AGES[1])
+        members[n, 0], members[n, 1], members[n, 2], members[n, 3] = 1, adults[n], children, pupils
+    return members
