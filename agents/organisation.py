@@ -430,15 +430,17 @@ class Involvement(NamedTuple):
     regisseur: np.ndarray  # bool (N,)
     ident: np.ndarray  # int64 (N,): the household the row's year belongs to (a newcomer in a reused row starts afresh)
     joined: np.ndarray  # int64 (N,): bits of the organisations that join the household's problems (its join draws)
+    under_plan: np.ndarray  # scratch: the week's households under a plan
 
     @classmethod
     def empty(cls, households: int) -> Involvement:
         return cls(*(np.zeros(households, dtype=np.int64) for _ in range(3)), np.zeros(households, dtype=bool),
-                   np.full(households, -1, dtype=np.int64), np.zeros(households, dtype=np.int64))
+                   np.full(households, -1, dtype=np.int64),
+                   *(np.zeros(households, dtype=np.int64) for _ in range(2)))
 
     def reset(self) -> None:
         """A new year: nobody has worked in any home yet (who the row holds, and whom they join, stay)."""
-        for array in self[:-2]:
+        for array in (self.own_offer_bits, self.plan_bits, self.escalation_bits, self.regisseur):
             array[:] = 0
 
 
@@ -453,9 +455,12 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
     ``join_share``, the same draw as for its referrals): a trajectory, an intake, an indication, outreach. Under a
     plan (``plan_phases``, with mandate a) the others step back (seed 003: 'het laten terugtreden van overige
     hulpverleners'): only the plan's organisations, one worker each. Escalations and a regisseur (``approach_phases``)
-    add theirs under either."""
-    n_domains = hh.severity.shape[1]
-    for n in range(care.open_bits.size):
+    add theirs under either.
+
+    In passes the compiler runs in parallel lanes (no branches): the rare newcomer and the few households under a
+    plan each in a pass of their own."""
+    n_households, n_domains = hh.severity.shape
+    for n in range(n_households):
         if inv.ident[n] != hh.ident[n]:  # a newcomer in a row a leaver freed: the leaver's year is not theirs
             inv.ident[n] = hh.ident[n]
             inv.own_offer_bits[n], inv.plan_bits[n], inv.escalation_bits[n], inv.regisseur[n] = 0, 0, 0, False
@@ -463,25 +468,29 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
             for o in range(rules.join_share.size):
                 joined |= np.int64(hh.join[n, o] < rules.join_share[o]) << o
             inv.joined[n] = joined
+    n_plan = 0
+    for n in range(n_households):
         visible = np.int64(0)
-        for d in range(n_domains):  # without branches
+        for d in range(n_domains):
             visible |= rules.domain_orgs[d] * ((hh.severity[n, d] > rules.involvement_severity) & applicable[n, d])
-        under_plan = rules.own_plan and plan_phases[0] <= phase[n] <= plan_phases[1]
-        plan = np.int64(0)
-        own = care.open_bits[n] | (visible & inv.joined[n])
-        if under_plan:
-            own = care.open_bits[n]
-            orgs = care.open_bits[n]
-            while orgs:
-                o = lowest_bit(orgs)
-                if care.via_regisseur[n, o]:
-                    plan |= np.int64(1) << o
-                orgs &= orgs - 1
-            own &= ~plan
-        inv.plan_bits[n] |= plan
-        inv.own_offer_bits[n] |= own
+        under_plan = rules.own_plan & (plan_phases[0] <= phase[n]) & (phase[n] <= plan_phases[1])
+        inv.under_plan[n_plan] = n
+        n_plan += under_plan
+        # under a plan its own offers are added below, without those of the plan
+        inv.own_offer_bits[n] |= (care.open_bits[n] | (visible & inv.joined[n])) * (not under_plan)
         inv.escalation_bits[n] |= events[n]
         inv.regisseur[n] |= (approach_phases[0] <= phase[n]) & (phase[n] <= approach_phases[1])
+    for i in range(n_plan):
+        n = inv.under_plan[i]
+        plan = np.int64(0)
+        orgs = care.open_bits[n]
+        while orgs:
+            o = lowest_bit(orgs)
+            if care.via_regisseur[n, o]:
+                plan |= np.int64(1) << o
+            orgs &= orgs - 1
+        inv.plan_bits[n] |= plan
+        inv.own_offer_bits[n] |= care.open_bits[n] & ~plan
 
 
 def professionals_in_year(inv: Involvement, rules: CareRules, members: np.ndarray, workers_per_offer: np.ndarray,
