@@ -32,6 +32,9 @@ FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this we
 SINCE_OFFSET = 1 << 19
 # Whom an organisation's worker serves under the old method (Organisation.serves): each member its own worker.
 SERVES = ("household", "adults", "children", "pupils")
+# A case (household n, organisation o) in the organisations' scratch lists: n << CASE_SHIFT | o (organisations are
+# bits of an int64 mask, so fewer than 64): no division to read it back.
+CASE_SHIFT, CASE_MASK = 6, 63
 
 
 class Organisation(mesa.Agent):
@@ -158,7 +161,9 @@ class CareNetwork:
         # read by the agents' views and by who records dossiers
         self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
         # scratch for the week's waiting and due cases, reused: see LifeEvents on why not allocated each week
-        self.scratch = (np.empty(self.status.size, dtype=np.int64), np.empty(self.status.size, dtype=np.int64))
+        # (the second also lists the households with open cases, from its end)
+        self.scratch = (np.empty(self.status.size, dtype=np.int64),
+                        np.empty(self.status.size + model.households.size, dtype=np.int64))
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
 
     @property
@@ -236,24 +241,26 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
 def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
               seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray, due: np.ndarray) -> None:
     """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
-    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one).
+    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one). ``waiting`` and
+    ``due``: scratch (CareNetwork.scratch).
 
     An organisation's capacity goes to its open cases and to coordination: per case, the other organisations
     involved with the household (a regisseur takes most of that over)."""
     n_households, n_orgs = care.status.shape
     care.ended[:] = 0
-    # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
-    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches. The
-    # households with open cases are listed on the way (in order): the count of places below visits only them, as
-    # nothing opens before it (a due case ends or moves from intake to trajectory).
-    open_rows = np.empty(n_households, dtype=np.int64)
+    # The waiting cases' admission keys, and the intakes and trajectories that are due (as n << CASE_SHIFT | o);
+    # the few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
+    # The households with open cases are listed on the way (in order, from the end of ``due``): the count of places
+    # below visits only them, as nothing opens before it (a due case ends or moves from intake to trajectory).
+    open_rows = due[due.size - n_households:]
+    listed = np.zeros(n_orgs, dtype=np.int64)  # the waiting lists' lengths at the week's start
     n_waiting, n_due, n_open = 0, 0, 0
     for n in range(n_households):
         orgs = care.waiting_bits[n]
-        while orgs:  # the waiting lists' lengths at the week's start: mean list = these / weeks
+        while orgs:
             o = lowest_bit(orgs)
-            waiting[n_waiting] = n * n_orgs + o
-            per_org[PerOrg.waiting_list_weeks, o] += 1
+            waiting[n_waiting] = _admission_key(care, n, o)
+            listed[o] += 1
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
@@ -263,13 +270,15 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         n_open += 1
         while orgs:
             o = lowest_bit(orgs)
-            due[n_due] = n * n_orgs + o
+            due[n_due] = n << CASE_SHIFT | o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
+    for o in range(n_orgs):  # mean list = these / weeks (whole numbers: the same sum as one at a time)
+        per_org[PerOrg.waiting_list_weeks, o] += listed[o]
     # each due case with the household's other open cases before anything ended (due cases come in household order)
     open_before, last = 0, -1
     for i in range(n_due):
-        n, o = divmod(due[i], n_orgs)
+        n, o = due[i] >> CASE_SHIFT, due[i] & CASE_MASK
         if n != last:
             open_before, last = bit_count(care.open_bits[n]), n
         if care.status[n, o] == TRAJECTORY:
@@ -297,7 +306,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     care.saved_intake[:, ring] = 0.0
     places = rules.capacity + rules.extra_capacity - freed * rules.cashed
     free = np.floor(places - cases - rules.coordination_load * coordination)
-    _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
+    _admit_keys(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
     for o in range(n_orgs):
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
         per_org[PerOrg.freed_place_weeks, o] += freed[o] + rules.extra_capacity[o]
@@ -339,23 +348,37 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
 
 
 @njit(cache=True, error_model="numpy")
+def _admission_key(care: CareCases, n: int, o: int) -> int:
+    """The waiting case's sortable key: (organisation, not priority, waiting since, household). Weeks of the warm-up
+    are negative, so "since" is shifted into 20 non-negative bits: a negative one borrowed from the organisation's
+    bits and admitted the case at the organisation before it (or at none: a crash in bigger towns)."""
+    since = care.since[n, o] + SINCE_OFFSET
+    return (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
+
+
+@njit(cache=True, error_model="numpy")
 def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
            waiting: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
     """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in
     household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o; ``coordination``
     (per organisation) grows with each admission."""
     n_orgs = care.status.shape[1]
-    # One sortable key per case: (organisation, not priority, waiting since, household). Weeks of the warm-up are
-    # negative, so "since" is shifted into 20 non-negative bits: a negative one borrowed from the organisation's
-    # bits and admitted the case at the organisation before it (or at none: a crash in bigger towns).
     keys = np.empty(waiting.size, dtype=np.int64)
-    count = 0
     for i in range(waiting.size):
         n, o = divmod(waiting[i], n_orgs)
-        if free[o] > 0:
-            since = care.since[n, o] + SINCE_OFFSET
-            keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
-            count += 1
+        keys[i] = _admission_key(care, n, o)
+    _admit_keys(reached, care, rules, week, per_org, keys, free, coordination)
+
+
+@njit(cache=True, error_model="numpy")
+def _admit_keys(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
+                keys: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
+    """:func:`_admit` from the waiting cases' admission keys (:func:`_admission_key`, any order; the array is
+    reused as scratch)."""
+    count = 0
+    for key in keys:  # only organisations with a free place admit (in place: count never passes the reading)
+        keys[count] = key
+        count += free[key >> 53] > 0
     for key in _admitted(keys[:count], free):
         n = key & 0xFFFFFFFF
         o = key >> 53
