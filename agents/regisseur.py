@@ -290,7 +290,8 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
     if rules.capacity_by_week.shape[1]:
-        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals,
+                 team.assigned[:_list_assigned(team)])
     assigned = team.assigned[:_list_assigned(team)]
     _plan(hh, life, team, rules, care, care_rules, week, per_org, assigned)
     _break_waiting_lists(hh, team, rules, care, seeds, week, totals, assigned)
@@ -372,16 +373,17 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 
 @njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
+             assigned: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit. Then the line is cut
-    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method)."""
+    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method).
+    ``assigned``: the households with a regisseur now, in row order."""
     capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
     load = np.zeros(capacity.size)
-    for n in range(team.phase.size):
+    for n in assigned:
         r = team.regisseur[n]
-        if r >= 0:
-            load[r] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
+        load[r] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
                                         rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = capacity - load
     # room freed since last week (cases that closed or left, regisseurs that learned), smoothed
@@ -472,8 +474,15 @@ def _break_waiting_lists(hh: Households, team: TeamCases, rules: TeamRules, care
     regisseur, in row order (the budget goes to them in that order)."""
     if week % PRIORITY_PERIOD_WEEKS == 0:
         team.priority_spent[:] = 0
+    left = 0
+    for r in range(rules.hours.size):
+        left += team.priority_spent[r] < rules.priority_budget
+    if left == 0:
+        return  # every budget spent (most weeks late in a quarter): no case below gets through
     for n in assigned:
         r = team.regisseur[n]
+        if team.priority_spent[r] >= rules.priority_budget:
+            continue
         orgs = care.waiting_bits[n]
         while orgs:
             o = lowest_bit(orgs)
