@@ -248,7 +248,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     involved with the household (a regisseur takes most of that over)."""
     n_households, n_orgs = care.status.shape
     care.ended[:] = 0
-    # The waiting cases' admission keys, and the intakes and trajectories that are due (as n << CASE_SHIFT | o);
+    # The waiting cases and the intakes and trajectories that are due (as n << CASE_SHIFT | o);
     # the few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
     # The households with open cases are listed on the way (in order, from the end of ``due``): the count of places
     # below visits only them, as nothing opens before it (a due case ends or moves from intake to trajectory).
@@ -259,7 +259,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         orgs = care.waiting_bits[n]
         while orgs:
             o = lowest_bit(orgs)
-            waiting[n_waiting] = _admission_key(care, n, o)
+            waiting[n_waiting] = n << CASE_SHIFT | o
             listed[o] += 1
             n_waiting += 1
             orgs &= orgs - 1
@@ -306,7 +306,14 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     care.saved_intake[:, ring] = 0.0
     places = rules.capacity + rules.extra_capacity - freed * rules.cashed
     free = np.floor(places - cases - rules.coordination_load * coordination)
-    _admit_keys(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
+    # admission keys only at organisations with a free place (most weeks few have one)
+    n_keys = 0
+    for i in range(n_waiting):
+        n, o = waiting[i] >> CASE_SHIFT, waiting[i] & CASE_MASK
+        if free[o] > 0:
+            waiting[n_keys] = _admission_key(care, n, o)
+            n_keys += 1
+    _admit_keys(reached, care, rules, week, per_org, waiting[:n_keys], free, coordination)
     for o in range(n_orgs):
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
         per_org[PerOrg.freed_place_weeks, o] += freed[o] + rules.extra_capacity[o]
