@@ -84,11 +84,13 @@ def turnover_week(hh: Households, life: LifeEvents, care: CareCases, team: TeamC
                   ever_stabilised: np.ndarray, week: int, totals: np.ndarray) -> None:
     """The week's leavers, then its newcomers (into the rows freed longest ago)."""
     run_week = week - rules.first_week
-    n_leaving = 0
     for n in range(hh.ident.size):  # without branches; the few leavers are handled below
         recovered = (flows.calm_weeks[n] >= rules.recovery_weeks) & (not in_approach(team.phase[n]))
+        life.drawn[n] = (hh.ident[n] >= 0) & (flows.leaving[n] | (hh.departs[n] <= run_week) | recovered)
+    n_leaving = 0
+    for n in range(hh.ident.size):
         life.candidates[n_leaving] = n
-        n_leaving += (hh.ident[n] >= 0) & (flows.leaving[n] | (hh.departs[n] <= run_week) | recovered)
+        n_leaving += life.drawn[n]
     for i in range(n_leaving):
         n = life.candidates[i]
         if flows.leaving[n]:
