@@ -32,6 +32,9 @@ FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this we
 SINCE_OFFSET = 1 << 19
 # Whom an organisation's worker serves under the old method (Organisation.serves): each member its own worker.
 SERVES = ("household", "adults", "children", "pupils")
+# A case (household n, organisation o) in the organisations' scratch lists: n << CASE_SHIFT | o (organisations are
+# bits of an int64 mask, so fewer than 64): no division to read it back.
+CASE_SHIFT, CASE_MASK = 6, 63
 
 
 class Organisation(mesa.Agent):
@@ -158,7 +161,9 @@ class CareNetwork:
         # read by the agents' views and by who records dossiers
         self.status, self.started, self.domain = self.cases.status, self.cases.started, self.rules.domain
         # scratch for the week's waiting and due cases, reused: see LifeEvents on why not allocated each week
-        self.scratch = (np.empty(self.status.size, dtype=np.int64), np.empty(self.status.size, dtype=np.int64))
+        # (the second also lists the households with open cases, from its end)
+        self.scratch = (np.empty(self.status.size, dtype=np.int64),
+                        np.empty(self.status.size + model.households.size, dtype=np.int64))
         self.agents = [Organisation(model, key, i, p) for i, (key, p) in enumerate(scenario.organisations.items())]
 
     @property
@@ -236,24 +241,26 @@ def take_over(care: CareCases, rules: CareRules, n: int) -> None:
 def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareRules, competence: np.ndarray,
               seeds: np.ndarray, week: int, per_org: np.ndarray, waiting: np.ndarray, due: np.ndarray) -> None:
     """The organisations' week: intakes and trajectories that are due end, then free capacity is filled from the
-    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one).
+    waiting lists. ``competence`` is the competence of each household's regisseur (0 without one). ``waiting`` and
+    ``due``: scratch (CareNetwork.scratch).
 
     An organisation's capacity goes to its open cases and to coordination: per case, the other organisations
     involved with the household (a regisseur takes most of that over)."""
     n_households, n_orgs = care.status.shape
     care.ended[:] = 0
-    # Which cases wait and which intakes and trajectories are due, as flat indices n * organisations + o; the
-    # few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches. The
-    # households with open cases are listed on the way (in order): the count of places below visits only them, as
-    # nothing opens before it (a due case ends or moves from intake to trajectory).
-    open_rows = np.empty(n_households, dtype=np.int64)
+    # The waiting cases and the intakes and trajectories that are due (as n << CASE_SHIFT | o);
+    # the few due ones are handled in a pass of their own, which keeps the scan over all cases free of branches.
+    # The households with open cases are listed on the way (in order, from the end of ``due``): the count of places
+    # below visits only them, as nothing opens before it (a due case ends or moves from intake to trajectory).
+    open_rows = due[due.size - n_households:]
+    listed = np.zeros(n_orgs, dtype=np.int64)  # the waiting lists' lengths at the week's start
     n_waiting, n_due, n_open = 0, 0, 0
     for n in range(n_households):
         orgs = care.waiting_bits[n]
-        while orgs:  # the waiting lists' lengths at the week's start: mean list = these / weeks
+        while orgs:
             o = lowest_bit(orgs)
-            waiting[n_waiting] = n * n_orgs + o
-            per_org[PerOrg.waiting_list_weeks, o] += 1
+            waiting[n_waiting] = n << CASE_SHIFT | o
+            listed[o] += 1
             n_waiting += 1
             orgs &= orgs - 1
         orgs = care.open_bits[n]
@@ -263,13 +270,15 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         n_open += 1
         while orgs:
             o = lowest_bit(orgs)
-            due[n_due] = n * n_orgs + o
+            due[n_due] = n << CASE_SHIFT | o
             n_due += care.until[n, o] <= week
             orgs &= orgs - 1
+    for o in range(n_orgs):  # mean list = these / weeks (whole numbers: the same sum as one at a time)
+        per_org[PerOrg.waiting_list_weeks, o] += listed[o]
     # each due case with the household's other open cases before anything ended (due cases come in household order)
     open_before, last = 0, -1
     for i in range(n_due):
-        n, o = divmod(due[i], n_orgs)
+        n, o = due[i] >> CASE_SHIFT, due[i] & CASE_MASK
         if n != last:
             open_before, last = bit_count(care.open_bits[n]), n
         if care.status[n, o] == TRAJECTORY:
@@ -297,7 +306,14 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
     care.saved_intake[:, ring] = 0.0
     places = rules.capacity + rules.extra_capacity - freed * rules.cashed
     free = np.floor(places - cases - rules.coordination_load * coordination)
-    _admit(reached, care, rules, week, per_org, waiting[:n_waiting], free, coordination)
+    # admission keys only at organisations with a free place (most weeks few have one)
+    n_keys = 0
+    for i in range(n_waiting):
+        n, o = waiting[i] >> CASE_SHIFT, waiting[i] & CASE_MASK
+        if free[o] > 0:
+            waiting[n_keys] = _admission_key(care, n, o)
+            n_keys += 1
+    _admit_keys(reached, care, rules, week, per_org, waiting[:n_keys], free, coordination)
     for o in range(n_orgs):
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
         per_org[PerOrg.freed_place_weeks, o] += freed[o] + rules.extra_capacity[o]
@@ -339,23 +355,37 @@ def _finish_trajectory(hh: Households, care: CareCases, rules: CareRules, n: int
 
 
 @njit(cache=True, error_model="numpy")
+def _admission_key(care: CareCases, n: int, o: int) -> int:
+    """The waiting case's sortable key: (organisation, not priority, waiting since, household). Weeks of the warm-up
+    are negative, so "since" is shifted into 20 non-negative bits: a negative one borrowed from the organisation's
+    bits and admitted the case at the organisation before it (or at none: a crash in bigger towns)."""
+    since = care.since[n, o] + SINCE_OFFSET
+    return (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
+
+
+@njit(cache=True, error_model="numpy")
 def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
            waiting: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
     """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in
     household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o; ``coordination``
     (per organisation) grows with each admission."""
     n_orgs = care.status.shape[1]
-    # One sortable key per case: (organisation, not priority, waiting since, household). Weeks of the warm-up are
-    # negative, so "since" is shifted into 20 non-negative bits: a negative one borrowed from the organisation's
-    # bits and admitted the case at the organisation before it (or at none: a crash in bigger towns).
     keys = np.empty(waiting.size, dtype=np.int64)
-    count = 0
     for i in range(waiting.size):
         n, o = divmod(waiting[i], n_orgs)
-        if free[o] > 0:
-            since = care.since[n, o] + SINCE_OFFSET
-            keys[count] = (((o * 2 + (not care.priority[n, o])) << 20) + since) << 32 | n
-            count += 1
+        keys[i] = _admission_key(care, n, o)
+    _admit_keys(reached, care, rules, week, per_org, keys, free, coordination)
+
+
+@njit(cache=True, error_model="numpy")
+def _admit_keys(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
+                keys: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
+    """:func:`_admit` from the waiting cases' admission keys (:func:`_admission_key`, any order; the array is
+    reused as scratch)."""
+    count = 0
+    for key in keys:  # only organisations with a free place admit (in place: count never passes the reading)
+        keys[count] = key
+        count += free[key >> 53] > 0
     for key in _admitted(keys[:count], free):
         n = key & 0xFFFFFFFF
         o = key >> 53
@@ -391,30 +421,35 @@ def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, pe
 @njit(cache=True, error_model="numpy")
 def _admitted(keys: np.ndarray, free: np.ndarray) -> np.ndarray:
     """The admission keys that get a place, in admission order: per organisation (in order) its ``free`` lowest keys,
-    lowest first. As sorting all keys and skipping an organisation's beyond its free places, but only the few
-    admitted are sorted: a waiting list holds hundreds, a week frees a handful of places."""
+    lowest first. As sorting all keys and skipping an organisation's beyond its free places, but in one pass that
+    keeps each organisation's lowest so far in order: a waiting list holds hundreds, a week frees a handful of
+    places, so almost every key is turned away by one comparison."""
     n_orgs = free.size
-    per_org = np.zeros(n_orgs + 1, dtype=np.int64)
-    for key in keys:
-        per_org[(key >> 53) + 1] += 1
-    start = np.cumsum(per_org)
-    grouped = np.empty_like(keys)
-    filled = start[:-1].copy()
+    start = np.zeros(n_orgs + 1, dtype=np.int64)
+    for o in range(n_orgs):
+        start[o + 1] = start[o] + int(min(max(free[o], 0.0), float(keys.size)))
+    chosen = np.empty(start[n_orgs], dtype=np.int64)
+    filled = start[:n_orgs].copy()  # end of each organisation's kept keys
     for key in keys:
         o = key >> 53
-        grouped[filled[o]] = key
-        filled[o] += 1
-    admitted = np.empty_like(keys)
+        first, end = start[o], filled[o]
+        if end < start[o + 1]:  # a place left: keep it
+            i = end
+            filled[o] = end + 1
+        elif end > first and key < chosen[end - 1]:  # all places taken: instead of the highest kept
+            i = end - 1
+        else:
+            continue
+        while i > first and chosen[i - 1] > key:
+            chosen[i] = chosen[i - 1]
+            i -= 1
+        chosen[i] = key
     count = 0
     for o in range(n_orgs):
-        group = grouped[start[o]:start[o + 1]]
-        places = min(group.size, int(max(free[o], 0.0)))
-        if places == 0:
-            continue
-        chosen = np.sort(group) if places == group.size else np.sort(np.partition(group, places - 1)[:places])
-        admitted[count:count + places] = chosen[:places]
-        count += places
-    return admitted[:count]
+        for i in range(start[o], filled[o]):
+            chosen[count] = chosen[i]
+            count += 1
+    return chosen[:count]
 
 
 class Involvement(NamedTuple):
@@ -430,15 +465,17 @@ class Involvement(NamedTuple):
     regisseur: np.ndarray  # bool (N,)
     ident: np.ndarray  # int64 (N,): the household the row's year belongs to (a newcomer in a reused row starts afresh)
     joined: np.ndarray  # int64 (N,): bits of the organisations that join the household's problems (its join draws)
+    under_plan: np.ndarray  # scratch: the week's households under a plan
 
     @classmethod
     def empty(cls, households: int) -> Involvement:
         return cls(*(np.zeros(households, dtype=np.int64) for _ in range(3)), np.zeros(households, dtype=bool),
-                   np.full(households, -1, dtype=np.int64), np.zeros(households, dtype=np.int64))
+                   np.full(households, -1, dtype=np.int64),
+                   *(np.zeros(households, dtype=np.int64) for _ in range(2)))
 
     def reset(self) -> None:
         """A new year: nobody has worked in any home yet (who the row holds, and whom they join, stay)."""
-        for array in self[:-2]:
+        for array in (self.own_offer_bits, self.plan_bits, self.escalation_bits, self.regisseur):
             array[:] = 0
 
 
@@ -453,9 +490,12 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
     ``join_share``, the same draw as for its referrals): a trajectory, an intake, an indication, outreach. Under a
     plan (``plan_phases``, with mandate a) the others step back (seed 003: 'het laten terugtreden van overige
     hulpverleners'): only the plan's organisations, one worker each. Escalations and a regisseur (``approach_phases``)
-    add theirs under either."""
-    n_domains = hh.severity.shape[1]
-    for n in range(care.open_bits.size):
+    add theirs under either.
+
+    In passes the compiler runs in parallel lanes (no branches): the rare newcomer and the few households under a
+    plan each in a pass of their own."""
+    n_households, n_domains = hh.severity.shape
+    for n in range(n_households):
         if inv.ident[n] != hh.ident[n]:  # a newcomer in a row a leaver freed: the leaver's year is not theirs
             inv.ident[n] = hh.ident[n]
             inv.own_offer_bits[n], inv.plan_bits[n], inv.escalation_bits[n], inv.regisseur[n] = 0, 0, 0, False
@@ -463,25 +503,29 @@ def involvement_week(hh: Households, applicable: np.ndarray, care: CareCases, ru
             for o in range(rules.join_share.size):
                 joined |= np.int64(hh.join[n, o] < rules.join_share[o]) << o
             inv.joined[n] = joined
+    n_plan = 0
+    for n in range(n_households):
         visible = np.int64(0)
-        for d in range(n_domains):  # without branches
+        for d in range(n_domains):
             visible |= rules.domain_orgs[d] * ((hh.severity[n, d] > rules.involvement_severity) & applicable[n, d])
-        under_plan = rules.own_plan and plan_phases[0] <= phase[n] <= plan_phases[1]
-        plan = np.int64(0)
-        own = care.open_bits[n] | (visible & inv.joined[n])
-        if under_plan:
-            own = care.open_bits[n]
-            orgs = care.open_bits[n]
-            while orgs:
-                o = lowest_bit(orgs)
-                if care.via_regisseur[n, o]:
-                    plan |= np.int64(1) << o
-                orgs &= orgs - 1
-            own &= ~plan
-        inv.plan_bits[n] |= plan
-        inv.own_offer_bits[n] |= own
+        under_plan = rules.own_plan & (plan_phases[0] <= phase[n]) & (phase[n] <= plan_phases[1])
+        inv.under_plan[n_plan] = n
+        n_plan += under_plan
+        # under a plan its own offers are added below, without those of the plan
+        inv.own_offer_bits[n] |= (care.open_bits[n] | (visible & inv.joined[n])) * (not under_plan)
         inv.escalation_bits[n] |= events[n]
         inv.regisseur[n] |= (approach_phases[0] <= phase[n]) & (phase[n] <= approach_phases[1])
+    for i in range(n_plan):
+        n = inv.under_plan[i]
+        plan = np.int64(0)
+        orgs = care.open_bits[n]
+        while orgs:
+            o = lowest_bit(orgs)
+            if care.via_regisseur[n, o]:
+                plan |= np.int64(1) << o
+            orgs &= orgs - 1
+        inv.plan_bits[n] |= plan
+        inv.own_offer_bits[n] |= care.open_bits[n] & ~plan
 
 
 @njit(cache=True, error_model="numpy")

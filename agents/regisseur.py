@@ -113,6 +113,9 @@ class TeamCases(NamedTuple):
     # nothing outside the approach changes it (sim.measures own_strength_effect)
     intake_week: np.ndarray
     intake_strength: np.ndarray
+    # scratch: the week's households with a regisseur (in care or aftercare), in row order, after the intakes: the
+    # team's later passes visit only these (a sixth of the rows), in the order a scan of all rows would
+    assigned: np.ndarray
 
     @classmethod
     def outside(cls, households: int) -> TeamCases:
@@ -124,7 +127,8 @@ class TeamCases(NamedTuple):
                    np.zeros(households, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(2, dtype=np.int64), np.zeros(households, dtype=np.int64),
                    np.zeros(households, dtype=bool), np.zeros(2), np.zeros(households, dtype=np.int64),
-                   np.full(households, NOT_TAKEN_IN, dtype=np.int64), np.zeros(households))
+                   np.full(households, NOT_TAKEN_IN, dtype=np.int64), np.zeros(households),
+                   np.zeros(households, dtype=np.int64))
 
 
 class TeamRules(NamedTuple):
@@ -286,11 +290,27 @@ def team_week(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRule
     breaks waiting lists and closes. Each phase is one pass over the households."""
     _prepare(hh, life, team, rules, seeds, week)
     if rules.capacity_by_week.shape[1]:
-        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals)
-    _plan(hh, life, team, rules, care, care_rules, week, per_org)
-    _break_waiting_lists(hh, team, rules, care, seeds, week, totals)
-    _close(hh, team, rules, care, seeds, week, totals)
-    _share_time(team, rules)
+        _take_in(hh, life, team, rules, care, care_rules, ever_in_approach, week, totals,
+                 team.assigned[:_list_assigned(team)])
+    assigned = team.assigned[:_list_assigned(team)]
+    _plan(hh, life, team, rules, care, care_rules, week, per_org, assigned)
+    _break_waiting_lists(hh, team, rules, care, seeds, week, totals, assigned)
+    _follow_strength(hh, team, week, totals)
+    _close(hh, team, rules, care, seeds, week, totals, assigned)
+    _share_time(team, rules, assigned)
+
+
+@njit(cache=True, error_model="numpy")
+def _list_assigned(team: TeamCases) -> int:
+    """Fill ``team.assigned`` with the households that have a regisseur (in row order); returns how many. Only
+    they can be in diagnosis, active care or aftercare (a regisseur is assigned at intake and released with the
+    phase), so the passes that act on those phases need visit no other row. Without branches: the compiler
+    vectorises it."""
+    count = 0
+    for n in range(team.regisseur.size):
+        team.assigned[count] = n
+        count += team.regisseur[n] >= 0
+    return count
 
 
 # Weeks over which the room a team frees each week is smoothed: a quarter, as a team would look back on its intake.
@@ -353,16 +373,18 @@ def _prepare(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 
 @njit(cache=True, error_model="numpy")
 def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray) -> None:
+             care_rules: CareRules, ever_in_approach: np.ndarray, week: int, totals: np.ndarray,
+             assigned: np.ndarray) -> None:
     """From the front of the line (longest waiting first, households reported in the same week in a fixed random
     order), each to the regisseur with the most room, until the next in line does not fit. Then the line is cut
-    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method)."""
+    where the wait would pass the stated maximum: the rest are not taken in (they stay with the old method).
+    ``assigned``: the households with a regisseur now, in row order."""
     capacity = rules.capacity_by_week[min(week, rules.capacity_by_week.shape[0] - 1)]
     load = np.zeros(capacity.size)
-    for n in range(team.phase.size):
-        if team.regisseur[n] >= 0:
-            load[team.regisseur[n]] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
-                                                        rules.aftercare_weight, rules.aftercare_weight_with_network)
+    for n in assigned:
+        r = team.regisseur[n]
+        load[r] += _caseload_weight(team.phase[n], team.network[n], team.case_weight[n],
+                                        rules.aftercare_weight, rules.aftercare_weight_with_network)
     free = capacity - load
     # room freed since last week (cases that closed or left, regisseurs that learned), smoothed
     freed = free.sum() - team.room[0]
@@ -409,18 +431,20 @@ def _take_in(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules
 
 @njit(cache=True, error_model="numpy")
 def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, care: CareCases,
-          care_rules: CareRules, week: int, per_org: np.ndarray) -> None:
+          care_rules: CareRules, week: int, per_org: np.ndarray, assigned: np.ndarray) -> None:
     """After the diagnosis: one plan, at most a few trajectories at a time, one organisation per problem, the
     most severe problems first. Without mandate a there is no such plan (ketenregie): the regisseur consults, and
     the household gets help as the organisations notice and indicate it themselves (agents.household._noticed)."""
     n_domains = hh.severity.shape[1]
-    for n in range(team.phase.size):
+    for n in assigned:  # the households in diagnosis or active care are among them
         if team.phase[n] == DIAGNOSIS and team.until[n] <= week:
             team.phase[n] = ACTIVE
             team.until[n] = week + team.max_active[n]
         if team.phase[n] != ACTIVE or not rules.own_plan:
             continue
         slots = rules.max_parallel_trajectories - bit_count(care.waiting_bits[n] | care.open_bits[n])
+        if slots <= 0:  # most weeks: the plan's trajectories are all running
+            continue
         candidate = 0  # bit per domain
         for d in range(n_domains):
             o = care_rules.primary[d]
@@ -440,18 +464,24 @@ def _plan(hh: Households, life: LifeEvents, team: TeamCases, rules: TeamRules, c
 
 @njit(cache=True, error_model="numpy")
 def _break_waiting_lists(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray,
-                         week: int, totals: np.ndarray) -> None:
+                         week: int, totals: np.ndarray, assigned: np.ndarray) -> None:
     """Mandate e breaks waiting lists for a small group in crisis; otherwise climb the escalation ladder.
 
     Both draw on the regisseur's priority budget, agreed with the organisations at the start (seed 004 e: 'voor
     een kleine groep mensen ... Bij aanvang van de aanpak zijn hierover goede afspraken gemaakt'): a few priority
     referrals a quarter. Once it is spent, the plan's referrals wait their turn (and no rung is climbed) until the
-    next quarter; a household the regisseur released has no budget behind it."""
+    next quarter; a household the regisseur released has no budget behind it. ``assigned``: the households with a
+    regisseur, in row order (the budget goes to them in that order)."""
     if week % PRIORITY_PERIOD_WEEKS == 0:
         team.priority_spent[:] = 0
-    for n in range(care.status.shape[0]):
+    left = 0
+    for r in range(rules.hours.size):
+        left += team.priority_spent[r] < rules.priority_budget
+    if left == 0:
+        return  # every budget spent (most weeks late in a quarter): no case below gets through
+    for n in assigned:
         r = team.regisseur[n]
-        if r < 0:  # no budget behind the household (most rows): nothing below can happen
+        if team.priority_spent[r] >= rules.priority_budget:
             continue
         orgs = care.waiting_bits[n]
         while orgs:
@@ -477,10 +507,9 @@ def _break_waiting_lists(hh: Households, team: TeamCases, rules: TeamRules, care
 
 
 @njit(cache=True, error_model="numpy")
-def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
-           totals: np.ndarray) -> None:
-    """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
-    network) or out. Monitoring catches a relapse in aftercare early: straight back to active care."""
+def _follow_strength(hh: Households, team: TeamCases, week: int, totals: np.ndarray) -> None:
+    """Own strength a year after the first intake, beside the strength then (sim.measures own_strength_effect).
+    Before _close, which adds an informal network's strength: as it was read before the network's gain."""
     for n in range(team.phase.size):
         if week - team.intake_week[n] == STRENGTH_FOLLOW_WEEKS:
             intake = team.intake_strength[n]
@@ -488,10 +517,19 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
             totals[Total.strength_gain] += hh.strength[n] - intake
             totals[Total.strength_at_intake] += intake
             totals[Total.strength_at_intake_sq] += intake * intake
-        if team.phase[n] != ACTIVE and team.phase[n] != AFTERCARE:  # most rows: nothing to close
+
+
+@njit(cache=True, error_model="numpy")
+def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, seeds: np.ndarray, week: int,
+           totals: np.ndarray, assigned: np.ndarray) -> None:
+    """Close the plan when nothing is open or left to do, or time is up: into aftercare (perhaps with an informal
+    network) or out. Monitoring catches a relapse in aftercare early: straight back to active care. ``assigned``:
+    the households with a regisseur (the only ones in active care or aftercare)."""
+    for n in assigned:
+        if team.phase[n] != ACTIVE and team.phase[n] != AFTERCARE:
             continue
         if team.phase[n] == ACTIVE and (team.until[n] <= week or (
-                hh.severity[n].max() <= rules.plan_threshold and not care.waiting_bits[n] | care.open_bits[n])):
+                not care.waiting_bits[n] | care.open_bits[n] and hh.severity[n].max() <= rules.plan_threshold)):
             totals[Total.approach_closed] += 1
             if rules.aftercare_weeks > 0:
                 team.phase[n] = AFTERCARE
@@ -513,7 +551,7 @@ def _close(hh: Households, team: TeamCases, rules: TeamRules, care: CareCases, s
 
 
 @njit(cache=True, error_model="numpy")
-def _share_time(team: TeamCases, rules: TeamRules) -> None:
+def _share_time(team: TeamCases, rules: TeamRules, assigned: np.ndarray) -> None:
     """Mandate b, free time (seed 004 'Bevoegdheden brede regisseur' b: the regisseur 'bepaalt welke tijd aan het
     gezin besteed wordt'): each household in care gets a share of the hours it needs, ``time_share``.
 
@@ -522,10 +560,13 @@ def _share_time(team: TeamCases, rules: TeamRules) -> None:
     divides the rest of their hours over their households in care in proportion to need, so all get the same share
     of what they need (all of it while the hours suffice); without it each gets the norm's fixed time for its
     weight, whatever its need: a calm household's spare time is lost, one in crisis gets too little. So the
-    caseload norm and fte move presence too: fewer households per fte, more time for each."""
+    caseload norm and fte move presence too: fewer households per fte, more time for each.
+
+    ``assigned``: the households that had a regisseur before _close; every other row has no share (a row the team
+    left earlier lost it then: _close releasing it a week before, or agents.turnover emptying it)."""
     spare = rules.hours.copy()  # fte left for households in care after monitoring
     need = np.zeros(rules.hours.size)
-    for n in range(team.phase.size):
+    for n in assigned:
         r = team.regisseur[n]
         if r < 0:
             continue
@@ -534,7 +575,7 @@ def _share_time(team: TeamCases, rules: TeamRules) -> None:
                                                            rules.aftercare_weight, rules.aftercare_weight_with_network)
         elif under_care(team.phase[n]):
             need[r] += rules.need_time * team.case_weight[n] * team.mean_severity[n]
-    for n in range(team.phase.size):
+    for n in assigned:
         r = team.regisseur[n]
         share = 0.0
         if r >= 0 and under_care(team.phase[n]):

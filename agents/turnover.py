@@ -133,6 +133,7 @@ def _leave(n: int, hh: Households, life: LifeEvents, care: CareCases, team: Team
     team.regisseur[n] = -1
     team.network[n] = False
     team.competence[n] = 0.0
+    team.time_share[n] = 0.0  # as the team's next week would set it (it visits only rows with a regisseur)
     team.found[n] = False
     team.needs_report[n] = False
     team.intake_week[n] = NOT_TAKEN_IN
