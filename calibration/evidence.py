@@ -95,6 +95,9 @@ class Check(_Strict):
     direction: Literal["lower", "higher"] | None = None
     # aftercare_relapse: where the relative change in the measure (with aftercare / without - 1) should land
     band: tuple[float, float] | None = None
+    # years of the approach the check is measured over, where the fit town's few years would measure a start-up
+    # (default: the fit town's horizon)
+    years: int | None = Field(default=None, ge=1, le=50)
 
     @model_validator(mode="after")
     def _complete(self) -> Check:

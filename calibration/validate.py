@@ -113,12 +113,15 @@ def run_check(check: Check, town: Scenario, wide: pd.DataFrame) -> tuple[float, 
         holds = diff < 0 if check.direction == "lower" else diff > 0
         return diff, bool(holds), f"mean paired difference 1g1p1r - old method in {check.measure}"
     low, high = check.band  # type: ignore[misc]
+    if check.years is not None:
+        town = town.with_overrides({"horizon_years": check.years}, origin=f"check over {check.years} years")
     with_aftercare = _measure(town.with_overrides({"levers.aftercare_months": 12}), check.measure)
     without = _measure(town.with_overrides({"levers.aftercare_months": 0, "levers.informal_network": False}),
                        check.measure)
     change = float(with_aftercare.mean() / without.mean() - 1.0) if without.mean() > 0 else np.nan
     return change, bool(low <= change <= high), (
-        f"{check.measure}: 12 months of aftercare and a network / neither - 1 (within {low:+.2f} to {high:+.2f})")
+        f"{check.measure}: 12 months of aftercare and a network / neither - 1 (within {low:+.2f} to {high:+.2f}), "
+        f"over {town.horizon_years} years")
 
 
 def validate(draws: int = 100, check_replications: int = 12, seed: int = 15,

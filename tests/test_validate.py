@@ -31,6 +31,14 @@ def test_the_policy_theorys_mandate_and_quality_claims_hold_on_the_posterior(val
     assert holds["mandate_makes_the_difference"]
 
 
+def test_a_check_is_measured_over_the_years_it_names(validation):
+    """Aftercare's relapse is measured over 10 years of a running approach, not the fit town's first 3 (a start-up
+    where the team's first intakes close into aftercare)."""
+    years = yaml.safe_load(REGISTER.read_text())["checks"]["aftercare_less_relapse"]["years"]
+    how = validation.checks.set_index("check").loc["aftercare_less_relapse", "how"]
+    assert how.endswith(f"over {years} years") and years > validation.town.horizon_years
+
+
 def test_the_report_names_every_figure_and_a_target_outside_its_band_fails_strict(tmp_path, capsys):
     raw = yaml.safe_load(REGISTER.read_text())
     impossible = {**raw["targets"]["evictions_prevented_per_year"], "value": -50_000, "sd": 10}
