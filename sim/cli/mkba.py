@@ -8,6 +8,7 @@ example municipality, which it reproduces line by line. ``mph mkba [SCENARIO.yam
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +115,8 @@ def run_simulated(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     announce_compiling()
     results = run_scenario(scenario, seed=args.seed, replications=args.reps, years=args.years,
-                           methods=["verkokerd", "1g1p1r"], register=register, progress=True, point=args.point)
+                           methods=["verkokerd", "1g1p1r"], register=register, progress=True, point=args.point,
+                           threads=os.cpu_count() or 1)
     mkba = simulated_mkba(results, register, rate_pct, args.price_year)
     cockpit = simulated_cockpit(results, register, args.price_year)
     status = calibration_status(results.scenario)
