@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 NONE, WAITING, INTAKE, TRAJECTORY = 0, 1, 2, 3
 FAILED, SUCCEEDED = 1, 2  # CareCases.ended: how a trajectory that ended this week went
 # Weeks run from -2,600 (a 50-year warm-up) to 5,200 (100 years); shifted by this they fit the 20 bits of an
-# admission key (agents.organisation._admit).
+# admission key (agents.organisation._admission_key).
 SINCE_OFFSET = 1 << 19
 # Whom an organisation's worker serves under the old method (Organisation.serves): each member its own worker.
 SERVES = ("household", "adults", "children", "pupils")
@@ -313,7 +313,7 @@ def care_week(hh: Households, reached: np.ndarray, care: CareCases, rules: CareR
         if free[o] > 0:
             waiting[n_keys] = _admission_key(care, n, o)
             n_keys += 1
-    _admit_keys(reached, care, rules, week, per_org, waiting[:n_keys], free, coordination)
+    _admit(reached, care, rules, week, per_org, waiting[:n_keys], free, coordination)
     for o in range(n_orgs):
         per_org[PerOrg.coordination_hours, o] += rules.coordination_hours_per_week * coordination[o]
         per_org[PerOrg.freed_place_weeks, o] += freed[o] + rules.extra_capacity[o]
@@ -365,28 +365,12 @@ def _admission_key(care: CareCases, n: int, o: int) -> int:
 
 @njit(cache=True, error_model="numpy")
 def _admit(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
-           waiting: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
+           keys: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
     """Fill free capacity (in cases) from the waiting lists: priority cases first, then longest waiting, then in
-    household order. ``waiting`` holds the waiting cases as flat indices n * organisations + o; ``coordination``
-    (per organisation) grows with each admission."""
-    n_orgs = care.status.shape[1]
-    keys = np.empty(waiting.size, dtype=np.int64)
-    for i in range(waiting.size):
-        n, o = divmod(waiting[i], n_orgs)
-        keys[i] = _admission_key(care, n, o)
-    _admit_keys(reached, care, rules, week, per_org, keys, free, coordination)
-
-
-@njit(cache=True, error_model="numpy")
-def _admit_keys(reached: np.ndarray, care: CareCases, rules: CareRules, week: int, per_org: np.ndarray,
-                keys: np.ndarray, free: np.ndarray, coordination: np.ndarray) -> None:
-    """:func:`_admit` from the waiting cases' admission keys (:func:`_admission_key`, any order; the array is
-    reused as scratch)."""
-    count = 0
-    for key in keys:  # only organisations with a free place admit (in place: count never passes the reading)
-        keys[count] = key
-        count += free[key >> 53] > 0
-    for key in _admitted(keys[:count], free):
+    household order. ``keys``: the waiting cases' admission keys (:func:`_admission_key`, any order; an
+    organisation without a free place admits none of its own); ``coordination`` (per organisation) grows with
+    each admission."""
+    for key in _admitted(keys, free):
         n = key & 0xFFFFFFFF
         o = key >> 53
         count = 0

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents.organisation import INTAKE, WAITING, CareCases, _admit, set_status
+from agents.organisation import INTAKE, WAITING, CareCases, _admission_key, _admit, set_status
 from scenarios.domains import ESCALATIONS
 from sim.model import MPHModel
 from sim.run import replication_models, run_replication, run_scenario
@@ -82,6 +82,6 @@ def test_a_priority_case_waiting_since_the_warm_up_is_admitted_at_its_own_organi
     set_status(care, 1, 0, WAITING)
     care.since[1, 0], care.priority[1, 0] = -30, True
     _admit(np.zeros(2, dtype=bool), care, model.care.rules, 1, model.tally.per_org.copy(),
-           np.array([1 * orgs + 0], dtype=np.int64), np.full(orgs, 5.0), np.zeros(orgs))
+           np.array([_admission_key(care, 1, 0)], dtype=np.int64), np.full(orgs, 5.0), np.zeros(orgs))
     assert care.status[1, 0] >= INTAKE and care.open_bits[1] == 1
     assert (care.status[:, 1:] == 0).all() and care.open_bits[0] == care.waiting_bits[1] == 0
