@@ -47,16 +47,15 @@ from agents.regisseur import (
     under_care,
 )
 from agents.turnover import IN_APPROACH, REACHED, STABILISED, Turnover, TurnoverRules, turnover_week
-from scenarios.domains import CASE_TYPES, DOMAIN_INDEX, ESCALATIONS
+from scenarios.domains import CASE_TYPES, ESCALATIONS
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario
 from sim import population
 from sim.crn import Draw, RandomStreams
-from sim.population import SCHOOL_AGES, Cohort, Households
+from sim.population import Cohort, Households
 from sim.tally import Total, YearTally, columns
 
 METHODS = ("verkokerd", "1g1p1r")
-PARENTING, SCHOOL = DOMAIN_INDEX["parenting"], DOMAIN_INDEX["school"]
 # The weekly series, one value per week: households in the approach, queued for a regisseur, waiting for an
 # organisation.
 WEEKLY_SERIES = ("in_approach", "regisseur_queue", "org_waiting")
@@ -253,7 +252,8 @@ class MPHModel(mesa.Model):
     def _set_applicable(self) -> None:
         """Which life domains exist per household (none in an empty row); changes only when children grow up or
         households come and go. In place: the compiled step holds these arrays."""
-        _applicable(self.households.child_age, self.households.ident, self.applicable, self.life.applicable_count)
+        population.set_applicable(self.households.child_age, self.households.ident, self.applicable,
+                                  self.life.applicable_count)
 
     def mean_severity(self) -> np.ndarray:
         """Mean severity over the domains that exist for each household (others are kept at zero)."""
@@ -324,23 +324,6 @@ def _age_children(child_age: np.ndarray, placed_until: np.ndarray, dropped_out: 
             has_children |= child_age[n, c] >= 0
         grown[n] = had_children and not has_children
     return grown
-
-
-@njit(cache=True, error_model="numpy")
-def _applicable(child_age: np.ndarray, ident: np.ndarray, applicable: np.ndarray, count: np.ndarray) -> None:
-    """:meth:`Households.applicable` of the rows that hold a household (none for an empty row), and how many there
-    are (at least 1), in place. Compiled: it runs at each of a replication's thirty years' ends."""
-    for n in range(child_age.shape[0]):
-        has_child, in_school_age = False, False
-        for c in range(child_age.shape[1]):
-            has_child |= child_age[n, c] >= 0
-            in_school_age |= (SCHOOL_AGES[0] <= child_age[n, c]) & (child_age[n, c] <= SCHOOL_AGES[1])
-        present = ident[n] >= 0
-        total = 0
-        for d in range(applicable.shape[1]):
-            applicable[n, d] = present & (in_school_age if d == SCHOOL else has_child if d == PARENTING else True)
-            total += applicable[n, d]
-        count[n] = max(total, 1)
 
 
 @njit(cache=True, error_model="numpy")

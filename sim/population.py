@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from scenarios.domains import CASE_TYPES, DOMAIN_INDEX, DOMAINS
 from scenarios.scenario import Flows, Population
 
 MAX_CHILDREN = 4
 SCHOOL_AGES = (4, 17)  # leerplicht up to 18: start qualification age range
+PARENTING, SCHOOL = DOMAIN_INDEX["parenting"], DOMAIN_INDEX["school"]  # domains that need (school-age) children
 DROPOUT_AGES = (12, 17)
 # Rows per household of the initial stock (times its growth under an inflow trend): the stock moves around its
 # size, and a run stops with an error rather than turn a newcomer away (sim.model).
@@ -50,12 +52,28 @@ class Households(NamedTuple):
     @staticmethod
     def applicable(child_age: np.ndarray) -> np.ndarray:
         """Domains that exist for each household now (parenting needs children, school school-age ones)."""
-        mask = np.ones((child_age.shape[0], len(DOMAINS)), dtype=bool)
-        has_child = (child_age >= 0).any(axis=1)
-        in_school_age = ((child_age >= SCHOOL_AGES[0]) & (child_age <= SCHOOL_AGES[1])).any(axis=1)
-        mask[:, DOMAIN_INDEX["parenting"]] = has_child
-        mask[:, DOMAIN_INDEX["school"]] = in_school_age
+        n = child_age.shape[0]
+        mask = np.empty((n, len(DOMAINS)), dtype=bool)
+        set_applicable(child_age, np.zeros(n, dtype=np.int64), mask, np.empty(n, dtype=np.int64))
         return mask
+
+
+@njit(cache=True, error_model="numpy")
+def set_applicable(child_age: np.ndarray, ident: np.ndarray, applicable: np.ndarray, count: np.ndarray) -> None:
+    """In place: the domains that exist for each row's household (:meth:`Households.applicable`; none in an empty
+    row, ``ident`` < 0), and how many (at least 1). Compiled: the model redoes it at each of a replication's thirty
+    years' ends."""
+    for n in range(child_age.shape[0]):
+        has_child, in_school_age = False, False
+        for c in range(child_age.shape[1]):
+            has_child |= child_age[n, c] >= 0
+            in_school_age |= (SCHOOL_AGES[0] <= child_age[n, c]) & (child_age[n, c] <= SCHOOL_AGES[1])
+        present = ident[n] >= 0
+        total = 0
+        for d in range(applicable.shape[1]):
+            applicable[n, d] = present & (in_school_age if d == SCHOOL else has_child if d == PARENTING else True)
+            total += applicable[n, d]
+        count[n] = max(total, 1)
 
 
 def _beta(rng: np.random.Generator, mean: np.ndarray | float, concentration: float, size: int) -> np.ndarray:
