@@ -190,10 +190,13 @@ class MPHModel(mesa.Model):
 
     def weekly(self) -> pd.DataFrame:
         """The weekly series so far (:data:`WEEKLY_SERIES`), one row per week from week 1."""
-        series = np.concatenate(self._series) if self._series else np.zeros((0, len(WEEKLY_SERIES)), dtype=np.int64)
-        frame = pd.DataFrame(series, columns=list(WEEKLY_SERIES))
+        frame = pd.DataFrame(self.weekly_series(), columns=list(WEEKLY_SERIES))
         frame.insert(0, "week", np.arange(1, len(frame) + 1))
         return frame
+
+    def weekly_series(self) -> np.ndarray:
+        """:meth:`weekly` as an array (weeks, :data:`WEEKLY_SERIES`), without the week column."""
+        return np.concatenate(self._series) if self._series else np.zeros((0, len(WEEKLY_SERIES)), dtype=np.int64)
 
     @property
     def events_this_week(self) -> dict[str, np.ndarray]:
