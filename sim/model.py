@@ -51,7 +51,7 @@ from scenarios.domains import CASE_TYPES, ESCALATIONS
 from scenarios.errors import UserError
 from scenarios.scenario import Scenario
 from sim import population
-from sim.crn import Draw, RandomStreams
+from sim.crn import Draw, RandomStreams, unit
 from sim.population import Cohort, Households
 from sim.tally import Total, YearTally, columns
 
@@ -122,6 +122,11 @@ class MPHModel(mesa.Model):
         self.involvement = Involvement.empty(n)
         self.escalation_professionals = np.array(
             [scenario.organisation_common.escalation_professionals.get(name, 0.0) for name in ESCALATIONS])
+        self._workers_per_offer = np.array(scenario.organisation_common.workers_per_offer.as_tuple())  # by case type
+        # where the year's professionals go: (professionals_<group>, households_with_professionals_<group>) per group
+        # of _year_counts (the case types, then the households in the approach)
+        self._professionals_totals = [(Total[f"professionals_{group}"], Total[f"households_with_professionals_{group}"])
+                                      for group in (*CASE_TYPES, "in_approach")]
         self.professionals_last_year: dict[str, np.ndarray] = {}
         self.team: RegisseurTeam | None = None
         self.team_cases = TeamCases.outside(n)
@@ -190,10 +195,13 @@ class MPHModel(mesa.Model):
 
     def weekly(self) -> pd.DataFrame:
         """The weekly series so far (:data:`WEEKLY_SERIES`), one row per week from week 1."""
-        series = np.concatenate(self._series) if self._series else np.zeros((0, len(WEEKLY_SERIES)), dtype=np.int64)
-        frame = pd.DataFrame(series, columns=list(WEEKLY_SERIES))
+        frame = pd.DataFrame(self.weekly_series(), columns=list(WEEKLY_SERIES))
         frame.insert(0, "week", np.arange(1, len(frame) + 1))
         return frame
+
+    def weekly_series(self) -> np.ndarray:
+        """:meth:`weekly` as an array (weeks, :data:`WEEKLY_SERIES`), without the week column."""
+        return np.concatenate(self._series) if self._series else np.zeros((0, len(WEEKLY_SERIES)), dtype=np.int64)
 
     @property
     def events_this_week(self) -> dict[str, np.ndarray]:
@@ -203,51 +211,48 @@ class MPHModel(mesa.Model):
     def _end_of_year(self) -> None:
         """The year's row (not in the warm-up), then children grow up."""
         if self.week > 0:
-            self._count_professionals()
+            state = self._count_professionals()
             left = self.flows.left_ever
-            present, phase = self.present(), self.team_cases.phase
             row = self.tally.close_year()
             row.update({
                 "year": self.week // WEEKS_PER_YEAR,
-                "households_reached_cum": float(self.reached.sum() + left[REACHED]),
-                "households_stabilised_cum": float(self.ever_stabilised.sum() + left[STABILISED]),
-                "households_stable_now": float(self.stabilised.sum()),
-                "in_approach_cum": float(self.ever_in_approach.sum() + left[IN_APPROACH]),
-                "stock": float(present.sum()),
-                "found_now": float((self.team_cases.found & present).sum()),
-                "in_approach_now": float(((phase >= DIAGNOSIS) & (phase <= AFTERCARE)).sum()),
+                "households_reached_cum": float(state[0] + left[REACHED]),
+                "households_stabilised_cum": float(state[1] + left[STABILISED]),
+                "households_stable_now": float(state[2]),
+                "in_approach_cum": float(state[3] + left[IN_APPROACH]),
+                "stock": float(state[4]),
+                "found_now": float(state[5]),
+                "in_approach_now": float(state[6]),
             })
             self.datacollector.add_table_row("years", row)
         self.involvement.reset()
         self._grow_up()
 
-    def _count_professionals(self) -> None:
+    def _count_professionals(self) -> np.ndarray:
         """The year's professionals in each home (agents.organisation.professionals_in_year) into the year's counts,
-        per case type and for households in the approach; kept per row in :attr:`professionals_last_year`."""
-        hh = self.households
-        per_offer = np.array(self.params.organisation_common.workers_per_offer.as_tuple())[hh.case_type]
-        count = professionals_in_year(self.involvement, self.care.rules, members_served(hh.child_age, hh.adults),
-                                      per_offer, self.escalation_professionals)
-        present = self.present()
-        count = np.where(present, count, 0)  # a row emptied this year: its household is counted by no one
-        groups = {name: present & (hh.case_type == k) for k, name in enumerate(CASE_TYPES)}
-        groups["in_approach"] = present & self.involvement.regisseur
-        for name, rows in groups.items():
-            self.tally.add(f"professionals_{name}", float(count[rows].sum()))
-            self.tally.add(f"households_with_professionals_{name}", float((rows & (count > 0)).sum()))
+        per case type and for households in the approach; kept per row in :attr:`professionals_last_year`. Returns
+        the counts of :func:`_year_counts` for the year's row (households reached, stabilised, ...)."""
+        hh, tally = self.households, self.tally
+        count, gathered, bounds, with_any, state = _year_counts(
+            self.involvement, self.care.rules, hh.child_age, hh.adults, hh.case_type, hh.ident,
+            self._workers_per_offer, self.escalation_professionals, self.life.reached, self.ever_stabilised,
+            self.stabilised, self.ever_in_approach, self.team_cases.found, self.team_cases.phase)
+        for g, (professionals, with_professionals) in enumerate(self._professionals_totals):
+            # numpy's sum of each group's counts, as count[rows].sum() gave: the same additions in the same order
+            tally.totals[professionals] += float(gathered[bounds[g]:bounds[g + 1]].sum())
+            tally.totals[with_professionals] += float(with_any[g])
         self.professionals_last_year = {"ident": hh.ident.copy(), "professionals": count,
                                         "in_approach": self.involvement.regisseur.copy(),
                                         "case_type": hh.case_type.copy()}
+        return state
 
     def _grow_up(self) -> None:
         """Children age a year; a child of 18 is an adult and leaves the household's child domains. A household
         whose last child came of age leaves the group with ``flows.children_grown_exit_share`` (next week)."""
-        hh = self.households
-        grown = np.flatnonzero(_age_children(hh.child_age, self.life.placed_until, self.life.dropped_out))
-        leaves = self.streams.keyed(Draw.CHILDREN_GROWN, hh.ident[grown], self.week)
-        self.flows.leaving[grown[leaves < self.params.flows.children_grown_exit_share]] = True
-        self._set_applicable()
-        hh.severity[:] *= self.life.applicable
+        hh, life = self.households, self.life
+        _grow_up(hh.child_age, life.placed_until, life.dropped_out, hh.ident, hh.severity, life.applicable,
+                 life.applicable_count, self.flows.leaving, self.streams.seeds, self.week,
+                 self.params.flows.children_grown_exit_share)
 
     def _set_applicable(self) -> None:
         """Which life domains exist per household (none in an empty row); changes only when children grow up or
@@ -324,6 +329,71 @@ def _age_children(child_age: np.ndarray, placed_until: np.ndarray, dropped_out: 
             has_children |= child_age[n, c] >= 0
         grown[n] = had_children and not has_children
     return grown
+
+
+@njit(cache=True, error_model="numpy")
+def _grow_up(child_age: np.ndarray, placed_until: np.ndarray, dropped_out: np.ndarray, ident: np.ndarray,
+             severity: np.ndarray, applicable: np.ndarray, applicable_count: np.ndarray, leaving: np.ndarray,
+             seeds: np.ndarray, week: int, exit_share: float) -> None:
+    """:meth:`MPHModel._grow_up` in one compiled call (a dozen numpy calls cost ten times the work at each of a
+    replication's thirty years' ends): children age, a household whose last child came of age leaves with its
+    keyed draw under ``exit_share``, the domains that exist are set again and those that no longer do lose their
+    severity."""
+    grown = _age_children(child_age, placed_until, dropped_out)
+    for n in range(grown.size):
+        if grown[n] and unit(seeds, Draw.CHILDREN_GROWN, ident[n], week) < exit_share:
+            leaving[n] = True
+    population.set_applicable(child_age, ident, applicable, applicable_count)
+    for n in range(severity.shape[0]):
+        for d in range(severity.shape[1]):
+            severity[n, d] *= 1.0 if applicable[n, d] else 0.0  # as numpy's severity *= applicable
+
+
+@njit(cache=True, error_model="numpy")
+def _year_counts(involvement: Involvement, care_rules: CareRules, child_age: np.ndarray, adults: np.ndarray,
+                 case_type: np.ndarray, ident: np.ndarray, workers_per_offer: np.ndarray,
+                 escalation_professionals: np.ndarray, reached: np.ndarray, ever_stabilised: np.ndarray,
+                 stabilised: np.ndarray, ever_in_approach: np.ndarray, found: np.ndarray, phase: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What a year's row counts per household, in one compiled call: the professionals in each home this year
+    (:func:`agents.organisation.professionals_in_year`; 0 in an empty row); per group (each case type, then the
+    households in the approach) the counts of its households in row order, one block per group (``gathered``,
+    block g from ``bounds[g]`` to ``bounds[g + 1]``: the caller sums each with numpy, as before) and how many have
+    any; and the households reached, ever stabilised, stable now, ever in the approach, present, found and present,
+    and in the approach now."""
+    count = professionals_in_year(involvement, care_rules, members_served(child_age, adults),
+                                  workers_per_offer[case_type], escalation_professionals)
+    groups = len(CASE_TYPES) + 1  # the last: the households in the approach
+    bounds = np.zeros(groups + 1, dtype=np.int64)
+    with_any = np.zeros(groups, dtype=np.int64)
+    state = np.zeros(7, dtype=np.int64)
+    for n in range(count.size):
+        present = ident[n] >= 0
+        if not present:  # a row emptied this year: its household is counted by no one
+            count[n] = 0.0
+        professionals, approach = count[n] > 0, present & involvement.regisseur[n]
+        bounds[case_type[n] + 1] += present
+        with_any[case_type[n]] += present & professionals
+        bounds[groups] += approach
+        with_any[groups - 1] += approach & professionals
+        state[0] += reached[n]
+        state[1] += ever_stabilised[n]
+        state[2] += stabilised[n]
+        state[3] += ever_in_approach[n]
+        state[4] += present
+        state[5] += found[n] & present
+        state[6] += (phase[n] >= DIAGNOSIS) & (phase[n] <= AFTERCARE)
+    bounds = np.cumsum(bounds)
+    gathered = np.empty(bounds[-1])
+    at = bounds[:-1].copy()
+    for n in range(count.size):
+        if ident[n] >= 0:
+            gathered[at[case_type[n]]] = count[n]
+            at[case_type[n]] += 1
+            if involvement.regisseur[n]:
+                gathered[at[groups - 1]] = count[n]
+                at[groups - 1] += 1
+    return count, gathered, bounds, with_any, state
 
 
 @njit(cache=True, error_model="numpy")

@@ -21,9 +21,8 @@ from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
 from sim.crn import RandomStreams
 from sim.measures import per_replication, summarise
-from sim.model import METHODS, MPHModel, RowsExhausted, generate_cohort
+from sim.model import METHODS, WEEKLY_SERIES, MPHModel, RowsExhausted, generate_cohort
 from sim.population import SPARE_ROWS
-from sim.tidy import long_table
 
 # Rows per household of the stock a replication may grow to before it stops with an error (see _play).
 MAX_SPARE_ROWS = 8.0
@@ -69,13 +68,72 @@ def run_replication(scenario: Scenario, method: str, replication: int,
     """One replication of one method: (yearly counts in long form, weekly series). ``model``: the replication's
     model of the method at week 0 (:func:`replication_models`); made here if not given."""
     model = model if model is not None else MPHModel(scenario, method, replication)
+    return _frames([_horizon_of(replication, method, model)])
+
+
+@dataclass(frozen=True)
+class _Horizon:
+    """What one method's horizon left: the arrays its rows in the yearly and weekly tables are made of. The tables
+    of a whole run are made once from all of these (:func:`_frames`): a DataFrame per replication and method, and
+    concatenating them, cost more than a posterior draw's tables themselves (issue 15)."""
+
+    replication: int
+    method: str
+    years: np.ndarray  # int64 (Y,)
+    measures: list[str]
+    values: np.ndarray  # float (Y, measures): the DataCollector's ``years`` table
+    weekly: np.ndarray  # int64 (weeks, WEEKLY_SERIES)
+
+
+def _horizon_of(replication: int, method: str, model: MPHModel) -> _Horizon:
+    """Play ``model`` over the horizon and keep what its tables need."""
     model.run()
-    yearly = _long_form(model.datacollector.tables["years"])
-    weekly = model.weekly()
-    for frame in (yearly, weekly):
-        frame.insert(0, "method", method)
-        frame.insert(0, "replication", replication)
+    years = model.datacollector.tables["years"]
+    measures = [column for column in years if column != "year"]
+    return _Horizon(replication, method, np.asarray(years["year"]), measures,
+                    np.array([years[m] for m in measures], dtype=float).T.reshape(len(years["year"]), len(measures)),
+                    model.weekly_series())
+
+
+def _frames(horizons: Sequence[_Horizon]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The yearly table (replication, method, year, measure, value: measure by measure, as ``melt`` of the wide
+    year table gives) and the weekly one (replication, method, week, *WEEKLY_SERIES) of the horizons, in order."""
+    rows = np.array([h.values.size for h in horizons])
+    weeks = np.array([len(h.weekly) for h in horizons])
+    replications = np.array([h.replication for h in horizons], dtype=np.int64)
+    methods = _Labels([h.method for h in horizons])
+    measures = _Labels([m for h in horizons for m in h.measures])
+    yearly = pd.DataFrame({
+        "replication": np.repeat(replications, rows),
+        "method": methods.column(np.repeat(methods.codes, rows)),
+        "year": np.concatenate([np.tile(h.years, len(h.measures)) for h in horizons]),
+        "measure": measures.column(np.concatenate([np.repeat(measures.codes_of(h.measures), len(h.years))
+                                                   for h in horizons])),
+        "value": np.concatenate([h.values.T.ravel() for h in horizons]),
+    })
+    series = np.concatenate([h.weekly for h in horizons])
+    weekly = pd.DataFrame({
+        "replication": np.repeat(replications, weeks),
+        "method": methods.column(np.repeat(methods.codes, weeks)),
+        "week": np.concatenate([np.arange(1, n + 1) for n in weeks]),
+        **{name: series[:, k] for k, name in enumerate(WEEKLY_SERIES)},
+    })
     return yearly, weekly
+
+
+class _Labels:
+    """Distinct strings and codes into them: a string column made by taking from the few distinct ones (a tenth of
+    the time of converting a column of Python strings, with the same pandas ``str`` dtype)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.index = {name: k for k, name in enumerate(dict.fromkeys(names))}
+        self.codes = self.codes_of(names)
+
+    def codes_of(self, names: Sequence[str]) -> np.ndarray:
+        return np.array([self.index[name] for name in names], dtype=np.intp)
+
+    def column(self, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        return pd.array(list(self.index), dtype="str").take(codes)
 
 
 def replication_models(scenario: Scenario, replication: int,
@@ -93,11 +151,10 @@ def play_replication(scenario: Scenario, replication: int,
     """Every method of one replication from its one shared warm-up: (yearly, weekly) per method, in order. The
     replication draws its parameters from the shipped posterior (:func:`scenarios.posterior.with_particle`).
     ``threads`` > 1 plays the methods' horizons side by side after the warm-up (the same numbers)."""
-    return _play(scenario, replication, threads)[0]
+    return [_frames([horizon]) for horizon in _play(scenario, replication, threads)[0]]
 
 
-def _play(scenario: Scenario, replication: int,
-          threads: int = 1) -> tuple[list[tuple[pd.DataFrame, pd.DataFrame]], int | None]:
+def _play(scenario: Scenario, replication: int, threads: int = 1) -> tuple[list[_Horizon], int | None]:
     scenario, particle = with_particle(scenario, replication)
     spare_rows = SPARE_ROWS
     while True:
@@ -114,9 +171,8 @@ def _play(scenario: Scenario, replication: int,
             spare_rows *= 1.5
 
 
-def _horizon(scenario: Scenario, replication: int, models: dict[str, MPHModel],
-             method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return run_replication(scenario, method, replication, models[method])
+def _horizon(scenario: Scenario, replication: int, models: dict[str, MPHModel], method: str) -> _Horizon:
+    return _horizon_of(replication, method, models[method])
 
 
 def _side_by_side[T, R](task: Callable[[T], R], items: Sequence[T], threads: int, progress: bool = False) -> list[R]:
@@ -131,13 +187,6 @@ def _side_by_side[T, R](task: Callable[[T], R], items: Sequence[T], threads: int
     finally:
         if pool is not None:  # after Ctrl+C only the tasks already playing finish
             pool.shutdown(cancel_futures=True)
-
-
-def _long_form(years: dict[str, list[float]]) -> pd.DataFrame:
-    """The DataCollector's ``years`` table (column -> values) as (year, measure, value) rows, without building the
-    wide DataFrame first (that and ``melt`` took 20 ms for the 126 columns of ten years)."""
-    measures = [column for column in years if column != "year"]
-    return long_table({"year": np.asarray(years["year"])}, measures, np.array([years[m] for m in measures]).T)
 
 
 def run_scenario(
@@ -180,14 +229,12 @@ def run_scenario(
     reps = range(first_replication, first_replication + scenario.replications)
     replication = partial(_play, scenario, threads=max(1, threads // len(reps)))
     outcomes = _side_by_side(replication, reps, threads, progress)
-    runs = [run for rep_runs, _ in outcomes for run in rep_runs]
     draws = pd.DataFrame([(rep, particle) for rep, (_, particle) in zip(reps, outcomes, strict=True)
                           if particle is not None], columns=["replication", "particle"])
-    yearly_df = pd.concat([yearly for yearly, _ in runs], ignore_index=True)
+    yearly, weekly = _frames([horizon for horizons, _ in outcomes for horizon in horizons])
     register = register if register is not None else load_register()
-    costs = yearly_costs(yearly_df, list(scenario.organisations), register)
-    return Results(scenario, yearly_df, pd.concat([weekly for _, weekly in runs], ignore_index=True),
-                   per_replication(yearly_df, costs, scenario), costs, draws)
+    costs = yearly_costs(yearly, list(scenario.organisations), register)
+    return Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs, draws)
 
 
 __all__ = ["FLOWS", "METHODS", "Results", "play_replication", "replication_models", "run_replication", "run_scenario"]

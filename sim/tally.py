@@ -88,15 +88,14 @@ class YearTally:
         self.organisations = organisations
         self.totals = np.zeros(len(TOTALS))
         self.per_org = np.zeros((len(PER_ORGANISATION), len(organisations)))
-
-    def add(self, name: str, value: float) -> None:
-        self.totals[Total[name]] += value
+        # the row's per-organisation column names, made once rather than at each of a replication's twenty rows
+        self._per_org_columns = [[f"{name}.{org}" for org in organisations] for name in PER_ORGANISATION]
 
     def close_year(self) -> dict[str, float]:
         row = dict(zip(TOTALS, self.totals.tolist(), strict=True))
-        for name, per_org in zip(PER_ORGANISATION, self.per_org.tolist(), strict=True):
+        for name, names, per_org in zip(PER_ORGANISATION, self._per_org_columns, self.per_org.tolist(), strict=True):
             row[name] = float(sum(per_org))
-            row.update({f"{name}.{org}": v for org, v in zip(self.organisations, per_org, strict=True)})
+            row.update(zip(names, per_org, strict=True))
         self.totals[:] = 0.0  # in place: the compiled step holds these arrays
         self.per_org[:] = 0.0
         return row

@@ -56,8 +56,12 @@ class Posterior:
         return int(rng.choice(len(self.particles), p=self.particles["weight"].to_numpy()))
 
     def values(self, index: int) -> dict[str, float]:
-        row = self.particles.iloc[index]
-        return {name: float(row[name]) for name in self.parameters}
+        return dict(zip(self.parameters, self._table[index].tolist(), strict=True))
+
+    @functools.cached_property
+    def _table(self) -> np.ndarray:
+        """The parameters' values, one row per particle: read a row at a time, once per replication."""
+        return self.particles[self.parameters].to_numpy(dtype=float)
 
 
 def _read(name: str) -> Posterior | None:
