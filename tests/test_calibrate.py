@@ -76,10 +76,11 @@ def test_evaluation_seed_comes_from_the_parameters(tmp_path):
     assert all(isinstance(v, float) for v in first.values())
 
 
-def test_parameter_recovery_with_abc_that_resumes(tmp_path):
-    """Data synthesised at known values is calibrated back: the true values lie in the 90% credible intervals.
-    The first call (single-core sampler) stops after one generation, as an interrupted run would; the second
-    continues from the stored state on a Dask cluster of 2 workers instead of starting again."""
+def test_abc_resumes_on_a_dask_cluster_and_writes_a_calibrated_scenario(tmp_path):
+    """The first call (single-core sampler) stops after one generation, as an interrupted run would; the second
+    continues from the stored state on a Dask cluster of 2 workers instead of starting again. Dask's workers propose
+    from OS entropy, so this posterior varies from run to run (one run in seven put the true police hazard just
+    outside its 90% interval of 20 particles); recovery is checked on the single-worker run, which repeats (below)."""
     path = _config(tmp_path, generations=1)
     out = tmp_path / "out"
     first = run_abc(load_calibration(path), out, workers=1)
@@ -93,8 +94,7 @@ def test_parameter_recovery_with_abc_that_resumes(tmp_path):
     result = run_abc(calibration, out, workers=2)
     assert result.generations == 2 and result.simulated["seed"].notna().all() and result.evaluations > first.evaluations
     table = posterior_table(calibration, result.particles).set_index("parameter")
-    for name, value in TRUE.items():
-        assert table.loc[name, "p5"] <= value <= table.loc[name, "p95"], (name, table.loc[name].to_dict())
+    assert set(table.index) == set(TRUE)
     scenario_file = calibrated_scenario(calibration, table["median"].to_dict(), tmp_path / "calibrated.yaml", "test")
     scenario = load_scenario(scenario_file)
     assert scenario.population.households == 3000  # the base scenario, not the small fitting town
@@ -115,9 +115,11 @@ def test_point_estimate_and_outputs(tmp_path, capsys):
     assert load_scenario(out / "calibrated_scenario.yaml").name.endswith("(gekalibreerd: recovery)")
 
 
-def test_an_interrupted_single_worker_run_resumed_gives_the_same_posterior(tmp_path):
+def test_an_interrupted_single_worker_run_resumed_gives_the_same_posterior_that_recovers_the_truth(tmp_path):
     """Each generation starts from the stored history with numpy's generator seeded by the calibration seed and the
-    generation's number: stopping after the first generation and resuming takes exactly the uninterrupted steps."""
+    generation's number: stopping after the first generation and resuming takes exactly the uninterrupted steps.
+    Data synthesised at known values is calibrated back: the true values lie in the 90% credible intervals (how
+    often such intervals cover the truth over many truths: benchmarks/bench_recovery.py)."""
     whole = tmp_path / "whole"
     path = _config(tmp_path, generations=2)
     straight = run_abc(load_calibration(path), whole, workers=1)
@@ -130,6 +132,9 @@ def test_an_interrupted_single_worker_run_resumed_gives_the_same_posterior(tmp_p
     pd.testing.assert_frame_equal(resumed.particles, straight.particles)
     pd.testing.assert_frame_equal(resumed.simulated, straight.simulated)
     assert resumed.epsilon == straight.epsilon
+    table = posterior_table(load_calibration(path), resumed.particles).set_index("parameter")
+    for name, value in TRUE.items():
+        assert table.loc[name, "p5"] <= value <= table.loc[name, "p95"], (name, table.loc[name].to_dict())
 
 
 # --- the shipped posterior: runs draw from it (posterior predictive), --point holds point values -----------------
