@@ -137,7 +137,8 @@ def waits_table(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Per method and organisation (and ``total``), means over replications and years: referrals (and those from a
     regisseur's plan), admissions (and those whose waiting list was broken), trajectories started, places a week
     (capacity as used: the organisation's own, plus what one plan freed unless cashed) and the places one plan
-    freed, households on the waiting list, and the mean wait of all admissions, of priority ones and of the others.
+    freed, the cases on the waiting lists (a household waiting at two organisations counts twice), and the mean wait
+    of all admissions, of priority ones and of the others.
     The total row sums the organisations (places, lists, counts); its waits are the admissions' means."""
     orgs = list(scenario.organisations)
     names = [f"{count}.{org}" for count in WAIT_COUNTS for org in orgs]
