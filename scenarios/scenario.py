@@ -513,7 +513,12 @@ def _validate(tree: dict[str, Any], sources: dict[str, str], origin: str) -> Sce
     try:
         scenario = Scenario.model_validate({**tree, "sources": sources})
     except ValidationError as err:
-        raise UserError(validation_message(err, origin, Scenario)) from None
+        message = validation_message(err, origin, Scenario)
+        if any(e["type"] == "missing" and len(e["loc"]) == 1 for e in err.errors()):
+            # whole sections missing: most likely a file of a few changes that does not say what it changes
+            message += (f"\n{origin}: a scenario file that sets only some values starts with "
+                        f"'extends: example_municipality.yaml' (or another scenario file) and takes the rest from it")
+        raise UserError(message) from None
     for dotted in scenario.uncertainties:
         check_uncertain_path(scenario, dotted, f"{origin}: uncertainties")
     return scenario

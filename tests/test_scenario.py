@@ -46,6 +46,16 @@ def test_extends_and_override(tmp_path):
     assert "cockpit" in s.sources["population.households"]
 
 
+def test_a_file_of_a_few_changes_without_extends_is_told_to_extend(tmp_path):
+    with pytest.raises(UserError) as err:
+        load_scenario(write(tmp_path, "levers: {fte: 20}\n"))
+    assert "population: missing" in str(err.value)
+    assert "starts with 'extends: example_municipality.yaml'" in str(err.value)
+    with pytest.raises(UserError) as err:  # a complete file's own mistake gets no such advice
+        load_scenario(write(tmp_path, "extends: defaults\nlevers: {fte: -1}\n"))
+    assert "extends:" not in str(err.value)
+
+
 def test_exported_yaml_loads_back(example, tmp_path):
     path = write(tmp_path, example.to_yaml())
     assert load_scenario(path).model_dump(exclude={"sources"}) == example.model_dump(exclude={"sources"})
