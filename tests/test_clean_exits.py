@@ -105,25 +105,50 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_the_server(port: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("the workshop did not start")
+
+
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_ctrl_c_in_the_workshop_stops_the_server_with_one_line() -> None:
     port = _free_port()
     process = start(["-m", "sim", "workshop", "tests/workshop/small_town.yaml", "--port", str(port),
                      "--workers", "1"])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    try:
+        _wait_for_the_server(port)
+    except AssertionError:
         os.killpg(process.pid, signal.SIGKILL)
-        raise AssertionError("the workshop did not start")
+        raise
     code, out, err = ctrl_c(process)
     assert code == 130, err
     assert "Traceback" not in out + err, out + err
     assert [line for line in err.splitlines() if line.strip()] == ["mph: onderbroken"]
     with pytest.raises(OSError):  # the server is gone with it
         urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_killing_the_workshop_command_stops_its_server() -> None:
+    """kill (SIGTERM) to `mph workshop` alone, as a process manager or a test's clean-up sends it: the server, in a
+    session of its own, stops with it instead of listening on."""
+    port = _free_port()
+    process = start(["-m", "sim", "workshop", "tests/workshop/small_town.yaml", "--port", str(port),
+                     "--workers", "1"])
+    try:
+        _wait_for_the_server(port)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    with pytest.raises(OSError):  # the server is gone with it
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+

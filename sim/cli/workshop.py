@@ -81,12 +81,17 @@ def serve(command: list[str], env: dict[str, str]) -> int:
     group, by its id) and ends with one line (``mph: interrupted``, exit status 130) instead of their tracebacks.
     The log's tail is shown only when the server fails by itself."""
     log = Path(tempfile.gettempdir()) / f"mph-workshop-{os.getpid()}.log"
+    # kill (SIGTERM) or a closed terminal (SIGHUP) stop the server as Ctrl+C does: it runs in a session of its own,
+    # so nothing else would reach it, and it would go on listening on its port
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _as_ctrl_c)
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = process.wait()
         except KeyboardInterrupt:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C does not interrupt the stopping
+            for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(stop_signal, signal.SIG_IGN)  # a second signal does not interrupt the stopping
             _stop(process)
             log.unlink(missing_ok=True)
             raise
@@ -97,6 +102,10 @@ def serve(command: list[str], env: dict[str, str]) -> int:
         return code
     log.unlink(missing_ok=True)
     return 0
+
+
+def _as_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(process: subprocess.Popen) -> None:
