@@ -9,7 +9,7 @@ from scenarios.domains import CASE_TYPES, ESCALATIONS
 from scenarios.register import STAKEHOLDERS
 from scenarios.scenario import Scenario
 from sim.reports import labels
-from sim.tidy import long_form, wide_table
+from sim.tidy import long_form
 
 QUANTILES = (0.05, 0.95)
 WEEKS_PER_YEAR = 52
@@ -51,7 +51,7 @@ def own_strength_effect(totals: pd.DataFrame) -> pd.Series:
 
 def per_replication(yearly: pd.DataFrame, costs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """One row per replication, method and measure over the whole horizon; money from the priced ``costs``."""
-    wide = wide_table(yearly, ["replication", "method", "year"])
+    wide = yearly.set_index(["replication", "method", "year", "measure"])["value"].unstack("measure")
     runs = wide.groupby(level=["replication", "method"])
     totals, last = runs.sum(), runs.last()
     years = scenario.horizon_years

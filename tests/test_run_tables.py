@@ -1,7 +1,6 @@
 """A run's tables come out the same however they are assembled (issue 15 made them cheaper to make): the yearly and
-weekly tables are the replications' own tables row for row, costs price each count once per payer in the yearly
-order, the measures read the counts as pandas would, the year's professionals are the sums of the homes' counts,
-and a household's problems sit in its smallest draws."""
+weekly tables are the replications' own tables row for row, the year's professionals are the sums of the homes'
+counts, and a household's problems sit in its smallest draws."""
 
 from __future__ import annotations
 
@@ -10,12 +9,9 @@ import pandas as pd
 import pytest
 
 from scenarios.domains import CASE_TYPES
-from scenarios.register import load_register
 from scenarios.scenario import Scenario
-from sim.costing import price_list, yearly_costs
 from sim.population import _smallest
 from sim.run import replication_models, run_replication, run_scenario
-from sim.tidy import wide_table
 
 
 def test_a_runs_tables_are_its_replications_own_tables_row_for_row(small):
@@ -24,30 +20,6 @@ def test_a_runs_tables_are_its_replications_own_tables_row_for_row(small):
     for k, table in enumerate(("yearly", "weekly")):
         expected = pd.concat([tables[k] for tables in own], ignore_index=True)
         pd.testing.assert_frame_equal(getattr(results, table), expected, check_exact=True)
-
-
-def test_costs_price_each_count_once_per_payer_in_the_order_of_the_yearly_table(small):
-    yearly = run_scenario(small, replications=1).yearly
-    register, organisations = load_register(), list(small.organisations)
-    prices = price_list(organisations, register)
-    shuffled = yearly.sample(frac=0.5, random_state=1)  # any order and index, unpriced counts among them
-    for counts in (yearly, shuffled, yearly.iloc[:0]):
-        merged = counts.merge(prices, left_on="measure", right_on="count", how="inner")
-        merged["eur"] = merged["value"] * merged["eur_per_count"]
-        expected = merged[["replication", "method", "year", "item", "key", "payer", "eur"]]
-        pd.testing.assert_frame_equal(yearly_costs(counts, organisations, register), expected, check_exact=True)
-
-
-def test_the_measures_read_the_yearly_counts_as_one_row_per_run_and_year(small):
-    """The wide table the measures start from is what pandas' unstack gives, in any row order, with gaps as NaN;
-    a count twice over is an error, not a silent choice."""
-    yearly = run_scenario(small, replications=2).yearly
-    ids = ["replication", "method", "year"]
-    for counts in (yearly, yearly.sample(frac=1.0, random_state=2), yearly.sample(frac=0.6, random_state=3)):
-        expected = counts.set_index([*ids, "measure"])["value"].unstack("measure")
-        pd.testing.assert_frame_equal(wide_table(counts, ids), expected, check_exact=True)
-    with pytest.raises(ValueError, match="duplicate"):
-        wide_table(pd.concat([yearly, yearly.iloc[:1]]), ids)
 
 
 @pytest.mark.parametrize("method", ["verkokerd", "1g1p1r"])
