@@ -92,7 +92,7 @@ def serve(command: list[str], env: dict[str, str]) -> int:
         except KeyboardInterrupt:
             for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(stop_signal, signal.SIG_IGN)  # a second signal does not interrupt the stopping
-            _stop(process)
+            stop_server(process)
             log.unlink(missing_ok=True)
             raise
     if code != 0:
@@ -108,7 +108,8 @@ def _as_ctrl_c(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop a server started in a session of its own, and its worker processes: its process group, by its id."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sim.cli.workshop import stop_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -62,7 +63,7 @@ def workshop_server(scenario: Path | None, workers: int, log: Path, timeout: flo
         _wait_until_healthy(url, process, log, timeout)
         yield url
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -79,17 +80,6 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout:
         time.sleep(0.3)
     raise RuntimeError(f"mph workshop did not answer on {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server and its worker processes: the process group this module started, by its id."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except ProcessLookupError:
-        return  # the whole group has already ended
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 # --- driving the page -------------------------------------------------------------------------------
