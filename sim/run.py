@@ -6,6 +6,8 @@ notebook) so it pickles to worker processes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -156,12 +158,18 @@ def play_replication(scenario: Scenario, replication: int,
 
 def _play(scenario: Scenario, replication: int, threads: int = 1) -> tuple[list[_Horizon], int | None]:
     scenario, particle = with_particle(scenario, replication)
+    return _retried(scenario, replication, threads), particle
+
+
+def _retried(scenario: Scenario, replication: int, threads: int) -> list[_Horizon]:
+    """The horizons of a scenario whose particle is drawn, played again with more empty rows while the stock
+    outgrows them."""
     spare_rows = SPARE_ROWS
     while True:
         try:
             models = replication_models(scenario, replication, spare_rows)
             horizon = partial(_horizon, scenario, replication, models)
-            return _side_by_side(horizon, scenario.methods, threads), particle
+            return _side_by_side(horizon, scenario.methods, threads)
         except RowsExhausted:
             # A posterior draw can let the stock grow past the spare rows (particle 162 of the example's seed did,
             # replication 6). The same households again with more empty rows: a run that fitted is unchanged, and
@@ -169,6 +177,54 @@ def _play(scenario: Scenario, replication: int, threads: int = 1) -> tuple[list[
             if spare_rows >= MAX_SPARE_ROWS:
                 raise
             spare_rows *= 1.5
+
+
+def shared_part(scenario: Scenario) -> str:
+    """What a replication's households, warm-up and old method depend on: the scenario without its levers (and
+    without what no run reads: names, sources, the replication count, the methods, the uncertainties' ranges).
+    Scenarios with the same shared part play the same households, warm-up and old-method horizon in each
+    replication; only 1g1p1r differs (the old method reads no lever: tests/test_shared_runs.py)."""
+    tree = scenario.model_dump(mode="json", exclude={"levers", "name", "description", "sources", "replications",
+                                                     "methods", "uncertainties"})
+    return hashlib.sha256(json.dumps(tree, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _play_many(scenarios: Sequence[Scenario], replication: int,
+               threads: int = 1) -> list[tuple[list[_Horizon], int | None]]:
+    """Replication ``replication`` of each scenario, as :func:`_play` plays it alone. Scenarios that differ only in
+    their levers (the same :func:`shared_part` once the replication's particle is drawn) share one generation of
+    households, one warm-up and the old method's horizon, and play only their own 1g1p1r horizons: a comparison
+    or sweep of k lever settings costs one replication plus k - 1 horizons of 1g1p1r, not k replications."""
+    drawn = [with_particle(scenario, replication) for scenario in scenarios]
+    groups: dict[str, list[int]] = {}
+    for i, (scenario, _) in enumerate(drawn):
+        groups.setdefault(shared_part(scenario), []).append(i)
+    played: dict[int, list[_Horizon]] = {}
+    for members in groups.values():
+        if len(members) == 1:
+            played[members[0]] = _retried(drawn[members[0]][0], replication, threads)
+            continue
+        try:
+            played.update(zip(members, _shared(replication, [drawn[i][0] for i in members], threads), strict=True))
+        except RowsExhausted:  # each on its own, with the empty rows its own run would end up with
+            played.update((i, _retried(drawn[i][0], replication, threads)) for i in members)
+    return [(played[i], particle) for i, (_, particle) in enumerate(drawn)]
+
+
+def _shared(replication: int, scenarios: Sequence[Scenario], threads: int) -> list[list[_Horizon]]:
+    """The horizons of scenarios with one shared part: one warm-up, the old method once, 1g1p1r for each."""
+    first = scenarios[0]
+    cohort = generate_cohort(first, RandomStreams(first.seed, replication), SPARE_ROWS)
+    warm = MPHModel(first, "verkokerd", replication, cohort)
+    # every 1g1p1r model copies the warm-up before the old method's horizon plays on from it
+    own = {i: MPHModel(s, "1g1p1r", replication, cohort, after=warm) for i, s in enumerate(scenarios)
+           if "1g1p1r" in s.methods}
+    with_old = any("verkokerd" in s.methods for s in scenarios)
+    tasks = [*([("verkokerd", warm)] if with_old else []), *(("1g1p1r", model) for model in own.values())]
+    horizons = _side_by_side(lambda task: _horizon_of(replication, *task), tasks, threads)
+    old = horizons.pop(0) if with_old else None
+    mine = dict(zip(own, horizons, strict=True))
+    return [[old if method == "verkokerd" else mine[i] for method in s.methods] for i, s in enumerate(scenarios)]
 
 
 def _horizon(scenario: Scenario, replication: int, models: dict[str, MPHModel], method: str) -> _Horizon:
@@ -227,14 +283,38 @@ def run_scenario(
         scenario = pinned(scenario)
 
     reps = range(first_replication, first_replication + scenario.replications)
-    replication = partial(_play, scenario, threads=max(1, threads // len(reps)))
-    outcomes = _side_by_side(replication, reps, threads, progress)
-    draws = pd.DataFrame([(rep, particle) for rep, (_, particle) in zip(reps, outcomes, strict=True)
-                          if particle is not None], columns=["replication", "particle"])
-    yearly, weekly = _frames([horizon for horizons, _ in outcomes for horizon in horizons])
-    register = register if register is not None else load_register()
-    costs = yearly_costs(yearly, list(scenario.organisations), register)
-    return Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs, draws)
+    return run_scenarios([scenario], [reps], registers=[register] if register is not None else None,
+                         progress=progress, threads=threads)[0]
 
 
-__all__ = ["FLOWS", "METHODS", "Results", "play_replication", "replication_models", "run_replication", "run_scenario"]
+def run_scenarios(scenarios: Sequence[Scenario], replications: Sequence[range], *,
+                  registers: Sequence[Register] | None = None, progress: bool = False,
+                  threads: int = 1) -> list[Results]:
+    """:func:`run_scenario` of each scenario over its ``replications`` (the numbers of its replications), with the
+    numbers each gets alone; where scenarios differ only in their levers, each replication's households, warm-up
+    and old method are played once for all of them (:func:`_play_many`). ``registers``: each scenario's prices
+    (default: the shipped register)."""
+    numbers = sorted({r for reps in replications for r in reps})
+    members = {r: [i for i, reps in enumerate(replications) if r in reps] for r in numbers}
+
+    def replication(r: int) -> list[tuple[list[_Horizon], int | None]]:
+        return _play_many([scenarios[i] for i in members[r]], r, threads=max(1, threads // len(numbers)))
+
+    played: dict[tuple[int, int], tuple[list[_Horizon], int | None]] = {}
+    for r, outcomes in zip(numbers, _side_by_side(replication, numbers, threads, progress), strict=True):
+        played.update(((i, r), outcome) for i, outcome in zip(members[r], outcomes, strict=True))
+    shipped = load_register() if registers is None else None
+    results = []
+    for i, (scenario, reps) in enumerate(zip(scenarios, replications, strict=True)):
+        outcomes = [played[i, r] for r in reps]
+        draws = pd.DataFrame([(r, particle) for r, (_, particle) in zip(reps, outcomes, strict=True)
+                              if particle is not None], columns=["replication", "particle"])
+        yearly, weekly = _frames([horizon for horizons, _ in outcomes for horizon in horizons])
+        register = registers[i] if registers is not None else shipped
+        costs = yearly_costs(yearly, list(scenario.organisations), register)
+        results.append(Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs, draws))
+    return results
+
+
+__all__ = ["FLOWS", "METHODS", "Results", "play_replication", "replication_models", "run_replication", "run_scenario",
+           "run_scenarios", "shared_part"]

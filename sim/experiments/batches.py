@@ -95,15 +95,19 @@ def tidy_results(results: Any, mkba: Any, point: int) -> pd.DataFrame:
 
 def run_batch(batch: Batch, context: Context) -> dict[str, pd.DataFrame]:
     """Simulate and price one batch: ``measures`` (tidy, see :func:`tidy_results`) and, if the context asks,
-    ``yearly`` escalation counts per replication, method and year."""
+    ``yearly`` escalation counts per replication, method and year. Runs of lever settings at the same replication
+    share its households, warm-up and old method (:func:`sim.run.run_scenarios`)."""
     from sim.mkba.simulated import simulated_mkba
-    from sim.run import run_scenario
+    from sim.run import run_scenarios
 
+    settings = [point_scenario(context, run.point) for run in batch.runs]
+    both = {"methods": ["verkokerd", "1g1p1r"]}
+    scenarios = [scenario.with_overrides(both, "run options") for scenario, _ in settings]
+    registers = [register for _, register in settings]
+    results_of = run_scenarios(scenarios, [range(run.first_replication, run.first_replication + run.replications)
+                                           for run in batch.runs], registers=registers)
     measures, yearly = [], []
-    for run in batch.runs:
-        scenario, register = point_scenario(context, run.point)
-        results = run_scenario(scenario, replications=run.replications, first_replication=run.first_replication,
-                               methods=["verkokerd", "1g1p1r"], register=register)
+    for run, register, results in zip(batch.runs, registers, results_of, strict=True):
         mkba = simulated_mkba(results, register, context.rate_pct)
         measures.append(tidy_results(results, mkba, run.point.index))
         if context.with_yearly:
@@ -122,15 +126,26 @@ def seconds_per_replication(scenario: Scenario) -> float:
 
 
 def make_batches(context: Context, points: Sequence[Point], replications: int) -> list[Batch]:
-    """Replications of consecutive points, cut into batches of about :data:`BATCH_SECONDS` of work."""
-    largest = max(seconds_per_replication(point_scenario(context, p)[0]) for p in points)
+    """Replications of the points, cut into batches of about :data:`BATCH_SECONDS` of work. The points that differ
+    only in their levers come together at each replication (as many as fit a batch, and then all of a replication's
+    where that fits), so that a batch plays their households, warm-up and old method once."""
+    from sim.run import shared_part
+
+    scenarios = [point_scenario(context, p)[0] for p in points]
+    largest = max(seconds_per_replication(s) for s in scenarios)
     size = max(1, math.ceil(BATCH_SECONDS / largest))
-    jobs = [(p, r) for p in points for r in range(replications)]
+    groups: dict[str, list[Point]] = {}
+    for point, scenario in zip(points, scenarios, strict=True):
+        groups.setdefault(shared_part(scenario), []).append(point)
+    alike = max(len(group) for group in groups.values())
+    if alike <= size:  # each replication's alike points whole in one batch
+        size = size // alike * alike
+    jobs = [(point, rep) for group in groups.values() for rep in range(replications) for point in group]
     batches = []
     for start in range(0, len(jobs), size):
         runs: list[Run] = []
         for point, rep in jobs[start:start + size]:
-            if runs and runs[-1].point is point:
+            if runs and runs[-1].point is point and runs[-1].first_replication + runs[-1].replications == rep:
                 runs[-1] = Run(point, runs[-1].first_replication, runs[-1].replications + 1)
             else:
                 runs.append(Run(point, rep, 1))
@@ -195,7 +210,10 @@ def execute(context: Context, batches: Sequence[Batch], client: Any = None, stor
     with bar:
         _run(pending, context, client, keep)
     tables = [finished[b.index] if store is None else _read(store, b.index, context) for b in batches]
-    return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]} if tables else {}
+    # point by point, each point's replications in order (batches put alike points side by side: make_batches)
+    return {name: pd.concat([t[name] for t in tables], ignore_index=True).sort_values("point", kind="stable",
+                                                                                      ignore_index=True)
+            for name in tables[0]} if tables else {}
 
 
 def _read(store: BatchStore, index: int, context: Context) -> dict[str, pd.DataFrame]:
