@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from scenarios.posterior import pinned, with_particle
+from scenarios.posterior import drawn_parameters, pinned, with_particle
 from scenarios.register import Register, load_register
 from scenarios.scenario import Scenario
 from sim.costing import yearly_costs
@@ -181,11 +181,13 @@ def _retried(scenario: Scenario, replication: int, threads: int) -> list[_Horizo
 
 def shared_part(scenario: Scenario) -> str:
     """What a replication's households, warm-up and old method depend on: the scenario without its levers (and
-    without what no run reads: names, sources, the replication count, the methods, the uncertainties' ranges).
-    Scenarios with the same shared part play the same households, warm-up and old-method horizon in each
-    replication; only 1g1p1r differs (the old method reads no lever: tests/test_shared_runs.py)."""
+    without what no run reads: names, sources, the replication count, the methods, the uncertainties' ranges), and
+    which parameters it draws from the posterior. Scenarios with the same shared part play the same households,
+    warm-up and old-method horizon in each replication; only 1g1p1r differs (the old method reads no lever:
+    tests/test_shared_runs.py)."""
     tree = scenario.model_dump(mode="json", exclude={"levers", "name", "description", "sources", "replications",
                                                      "methods", "uncertainties"})
+    tree["drawn from the posterior"] = drawn_parameters(scenario)
     return hashlib.sha256(json.dumps(tree, sort_keys=True).encode()).hexdigest()[:16]
 
 

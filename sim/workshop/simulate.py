@@ -2,13 +2,16 @@
 
 Replication r of both methods draws from streams seeded by the scenario's seed and r alone, so running the
 replications in separate processes gives exactly the numbers of one serial :func:`sim.run.run_scenario` call
-(tested): an exported scenario rerun with ``mph run`` reproduces what the room saw.
+(tested): an exported scenario rerun with ``mph run`` reproduces what the room saw. A slider that moves only
+levers plays only 1g1p1r again: the old method's replications are kept from the runs before (it reads no lever).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +23,7 @@ from scenarios.scenario import Scenario
 from sim.measures import per_replication
 from sim.mkba.cockpit import resolve_rate
 from sim.mkba.simulated import SimulatedMkba, simulated_mkba
-from sim.run import Results, run_scenario
+from sim.run import Results, run_scenario, shared_part
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,35 @@ def _in_turn(executor: Executor, scenario: Scenario, jobs: list[tuple[int, str]]
     return [parts[index] for index in range(len(jobs))]
 
 
+# The old method's replications of the room's recent runs, by shared part and replication: the old method reads no
+# lever (sim.run.shared_part), so when a slider moves a lever only 1g1p1r is played again.
+KEPT_OLD_RUNS = 64
+_old_runs: OrderedDict[tuple[str, int], Results] = OrderedDict()
+_old_runs_lock = threading.Lock()  # the web server runs each participant's session in a thread of its own
+
+
 def run_replications(scenario: Scenario, executor: Executor | None = None, share: int | None = None) -> Results:
     """All replications of both methods; with an executor, one (replication, method) per task, in the order of
     :func:`sim.run.run_scenario`, so that the tables come out the same row for row; at most ``share`` tasks of
-    this run in the pool at a time (default: all)."""
+    this run in the pool at a time (default: all). The old method's replications that a recent run with the same
+    shared part played are taken from it."""
     if executor is None:
         return run_scenario(scenario, register=register())
+    part = shared_part(scenario)
     jobs = [(rep, method) for rep in range(scenario.replications) for method in scenario.methods]
-    parts = _in_turn(executor, scenario, jobs, share or len(jobs))
+    with _old_runs_lock:
+        kept = {job: _old_runs[part, job[0]] for job in jobs if job[1] == "verkokerd" and (part, job[0]) in _old_runs}
+    todo = [job for job in jobs if job not in kept]
+    played = dict(zip(todo, _in_turn(executor, scenario, todo, share or len(todo)), strict=True))
+    with _old_runs_lock:
+        for (rep, method), results in played.items():
+            if method == "verkokerd":
+                _old_runs[part, rep] = results
+        for key in kept:
+            _old_runs.move_to_end((part, key[0]))
+        while len(_old_runs) > KEPT_OLD_RUNS:
+            _old_runs.popitem(last=False)
+    parts = [kept[job] if job in kept else played[job] for job in jobs]
     yearly, weekly, costs = (pd.concat([getattr(part, name) for part in parts], ignore_index=True)
                              for name in ("yearly", "weekly", "costs"))
     return Results(scenario, yearly, weekly, per_replication(yearly, costs, scenario), costs)

@@ -136,6 +136,32 @@ def test_replications_in_worker_processes_give_the_numbers_of_one_process(small_
         pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name))
 
 
+def test_a_lever_moved_plays_only_1g1p1r_again_with_the_numbers_of_a_fresh_run(small_town: Scenario,
+                                                                                monkeypatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.workshop import simulate as simulate_module
+
+    base = small_town.with_overrides({"replications": 2, "horizon_years": 2})
+    played: list[tuple[int, str]] = []
+    one_run = simulate_module._one_run
+    monkeypatch.setattr(simulate_module, "_one_run", lambda s, job: played.append(job) or one_run(s, job))
+    monkeypatch.setattr(simulate_module, "_old_runs", type(simulate_module._old_runs)())
+    moved = base.with_overrides({"levers.fte": base.levers.fte + 2, "levers.mandate.free_budget": False})
+    faster = base.with_overrides({"dynamics.drift_rate": base.dynamics.drift_rate * 1.5})  # not a lever
+    with ThreadPoolExecutor(2) as pool:
+        run_replications(base, pool)
+        played.clear()
+        after_lever = run_replications(moved, pool)
+        assert sorted(played) == [(0, "1g1p1r"), (1, "1g1p1r")]
+        played.clear()
+        run_replications(faster, pool)
+        assert len(played) == 4
+    fresh = run_scenario(moved)
+    for name in ("yearly", "weekly", "measures", "costs"):
+        pd.testing.assert_frame_equal(getattr(after_lever, name), getattr(fresh, name))
+
+
 def test_one_run_holds_at_most_its_share_of_the_room_s_workers(small_town: Scenario, monkeypatch) -> None:
     """A participant's 40 tasks go into the shared pool a few at a time, so another participant's task waits for
     at most one of them, not all 40; the results still come back in order."""
