@@ -9,6 +9,7 @@ levers plays only 1g1p1r again: the old method's replications are kept from the 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -43,8 +44,18 @@ def register() -> Register:
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for replications. Spawned, not forked: the web server runs threads."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """Worker processes for replications, all started now. Spawned, not forked: the web server runs threads. A
+    pool starts a process only when a task finds none idle, and a run holds a few of them at a time: otherwise a
+    participant would wait for a worker to start (seconds: it imports the model) in the middle of the workshop."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    for started in [pool.submit(_started) for _ in range(workers)]:  # none is idle before all have started
+        started.result()
+    return pool
+
+
+def _started() -> int:
+    """A worker's first task: unpickling it imports this module, and with it the model."""
+    return os.getpid()
 
 
 def _one_run(scenario: Scenario, job: tuple[int, str]) -> Results:

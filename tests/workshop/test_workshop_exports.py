@@ -162,6 +162,13 @@ def test_a_lever_moved_plays_only_1g1p1r_again_with_the_numbers_of_a_fresh_run(s
         pd.testing.assert_frame_equal(getattr(after_lever, name), getattr(fresh, name))
 
 
+def test_the_room_s_workers_are_all_started_before_the_first_run() -> None:
+    """A pool starts a process only when a task finds none idle; a run that holds one worker at a time would leave
+    the others unstarted, and a participant would later wait seconds for one to import the model."""
+    with worker_pool(2) as pool:
+        assert len(pool._processes) == 2
+
+
 def test_one_run_holds_at_most_its_share_of_the_room_s_workers(small_town: Scenario, monkeypatch) -> None:
     """A participant's 40 tasks go into the shared pool a few at a time, so another participant's task waits for
     at most one of them, not all 40; the results still come back in order."""
