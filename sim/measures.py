@@ -191,6 +191,36 @@ def wait_change(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"mix": (new_share - old_share) * old_wait, "within": new_share * (new_wait - old_wait)})
 
 
+# Change of the waiting lists from the horizon's first year to its last beyond which they are said not to settle.
+UNSETTLED_LISTS = 0.10
+
+
+def waiting_lists_by_year(yearly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Cases waiting at the organisations (all of them; a household waiting at two counts twice), the mean over the
+    year's weeks and the replications: one row per year, one column per method."""
+    names = [f"waiting_list_weeks.{org}" for org in scenario.organisations]
+    rows = yearly[yearly["measure"].isin(names)]
+    per_run = rows.groupby(["method", "replication", "year"])["value"].sum() / WEEKS_PER_YEAR
+    by_year = per_run.groupby(["year", "method"]).mean().unstack("method")
+    return by_year[[m for m in scenario.methods if m in by_year.columns]]
+
+
+def explain_unsettled_lists(yearly: pd.DataFrame, scenario: Scenario, lang: str = labels.DEFAULT_LANG) -> str:
+    """What the waits rest on: the organisations' places are assumptions, and no one leaves a waiting list except by
+    admission or by leaving the group; so say how the lists moved over the horizon, and whether they settle."""
+    lists = waiting_lists_by_year(yearly, scenario)
+    if lists.empty or len(lists) < 2:
+        return ""
+    first, last = lists.iloc[0], lists.iloc[-1]
+    growth = (last / first - 1.0).where(first > 0, 0.0)
+    moves = "; ".join(labels.text("waits_list_move", lang, method=labels.method(m, lang),
+                                  first=labels.number(first[m], lang), last=labels.number(last[m], lang),
+                                  change=_signed(100 * growth[m], lang)) for m in lists.columns)
+    settled = bool((growth.abs() <= UNSETTLED_LISTS).all())
+    return labels.text("waits_rest_on", lang, last_year=int(lists.index[-1]), moves=moves,
+                       settle=labels.text("waits_settle" if settled else "waits_do_not_settle", lang))
+
+
 def explain_waits(table: pd.DataFrame, lang: str = labels.DEFAULT_LANG) -> str:
     """One line on why the organisations' mean wait differs between the methods, in the table's numbers: demand
     (referrals, from plans), capacity (places, freed places), what got in (admissions) and who went first."""

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from scenarios.scenario import Scenario
-from sim.measures import explain_waits, waits_table
+from sim.measures import explain_unsettled_lists, explain_waits, waiting_lists_by_year, waits_table
 from sim.run import run_scenario
 
 REPLICATIONS = 6
@@ -84,3 +84,33 @@ def test_the_change_of_the_mean_wait_splits_into_parts_that_add_up(waits):
     change = waits.loc[("1g1p1r", "total"), "wait_weeks"] - waits.loc[("verkokerd", "total"), "wait_weeks"]
     assert parts.to_numpy().sum() == pytest.approx(change)
     assert f"{parts['mix'].sum():+.1f}".replace(".", ",") in explain_waits(waits)
+
+
+def _lists(scenario: Scenario, by_method: dict[str, list[float]]) -> pd.DataFrame:
+    """A yearly table whose waiting lists are ``by_method`` (cases, one value a year), at the first organisation."""
+    org = next(iter(scenario.organisations))
+    return pd.DataFrame([{"replication": 0, "method": method, "year": year, "measure": f"waiting_list_weeks.{org}",
+                          "value": 52.0 * cases} for method, values in by_method.items()
+                         for year, cases in enumerate(values, start=1)])
+
+
+def test_the_waits_say_what_they_rest_on_and_whether_the_lists_settle(small):
+    growing = explain_unsettled_lists(_lists(small, {"verkokerd": [600, 700, 900], "1g1p1r": [1000, 1050, 1090]}),
+                                      small)
+    assert "aannames" in growing and "jaar 1 -> jaar 3" in growing
+    assert "600 -> 900 (+50%)" in growing and "1.000 -> 1.090 (+9%)" in growing
+    assert growing.index("oude werkwijze") < growing.index("één gezin")
+    assert "komen niet tot rust" in growing
+    settled = explain_unsettled_lists(_lists(small, {"verkokerd": [600, 640, 650], "1g1p1r": [1000, 980, 950]}),
+                                      small, "en")
+    assert "stay within 10%" in settled and "-5%" in settled
+
+
+def test_the_waiting_lists_by_year_are_the_weeks_cases_over_replications(small):
+    yearly = run_scenario(small).yearly
+    lists = waiting_lists_by_year(yearly, small)
+    assert list(lists.columns) == list(small.methods) and list(lists.index) == [1, 2, 3]
+    rows = yearly[yearly["measure"].str.startswith("waiting_list_weeks.") & (yearly["year"] == 2)]
+    old = rows[rows["method"] == "verkokerd"].groupby("replication")["value"].sum().mean() / 52
+    assert lists.loc[2, "verkokerd"] == pytest.approx(old)
+    assert f"{lists.iloc[0]['verkokerd']:,.0f}".replace(",", ".") in explain_unsettled_lists(yearly, small)

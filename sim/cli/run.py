@@ -41,7 +41,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.status import calibration_status
     from scenarios.scenario import load_scenario
     from sim import __version__
-    from sim.measures import explain_waits, waits_table
+    from sim.measures import explain_unsettled_lists, explain_waits, waits_table
     from sim.reports import charts
     from sim.reports import labels as L
     from sim.reports.bands import band_note, spread
@@ -68,7 +68,8 @@ def handle(args: argparse.Namespace) -> int:
              "calibration": calibration_status(scenario).line("en")}
     flows = results.flows()
     waits = waits_table(results.yearly, scenario)
-    why_waits = explain_waits(waits, lang)
+    why_waits = " ".join(line for line in (explain_waits(waits, lang),
+                                           explain_unsettled_lists(results.yearly, scenario, lang)) if line)
     # data files keep the machine keys (measure, item, payer) and add the words people read beside them
     measures = L.labelled(results.measures, "measure", "measure", lang)
     costs = L.labelled(L.labelled(results.costs, "item", "item", lang, into="item_label"), "payer", "payer", lang,
