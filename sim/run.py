@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,7 @@ from sim.measures import per_replication, summarise
 from sim.model import METHODS, WEEKLY_SERIES, MPHModel, RowsExhausted, generate_cohort
 from sim.population import SPARE_ROWS
 
-# Rows per household of the stock a replication may grow to before it stops with an error (see _play).
+# Rows per household of the stock a replication may grow to before it stops with an error (see _retried).
 MAX_SPARE_ROWS = 8.0
 # The yearly flow table (issue 14): who came in and who left (by reason), and at the year's end the stock, the found
 # and those in the approach.
@@ -142,10 +141,20 @@ def replication_models(scenario: Scenario, replication: int,
                        spare_rows: float = SPARE_ROWS) -> dict[str, MPHModel]:
     """The replication's model of each of the scenario's methods at week 0: one generation of households and one
     warm-up (the old method's, before anyone else runs on) serve them all."""
-    cohort = generate_cohort(scenario, RandomStreams(scenario.seed, replication), spare_rows)
-    warm = MPHModel(scenario, "verkokerd", replication, cohort)
-    return {method: warm if method == "verkokerd" else MPHModel(scenario, method, replication, cohort, after=warm)
-            for method in scenario.methods}
+    warm, own = _models(replication, [scenario], spare_rows)
+    return {method: warm if method == "verkokerd" else own[0] for method in scenario.methods}
+
+
+def _models(replication: int, scenarios: Sequence[Scenario],
+            spare_rows: float) -> tuple[MPHModel, dict[int, MPHModel]]:
+    """For scenarios with one :func:`shared_part`: one generation of households, the old method's model after the
+    warm-up (the first scenario's), and a 1g1p1r model at week 0 for each scenario that runs it (by its index), which
+    copies that warm-up before the old method's horizon plays on from it."""
+    first = scenarios[0]
+    cohort = generate_cohort(first, RandomStreams(first.seed, replication), spare_rows)
+    warm = MPHModel(first, "verkokerd", replication, cohort)
+    return warm, {i: MPHModel(s, "1g1p1r", replication, cohort, after=warm) for i, s in enumerate(scenarios)
+                  if "1g1p1r" in s.methods}
 
 
 def play_replication(scenario: Scenario, replication: int,
@@ -153,30 +162,7 @@ def play_replication(scenario: Scenario, replication: int,
     """Every method of one replication from its one shared warm-up: (yearly, weekly) per method, in order. The
     replication draws its parameters from the shipped posterior (:func:`scenarios.posterior.with_particle`).
     ``threads`` > 1 plays the methods' horizons side by side after the warm-up (the same numbers)."""
-    return [_frames([horizon]) for horizon in _play(scenario, replication, threads)[0]]
-
-
-def _play(scenario: Scenario, replication: int, threads: int = 1) -> tuple[list[_Horizon], int | None]:
-    scenario, particle = with_particle(scenario, replication)
-    return _retried(scenario, replication, threads), particle
-
-
-def _retried(scenario: Scenario, replication: int, threads: int) -> list[_Horizon]:
-    """The horizons of a scenario whose particle is drawn, played again with more empty rows while the stock
-    outgrows them."""
-    spare_rows = SPARE_ROWS
-    while True:
-        try:
-            models = replication_models(scenario, replication, spare_rows)
-            horizon = partial(_horizon, scenario, replication, models)
-            return _side_by_side(horizon, scenario.methods, threads)
-        except RowsExhausted:
-            # A posterior draw can let the stock grow past the spare rows (particle 162 of the example's seed did,
-            # replication 6). The same households again with more empty rows: a run that fitted is unchanged, and
-            # one that did not is played the same way every time.
-            if spare_rows >= MAX_SPARE_ROWS:
-                raise
-            spare_rows *= 1.5
+    return [_frames([horizon]) for horizon in _play_many([scenario], replication, threads)[0][0]]
 
 
 def shared_part(scenario: Scenario) -> str:
@@ -193,10 +179,11 @@ def shared_part(scenario: Scenario) -> str:
 
 def _play_many(scenarios: Sequence[Scenario], replication: int,
                threads: int = 1) -> list[tuple[list[_Horizon], int | None]]:
-    """Replication ``replication`` of each scenario, as :func:`_play` plays it alone. Scenarios that differ only in
-    their levers (the same :func:`shared_part` once the replication's particle is drawn) share one generation of
-    households, one warm-up and the old method's horizon, and play only their own 1g1p1r horizons: a comparison
-    or sweep of k lever settings costs one replication plus k - 1 horizons of 1g1p1r, not k replications."""
+    """Replication ``replication`` of each scenario, with its particle drawn from the posterior: (the horizons of
+    its methods, the particle). Scenarios that differ only in their levers (the same :func:`shared_part` once the
+    particle is drawn) share one generation of households, one warm-up and the old method's horizon, and play only
+    their own 1g1p1r horizons: a comparison or sweep of k lever settings costs one replication plus k - 1 horizons
+    of 1g1p1r, not k replications, with the numbers each gets alone."""
     drawn = [with_particle(scenario, replication) for scenario in scenarios]
     groups: dict[str, list[int]] = {}
     for i, (scenario, _) in enumerate(drawn):
@@ -207,30 +194,40 @@ def _play_many(scenarios: Sequence[Scenario], replication: int,
             played[members[0]] = _retried(drawn[members[0]][0], replication, threads)
             continue
         try:
-            played.update(zip(members, _shared(replication, [drawn[i][0] for i in members], threads), strict=True))
+            played.update(zip(members, _horizons(replication, [drawn[i][0] for i in members], threads, SPARE_ROWS),
+                              strict=True))
         except RowsExhausted:  # each on its own, with the empty rows its own run would end up with
             played.update((i, _retried(drawn[i][0], replication, threads)) for i in members)
     return [(played[i], particle) for i, (_, particle) in enumerate(drawn)]
 
 
-def _shared(replication: int, scenarios: Sequence[Scenario], threads: int) -> list[list[_Horizon]]:
-    """The horizons of scenarios with one shared part: one warm-up, the old method once, 1g1p1r for each."""
-    first = scenarios[0]
-    cohort = generate_cohort(first, RandomStreams(first.seed, replication), SPARE_ROWS)
-    warm = MPHModel(first, "verkokerd", replication, cohort)
-    # every 1g1p1r model copies the warm-up before the old method's horizon plays on from it
-    own = {i: MPHModel(s, "1g1p1r", replication, cohort, after=warm) for i, s in enumerate(scenarios)
-           if "1g1p1r" in s.methods}
+def _retried(scenario: Scenario, replication: int, threads: int) -> list[_Horizon]:
+    """The horizons of one scenario whose particle is drawn, played again with more empty rows while the stock
+    outgrows them."""
+    spare_rows = SPARE_ROWS
+    while True:
+        try:
+            return _horizons(replication, [scenario], threads, spare_rows)[0]
+        except RowsExhausted:
+            # A posterior draw can let the stock grow past the spare rows (particle 162 of the example's seed did,
+            # replication 6). The same households again with more empty rows: a run that fitted is unchanged, and
+            # one that did not is played the same way every time.
+            if spare_rows >= MAX_SPARE_ROWS:
+                raise
+            spare_rows *= 1.5
+
+
+def _horizons(replication: int, scenarios: Sequence[Scenario], threads: int,
+              spare_rows: float) -> list[list[_Horizon]]:
+    """Each scenario's horizons, in the order of its methods, for scenarios with one shared part: one warm-up, the
+    old method's horizon once, 1g1p1r's for each; ``threads`` > 1 plays the horizons side by side."""
+    warm, own = _models(replication, scenarios, spare_rows)
     with_old = any("verkokerd" in s.methods for s in scenarios)
     tasks = [*([("verkokerd", warm)] if with_old else []), *(("1g1p1r", model) for model in own.values())]
     horizons = _side_by_side(lambda task: _horizon_of(replication, *task), tasks, threads)
     old = horizons.pop(0) if with_old else None
     mine = dict(zip(own, horizons, strict=True))
     return [[old if method == "verkokerd" else mine[i] for method in s.methods] for i, s in enumerate(scenarios)]
-
-
-def _horizon(scenario: Scenario, replication: int, models: dict[str, MPHModel], method: str) -> _Horizon:
-    return _horizon_of(replication, method, models[method])
 
 
 def _side_by_side[T, R](task: Callable[[T], R], items: Sequence[T], threads: int, progress: bool = False) -> list[R]:
